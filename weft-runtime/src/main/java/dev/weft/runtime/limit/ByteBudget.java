@@ -1,0 +1,100 @@
+package dev.weft.runtime.limit;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A byte budget for backpressure: a producer leases the bytes it is about to hold in flight and blocks
+ * while the budget is spent, so memory stays bounded whatever the input size. A single request larger
+ * than the whole budget is granted when nothing else is held, so it can never deadlock.
+ */
+public final class ByteBudget {
+  private final String name;
+  private final long capacity;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition released = lock.newCondition();
+  private long used; // guarded by lock
+  private long peak; // guarded by lock
+  private int waiting; // guarded by lock
+  private final AtomicLong acquisitions = new AtomicLong();
+
+  ByteBudget(String name, long capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("budget " + name + " needs at least 1 byte, got " + capacity);
+    }
+    this.name = name;
+    this.capacity = capacity;
+  }
+
+  /** Bytes held; closing returns them to the budget. */
+  public interface Lease extends AutoCloseable {
+    long bytes();
+
+    @Override
+    void close();
+  }
+
+  /** Blocks until {@code bytes} fit in the budget. */
+  public Lease acquire(long bytes) throws InterruptedException {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("negative lease: " + bytes);
+    }
+    lock.lock();
+    try {
+      waiting++;
+      try {
+        while (used > 0 && used + bytes > capacity) {
+          released.await();
+        }
+      } finally {
+        waiting--;
+      }
+      used += bytes;
+      peak = Math.max(peak, used);
+    } finally {
+      lock.unlock();
+    }
+    acquisitions.incrementAndGet();
+    return new Lease() {
+      private boolean closed;
+
+      @Override
+      public long bytes() {
+        return bytes;
+      }
+
+      @Override
+      public void close() {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        lock.lock();
+        try {
+          used -= bytes;
+          released.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    };
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long capacity() {
+    return capacity;
+  }
+
+  public LimitMetrics metrics() {
+    lock.lock();
+    try {
+      return new LimitMetrics(name, "bytes", capacity, used, peak, waiting, acquisitions.get());
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.weft.runtime.limit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The registry of named limits and byte budgets. A subsystem asks for its limit by name with its default
+ * size; an override given here (from the CLI's {@code --limit name=value}) wins, so every limit is
+ * configurable without the subsystem knowing where configuration comes from.
+ */
+public final class Limits {
+  private final Map<String, Long> overrides;
+  private final Map<String, NamedLimit> limits = new ConcurrentHashMap<>();
+  private final Map<String, ByteBudget> budgets = new ConcurrentHashMap<>();
+
+  public Limits() {
+    this(Map.of());
+  }
+
+  /** @param overrides limit or budget name to the size to use instead of the subsystem's default */
+  public Limits(Map<String, Long> overrides) {
+    this.overrides = Map.copyOf(overrides);
+  }
+
+  /** The concurrency limit called {@code name}, created with {@code defaultPermits} unless overridden. */
+  public NamedLimit limit(String name, int defaultPermits) {
+    return limits.computeIfAbsent(name,
+        n -> new NamedLimit(n, Math.toIntExact(overrides.getOrDefault(n, (long) defaultPermits))));
+  }
+
+  /** The byte budget called {@code name}, created with {@code defaultBytes} unless overridden. */
+  public ByteBudget budget(String name, long defaultBytes) {
+    return budgets.computeIfAbsent(name, n -> new ByteBudget(n, overrides.getOrDefault(n, defaultBytes)));
+  }
+
+  /** Snapshots of every limit and budget created so far, sorted by name. */
+  public List<LimitMetrics> metrics() {
+    List<LimitMetrics> all = new ArrayList<>();
+    limits.values().forEach(l -> all.add(l.metrics()));
+    budgets.values().forEach(b -> all.add(b.metrics()));
+    all.sort(java.util.Comparator.comparing(LimitMetrics::name));
+    return all;
+  }
+}

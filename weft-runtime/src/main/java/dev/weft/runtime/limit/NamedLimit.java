@@ -1,0 +1,75 @@
+package dev.weft.runtime.limit;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A concurrency cap a subsystem puts on itself at the call site ("at most 2 EC jobs at once"). Permits
+ * are taken with {@link #acquire()} in a try-with-resources block. Its counters are visible as metrics.
+ */
+public final class NamedLimit {
+  private final String name;
+  private final int permits;
+  private final Semaphore semaphore;
+  private final AtomicInteger inUse = new AtomicInteger();
+  private final AtomicInteger peak = new AtomicInteger();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicLong acquisitions = new AtomicLong();
+
+  NamedLimit(String name, int permits) {
+    if (permits < 1) {
+      throw new IllegalArgumentException("limit " + name + " needs at least 1 permit, got " + permits);
+    }
+    this.name = name;
+    this.permits = permits;
+    this.semaphore = new Semaphore(permits, true);
+  }
+
+  /** A held permit; closing releases it. */
+  public interface Permit extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Blocks until a permit is free. */
+  public Permit acquire() throws InterruptedException {
+    waiting.incrementAndGet();
+    try {
+      semaphore.acquire();
+    } finally {
+      waiting.decrementAndGet();
+    }
+    return granted();
+  }
+
+  private Permit granted() {
+    acquisitions.incrementAndGet();
+    int now = inUse.incrementAndGet();
+    peak.accumulateAndGet(now, Math::max);
+    return new Permit() {
+      private boolean released;
+
+      @Override
+      public void close() {
+        if (!released) {
+          released = true;
+          inUse.decrementAndGet();
+          semaphore.release();
+        }
+      }
+    };
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int permits() {
+    return permits;
+  }
+
+  public LimitMetrics metrics() {
+    return new LimitMetrics(name, "permits", permits, inUse.get(), peak.get(), waiting.get(), acquisitions.get());
+  }
+}

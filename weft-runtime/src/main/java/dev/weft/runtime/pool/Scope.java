@@ -1,0 +1,190 @@
+package dev.weft.runtime.pool;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A structured scope (the JoinSet model): children forked here run on the pool; the first failure
+ * cancels the siblings; {@link #join()} waits for all of them and rethrows that first failure;
+ * {@link #close()} cancels whatever is still running and waits for every child, even when the body threw.
+ * No child outlives its scope.
+ *
+ * <pre>{@code
+ * try (Scope scope = pool.openScope()) {
+ *   Task<byte[]> a = scope.fork(() -> hash(x));
+ *   Task<byte[]> b = scope.fork(() -> hash(y));
+ *   scope.join();
+ *   use(a.join(), b.join());
+ * }
+ * }</pre>
+ *
+ * <p>A pool thread that joins a scope runs its not-yet-started children itself, so nested scopes never
+ * deadlock a fixed-size pool. If the joining thread is interrupted (its own task was cancelled), the scope
+ * cancels its children and waits for them before rethrowing, which propagates cancellation downwards.
+ */
+public final class Scope implements AutoCloseable {
+  private final TaskPool pool;
+  /** Children not yet stopped; stopped children are dropped so a long-lived scope stays small. */
+  private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition allStopped = lock.newCondition();
+  private int running; // guarded by lock
+  private volatile boolean cancelled;
+  private boolean closed; // confined to the owner thread
+
+  Scope(TaskPool pool) {
+    this.pool = pool;
+  }
+
+  /** Forks a child. After a failure or cancel, new children are cancelled at once and never run. */
+  public <T> Task<T> fork(Callable<T> work) {
+    if (closed) {
+      throw new IllegalStateException("scope is closed");
+    }
+    Task<T> task = new Task<>(work, this);
+    lock.lock();
+    try {
+      running++;
+    } finally {
+      lock.unlock();
+    }
+    live.add(task);
+    if (cancelled) {
+      task.cancel();
+    } else {
+      pool.execute(task);
+    }
+    return task;
+  }
+
+  /** Forks a child that returns nothing. */
+  public Task<Void> fork(Runnable work) {
+    return fork(() -> {
+      work.run();
+      return null;
+    });
+  }
+
+  void childStopped(Task<?> task, Throwable failure) {
+    live.remove(task);
+    if (failure != null && firstFailure.compareAndSet(null, failure)) {
+      cancelChildren();
+    }
+    lock.lock();
+    try {
+      if (--running == 0) {
+        allStopped.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Cancels every child (non-blocking); children forked afterwards are cancelled at once. */
+  public void cancel() {
+    cancelChildren();
+  }
+
+  private void cancelChildren() {
+    cancelled = true;
+    for (Task<?> t : live) {
+      t.cancel();
+    }
+  }
+
+  /**
+   * Waits for every child. Throws the first failure (unchecked as is, checked wrapped in
+   * {@link java.util.concurrent.CompletionException}). If this thread is interrupted while waiting,
+   * cancels the children, waits for them to stop, and throws {@link CancellationException} with the
+   * interrupt status set.
+   */
+  public void join() {
+    boolean interrupted = awaitAll(true);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while joining a scope");
+    }
+    Throwable failure = firstFailure.get();
+    if (failure != null) {
+      throw Task.rethrow(failure);
+    }
+  }
+
+  /** True if a child failed or the scope was cancelled. */
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Number of children that have not stopped yet. */
+  public int pending() {
+    lock.lock();
+    try {
+      return running;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns true if the wait was interrupted (children are then cancelled and stopped). */
+  private boolean awaitAll(boolean help) {
+    boolean interrupted = false;
+    if (help && TaskPool.isPoolThread()) {
+      // Run children nobody has started yet: a pool thread blocked here would otherwise hold a worker.
+      for (Task<?> t : live) {
+        if (Thread.currentThread().isInterrupted()) {
+          break;
+        }
+        t.tryRunInline();
+      }
+    }
+    lock.lock();
+    try {
+      while (running > 0) {
+        try {
+          if (interrupted) {
+            allStopped.awaitUninterruptibly();
+          } else {
+            allStopped.await();
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+          lock.unlock();
+          try {
+            cancelChildren();
+          } finally {
+            lock.lock();
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      interrupted = true;
+      cancelChildren();
+    }
+    return interrupted;
+  }
+
+  /** Cancels children still running and waits for all of them to stop. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (pending() > 0) {
+      cancelChildren();
+    }
+    boolean interrupted = awaitAll(false);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.weft.runtime.pool;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A unit of CPU work submitted to a {@link TaskPool}, with cancellation that is safe for lent buffers.
+ *
+ * <p>Unlike {@link java.util.concurrent.FutureTask}, a task is <em>done</em> only once its work has really
+ * stopped: {@link #cancel()} interrupts a running task, but {@link #join()}, {@link #get()} and
+ * {@link #isDone()} report the cancellation only after the work returned or threw. A caller that waited
+ * may therefore free or reuse every buffer it lent the task. A task that ignores interruption delays the
+ * cancel; it is never abandoned.
+ *
+ * <p>A task's exception completes the task and never escapes into the pool thread.
+ */
+public final class Task<T> {
+  private static final int NEW = 0;
+  private static final int RUNNING = 1;
+  private static final int STOPPED = 2;
+
+  private final Callable<T> work;
+  private final AtomicInteger state = new AtomicInteger(NEW);
+  /** Completed only after the work has stopped. */
+  private final CompletableFuture<T> outcome = new CompletableFuture<>();
+  private final Object runnerLock = new Object();
+  private Thread runner; // guarded by runnerLock
+  private volatile boolean cancelRequested;
+  private final Scope scope; // null when submitted outside a scope
+
+  Task(Callable<T> work, Scope scope) {
+    this.work = work;
+    this.scope = scope;
+  }
+
+  /** Runs the work on the calling thread unless it was already started or cancelled. */
+  void run() {
+    if (!state.compareAndSet(NEW, RUNNING)) {
+      return;
+    }
+    synchronized (runnerLock) {
+      runner = Thread.currentThread();
+    }
+    T value = null;
+    Throwable failure = null;
+    try {
+      if (cancelRequested) {
+        throw new CancellationException("cancelled before it started");
+      }
+      value = work.call();
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      synchronized (runnerLock) {
+        runner = null;
+      }
+      // A cancel() that raced with the end of the work may have interrupted this thread after the work
+      // returned; clear it so the next task on this pool thread does not see a stale interrupt. No
+      // interrupt can arrive after this point because cancel() interrupts only while runner is set.
+      Thread.interrupted();
+    }
+    state.set(STOPPED);
+    if (cancelRequested) {
+      CancellationException ce = new CancellationException("cancelled");
+      if (failure != null && !(failure instanceof CancellationException) && !(failure instanceof InterruptedException)) {
+        ce.addSuppressed(failure);
+      }
+      outcome.completeExceptionally(ce);
+    } else if (failure != null) {
+      outcome.completeExceptionally(failure);
+    } else {
+      outcome.complete(value);
+    }
+    if (scope != null) {
+      scope.childStopped(this, cancelRequested ? null : failure);
+    }
+  }
+
+  /**
+   * Requests cancellation: a task that has not started never runs; a running task is interrupted.
+   * Returns at once; {@link #join()} or {@link #cancelAndWait()} wait until the work has stopped.
+   *
+   * @return false if the task had already stopped
+   */
+  public boolean cancel() {
+    if (state.get() == STOPPED) {
+      return false;
+    }
+    cancelRequested = true;
+    if (state.compareAndSet(NEW, STOPPED)) {
+      outcome.completeExceptionally(new CancellationException("cancelled before it started"));
+      if (scope != null) {
+        scope.childStopped(this, null);
+      }
+      return true;
+    }
+    synchronized (runnerLock) {
+      if (runner != null) {
+        runner.interrupt();
+      }
+    }
+    return true;
+  }
+
+  /** Cancels and waits (uninterruptibly) until the work has stopped, so lent buffers may be released. */
+  public void cancelAndWait() {
+    cancel();
+    awaitStopped();
+  }
+
+  /** Waits, without giving up on interrupts, until the work has stopped; re-asserts the interrupt status. */
+  public void awaitStopped() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        outcome.handle((v, t) -> null).get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException e) {
+        break; // not reachable: handle() never fails
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** True once the work has stopped (returned, thrown or been cancelled before it started). */
+  public boolean isDone() {
+    return outcome.isDone();
+  }
+
+  public boolean isCancelled() {
+    return outcome.isCancelled() || (outcome.isCompletedExceptionally() && cancelRequested);
+  }
+
+  boolean tryRunInline() {
+    if (state.get() != NEW) {
+      return false;
+    }
+    run();
+    return true;
+  }
+
+  /**
+   * Waits for the result. Unchecked: a failure is rethrown as is when unchecked, else wrapped in a
+   * {@link CompletionException}; a cancelled task throws {@link CancellationException} once it stopped.
+   * An interrupt of the waiting thread cancels nothing; it surfaces as a {@link CancellationException}
+   * with the interrupt status kept.
+   */
+  public T join() {
+    try {
+      return outcome.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting");
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  /** As {@link java.util.concurrent.Future#get()}. */
+  public T get() throws InterruptedException, ExecutionException {
+    return outcome.get();
+  }
+
+  public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+    return outcome.get(timeout, unit);
+  }
+
+  /** A read-only view that completes when the work has stopped; cancelling it does not cancel the task. */
+  public CompletionStage<T> completion() {
+    return outcome.minimalCompletionStage();
+  }
+
+  static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    throw new CompletionException(t);
+  }
+}

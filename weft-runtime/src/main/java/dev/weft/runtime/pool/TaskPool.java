@@ -1,0 +1,145 @@
+package dev.weft.runtime.pool;
+
+import dev.weft.runtime.limit.Limits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The process's one pool of platform threads for CPU work. Subsystems never make their own pools; they
+ * cap their own concurrency with named {@link Limits} at the call site.
+ *
+ * <p>Submitting returns a {@link Task}; a task's exception completes the task and never kills or leaks a
+ * worker. {@link #close()} cancels queued work, interrupts running tasks and waits (bounded) for them.
+ */
+public final class TaskPool implements AutoCloseable {
+  /** Upper bound for {@code --threads}. */
+  public static final int MAX_THREADS = 4096;
+
+  private static final ThreadLocal<TaskPool> CURRENT = new ThreadLocal<>();
+  private static final AtomicInteger POOL_IDS = new AtomicInteger();
+
+  private final int parallelism;
+  private final ThreadPoolExecutor executor;
+  private final Limits limits;
+
+  private TaskPool(int parallelism, Limits limits) {
+    this.parallelism = parallelism;
+    this.limits = limits;
+    int poolId = POOL_IDS.incrementAndGet();
+    AtomicInteger threadIds = new AtomicInteger();
+    ThreadFactory factory = runnable -> {
+      Thread t = new Thread(() -> {
+        CURRENT.set(this);
+        runnable.run();
+      }, "weft-pool-" + poolId + "-" + threadIds.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    this.executor = new ThreadPoolExecutor(parallelism, parallelism, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), factory);
+    executor.prestartAllCoreThreads();
+  }
+
+  /**
+   * Creates a pool.
+   *
+   * @param threads worker count; 0 means all available processors
+   * @throws IllegalArgumentException if threads is below 0 or above {@link #MAX_THREADS}
+   */
+  public static TaskPool create(int threads) {
+    return create(threads, new Limits());
+  }
+
+  public static TaskPool create(int threads, Limits limits) {
+    return new TaskPool(resolveThreads(threads), limits);
+  }
+
+  /** Maps the {@code --threads} value to a worker count: 0 = available processors. */
+  public static int resolveThreads(int threads) {
+    if (threads < 0 || threads > MAX_THREADS) {
+      throw new IllegalArgumentException("threads must be 0 (all processors) or 1.." + MAX_THREADS + ", got " + threads);
+    }
+    return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+  }
+
+  /** True when the calling thread is a worker of some TaskPool. */
+  public static boolean isPoolThread() {
+    return CURRENT.get() != null;
+  }
+
+  public int parallelism() {
+    return parallelism;
+  }
+
+  /** The named limits and byte budgets subsystems use to cap themselves. */
+  public Limits limits() {
+    return limits;
+  }
+
+  /** Submits CPU work outside any scope. */
+  public <T> Task<T> submit(Callable<T> work) {
+    Task<T> task = new Task<>(work, null);
+    execute(task);
+    return task;
+  }
+
+  /** Opens a structured scope whose children run on this pool. */
+  public Scope openScope() {
+    return new Scope(this);
+  }
+
+  void execute(Task<?> task) {
+    try {
+      executor.execute(new Launch(task));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      task.cancel();
+    }
+  }
+
+  /** Tasks queued and not yet started. */
+  public int queued() {
+    return executor.getQueue().size();
+  }
+
+  /** Tasks running right now. */
+  public int active() {
+    return executor.getActiveCount();
+  }
+
+  /**
+   * Cancels queued work, interrupts running tasks and waits up to 10 seconds for them to stop.
+   */
+  @Override
+  public void close() {
+    List<Runnable> queued = new ArrayList<>();
+    executor.shutdown();
+    executor.getQueue().drainTo(queued);
+    for (Runnable r : queued) {
+      if (r instanceof Launch launch) {
+        launch.task.cancel(); // completes it as cancelled; it never ran
+      }
+    }
+    executor.shutdownNow();
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        System.err.println("weft: pool threads still running 10 s after close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The queue entry for a task, so {@link #close()} can reach the tasks it drains. */
+  private record Launch(Task<?> task) implements Runnable {
+    @Override
+    public void run() {
+      task.run();
+    }
+  }
+}
