@@ -1,0 +1,112 @@
+package dev.weft.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weft.runtime.limit.Limits;
+import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.progress.ProgressListener;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What a subcommand needs from the process: the one task pool (created on first use with
+ * {@code --threads}), the repository path, output streams, JSON, and the progress listener. Closed by
+ * {@link Main} after the command returns, which shuts the pool down.
+ */
+public final class CliContext implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+
+  private final WeftCommand root;
+  private TaskPool pool;
+  private ProgressListener progress;
+
+  CliContext(WeftCommand root) {
+    this.root = root;
+  }
+
+  /** The context of the command tree {@code spec} belongs to. */
+  public static CliContext of(CommandSpec spec) {
+    CommandLine c = spec.commandLine();
+    while (c.getParent() != null) {
+      c = c.getParent();
+    }
+    return ((WeftCommand) c.getCommand()).context();
+  }
+
+  public GlobalOptions global() {
+    return root.global();
+  }
+
+  /** The shared pool, sized by {@code --threads}. */
+  public synchronized TaskPool pool() {
+    if (pool == null) {
+      pool = TaskPool.create(global().threads(), new Limits(global().limits()));
+    }
+    return pool;
+  }
+
+  public Path repo() {
+    return global().repo();
+  }
+
+  public boolean json() {
+    return global().json();
+  }
+
+  public boolean quiet() {
+    return global().quiet();
+  }
+
+  public PrintWriter out() {
+    return root.spec.commandLine().getOut();
+  }
+
+  public PrintWriter err() {
+    return root.spec.commandLine().getErr();
+  }
+
+  /** Jackson, for {@code --json} output and every JSON file weft writes. */
+  public static ObjectMapper jsonMapper() {
+    return JSON;
+  }
+
+  /** Prints one JSON object on its own line. */
+  public void printJson(Object value) {
+    try {
+      out().println(JSON.writeValueAsString(value));
+      out().flush();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Progress for long work: bars on a terminal, plain lines otherwise, nothing with --quiet or --json. */
+  public synchronized ProgressListener progress() {
+    if (progress == null) {
+      progress = ProgressListener.NONE;
+    }
+    return progress;
+  }
+
+  /** Lets the terminal renderer (or a test) take over progress reporting. */
+  public synchronized void setProgress(ProgressListener listener) {
+    this.progress = listener;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (progress instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // the renderer only draws; nothing to recover
+      }
+    }
+    if (pool != null) {
+      pool.close();
+      pool = null;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.weft.cli;
+
+import dev.weft.cli.bench.BenchCommand;
+import dev.weft.runtime.ExitCodes;
+import dev.weft.runtime.WeftException;
+import java.io.PrintWriter;
+import java.util.concurrent.CancellationException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** Entry point of the {@code weft} command: wires subcommands, exit codes and Ctrl-C. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
+    System.exit(code);
+  }
+
+  /**
+   * Runs one command line and returns its exit code. Tests call this directly.
+   *
+   * @param handleSignals install the Ctrl-C handler (only the real process does)
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, boolean handleSignals) {
+    CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handleFailure(ex, commandLine));
+    cli.setParameterExceptionHandler(Main::handleUsage);
+    // Global options are checked before any subcommand runs, so `--threads -1` fails as a usage error
+    // even for commands that never start the pool.
+    cli.setExecutionStrategy(parseResult -> {
+      try {
+        ((WeftCommand) cli.getCommand()).global().threads();
+      } catch (dev.weft.runtime.UsageException e) {
+        err.println("weft: " + e.getMessage());
+        return ExitCodes.USAGE;
+      }
+      return new CommandLine.RunLast().execute(parseResult);
+    });
+    Interrupts interrupts = handleSignals ? Interrupts.install() : null;
+    try {
+      return cli.execute(args);
+    } finally {
+      WeftCommand root = cli.getCommand();
+      root.context().close();
+      if (interrupts != null) {
+        interrupts.uninstall();
+      }
+    }
+  }
+
+  /** The command tree; every subcommand is registered here. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new WeftCommand());
+    cli.addSubcommand(new dev.weft.cli.demo.DemoCommand());
+    cli.addSubcommand(new BenchCommand());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return cli;
+  }
+
+  private static int handleUsage(ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    cmd.getErr().println("weft: " + ex.getMessage() + " (see 'weft "
+        + qualifiedName(cmd) + " --help')");
+    return ExitCodes.USAGE;
+  }
+
+  private static String qualifiedName(CommandLine cmd) {
+    String name = cmd.getCommandSpec().qualifiedName(" ");
+    return name.startsWith("weft ") ? name.substring(5) : name.equals("weft") ? "" : name;
+  }
+
+  private static int handleFailure(Exception ex, CommandLine cmd) {
+    PrintWriter err = cmd.getErr();
+    WeftCommand root = rootOf(cmd);
+    boolean debug = root != null && root.global().debug;
+    Throwable cause = unwrap(ex);
+    if (cause instanceof WeftException we) {
+      err.println("weft: " + we.getMessage());
+      if (debug) {
+        we.printStackTrace(err);
+      }
+      return we.exitCode();
+    }
+    if (cause instanceof CancellationException || cause instanceof InterruptedException || Interrupts.requested()) {
+      err.println("weft: cancelled");
+      return ExitCodes.INTERRUPTED;
+    }
+    if (cause instanceof java.nio.file.NoSuchFileException nsf) {
+      err.println("weft: " + nsf.getFile() + ": no such file or directory");
+      return ExitCodes.USAGE;
+    }
+    if (cause instanceof java.io.IOException io) {
+      err.println("weft: I/O error: " + io.getMessage());
+      if (debug) {
+        io.printStackTrace(err);
+      }
+      return ExitCodes.INTERNAL;
+    }
+    err.println("weft: internal error: " + cause + (debug ? "" : " (run with --debug for the stack trace)"));
+    if (debug) {
+      cause.printStackTrace(err);
+    }
+    return ExitCodes.INTERNAL;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException
+        || t instanceof java.io.UncheckedIOException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static WeftCommand rootOf(CommandLine cmd) {
+    CommandLine c = cmd;
+    while (c.getParent() != null) {
+      c = c.getParent();
+    }
+    return c.getCommand() instanceof WeftCommand w ? w : null;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.weft.cli.demo;
+
+import dev.weft.cli.CliContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code weft demo}: weft's main job on its embedded default, one step per workload. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run every workload end to end on generated sample data and print what it did and",
+        "where the outputs are. The repository goes to --repo (default ./weft-repo)."})
+public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where sample data and outputs go (default: ./weft-demo).")
+  Path dir = Path.of("weft-demo");
+
+  @Spec
+  CommandSpec spec;
+
+  /** The workloads' steps, in the order the demo runs them. */
+  static List<DemoStep> steps() {
+    return List.of();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = CliContext.of(spec);
+    Files.createDirectories(dir);
+    ctx.out().printf("weft demo: %d threads, sample data and outputs in %s, repository in %s%n",
+        ctx.pool().parallelism(), dir.toAbsolutePath(), ctx.repo().toAbsolutePath());
+    for (DemoStep step : steps()) {
+      ctx.out().println();
+      ctx.out().println("== " + step.title() + " ==");
+      ctx.out().flush();
+      step.run(ctx, dir);
+    }
+    return 0;
+  }
+}
