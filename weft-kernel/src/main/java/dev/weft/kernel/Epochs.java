@@ -97,7 +97,7 @@ public final class Epochs {
       throw new UsageException(dir + ": no such journal directory");
     }
     FileChannel ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock = ch.tryLock();
+    FileLock lock = Kernel.tryLock(ch);
     if (lock == null) {
       ch.close();
       throw new UsageException(dir + ": journal is in use by another weft process");

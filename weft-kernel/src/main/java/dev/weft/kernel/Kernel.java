@@ -108,7 +108,7 @@ public final class Kernel implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       lockFile = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      lock = lockFile.tryLock();
+      lock = tryLock(lockFile);
       if (lock == null) {
         lockFile.close();
         throw new UsageException(dir + ": journal is in use by another weft process");
@@ -154,6 +154,15 @@ public final class Kernel implements AutoCloseable {
   public static Kernel open(Path dir, Handler handler, Config config, TaskPool pool, EffectExecutor pooled,
       EffectExecutor isolated, Listener listener, dev.weft.kernel.effect.Computations computations) {
     return new Kernel(dir, handler, config, pool, pooled, isolated, listener, computations);
+  }
+
+  /** The lock, or null if another process (or another kernel in this JVM) holds it. */
+  static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return null;
+    }
   }
 
   private static long sizeOf(Path p) {
@@ -239,7 +248,9 @@ public final class Kernel implements AutoCloseable {
   private void start(Release r, int attempt) {
     EffectExecutor executor = r.request().placement() == EffectRequest.Placement.WORKER && isolated != null
         ? isolated : pooled;
-    executor.run(r.request()).whenComplete((outcome, error) -> {
+    // Outcomes are submitted from a virtual thread: never from the journal's writer thread (which may be
+    // the completing thread), since submit can wait for the writer to free batch space.
+    executor.run(r.request()).whenCompleteAsync((outcome, error) -> {
       Outcome o = error != null ? new Outcome.Bail(error.toString()) : outcome;
       if (o instanceof Outcome.Bail bail) {
         if (attempt <= config.maxBailRetries() && !isClosed()) {
@@ -260,7 +271,7 @@ public final class Kernel implements AutoCloseable {
       } finally {
         inFlightEffects.decrementAndGet();
       }
-    });
+    }, task -> Thread.ofVirtual().name("weft-kernel-outcome").start(task));
   }
 
   private OutcomeEvent.Recorded record(EffectRequest request, Outcome outcome) {

@@ -221,24 +221,35 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   private void write(ByteBuffer batch, long firstSeq, int count, int[] ends) throws IOException {
-    if (segment == null || segmentSize >= options.segmentBytes()) {
-      openSegment(firstSeq);
-    }
-    if (options.durability() == Durability.FSYNC_EACH) {
-      int start = 0;
-      for (int i = 0; i < count; i++) {
+    int start = 0;
+    int i = 0;
+    while (i < count) {
+      if (segment == null || segmentSize >= options.segmentBytes()) {
+        openSegment(firstSeq + i);
+      }
+      if (options.durability() == Durability.FSYNC_EACH) {
         writeFully(batch.slice(start, ends[i] - start));
         segment.force(false);
         start = ends[i];
         published(firstSeq + i);
+        i++;
+        continue;
       }
-      return;
+      // As many records as fit in this segment (at least one), so segments split at record boundaries.
+      int j = i + 1;
+      while (j < count && segmentSize + (ends[j] - start) <= options.segmentBytes()) {
+        j++;
+      }
+      writeFully(batch.slice(start, ends[j - 1] - start));
+      start = ends[j - 1];
+      i = j;
     }
-    writeFully(batch);
     if (options.durability() == Durability.FSYNC_BATCH) {
       segment.force(false);
     }
-    published(firstSeq + count - 1);
+    if (options.durability() != Durability.FSYNC_EACH) {
+      published(firstSeq + count - 1);
+    }
   }
 
   private void writeFully(ByteBuffer buf) throws IOException {
