@@ -56,6 +56,8 @@ public final class Main {
     CommandLine cli = new CommandLine(new WeftCommand());
     cli.addSubcommand(new dev.weft.cli.demo.DemoCommand());
     cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(new dev.weft.cli.kernel.KernelCommand());
+    cli.addSubcommand(new dev.weft.cli.kernel.LogCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -225,6 +225,35 @@ public final class Kernel implements AutoCloseable {
     return inFlightEffects.get();
   }
 
+  /** Effects requested whose outcome is not journaled yet (released or still waiting for durability). */
+  public synchronized int pendingEffects() {
+    return pending.size();
+  }
+
+  /**
+   * Waits until every requested effect has its outcome journaled and durable, or {@code timeoutMillis}
+   * passed. Returns true if none is left pending.
+   */
+  public boolean awaitEffects(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      long last;
+      synchronized (this) {
+        last = writer.nextSeq() - 1;
+      }
+      writer.awaitDurable(last);
+      if (pendingEffects() == 0) {
+        synchronized (this) {
+          last = writer.nextSeq() - 1;
+        }
+        writer.awaitDurable(last);
+        return true;
+      }
+      Thread.sleep(1);
+    }
+    return pendingEffects() == 0;
+  }
+
   private void durable(long seq) {
     listener.durable(seq);
     releaseUpTo(seq);
