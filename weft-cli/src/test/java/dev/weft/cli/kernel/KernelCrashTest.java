@@ -63,6 +63,7 @@ class KernelCrashTest {
           "durable seq " + maxDurable + " lost: journal ends at " + o.get("last_seq"));
     }
     assertTrue(kills >= 3, "at least three kills within the time budget");
+    assertTrue(maxDurable > 0, "the killed runs reported durable batches");
     // The run resumes and completes; the result verifies from the start and from a snapshot.
     KernelCliTest.Run done = KernelCliTest.weft(args(dir, maxDurable + 500).toArray(String[]::new));
     assertEquals(0, done.code(), done.err());

@@ -2,7 +2,7 @@ package dev.weft.kernel.ledger;
 
 /**
  * Deterministic CPU work standing in for an event's real computation: a fixed number of integer mixing
- * rounds per microsecond, calibrated once per JVM. The result never enters the state (only the iteration
+ * rounds per microsecond, calibrated once per JVM (best of 7 timed runs after warm-up, about 10 ms). The result never enters the state (only the iteration
  * count is derived from the calibration), so the state stays deterministic across machines.
  */
 public final class BusyWork {
@@ -32,10 +32,12 @@ public final class BusyWork {
   }
 
   private static long calibrate() {
-    long n = 1 << 16;
-    rounds(n, 1); // warm up
+    long n = 1 << 20;
+    for (int i = 0; i < 20; i++) {
+      sink = rounds(1 << 16, i); // let the JIT compile the loop before timing it
+    }
     long best = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 7; i++) {
       long t0 = System.nanoTime();
       sink = rounds(n, i);
       best = Math.min(best, System.nanoTime() - t0);

@@ -122,6 +122,7 @@ public final class Speculative {
   private void work(List<Event> window, MultiVersionMemory memory, Scheduler scheduler,
       List<EffectRequest>[] effects, AtomicLong aborts, long maxAborts) {
     Scheduler.Work task = null;
+    int idle = 0;
     while (!scheduler.done()) {
       if (aborts.get() > maxAborts) {
         scheduler.halt();
@@ -142,7 +143,15 @@ public final class Speculative {
       if (task == null) {
         task = scheduler.nextTask();
         if (task == null) {
-          Thread.onSpinWait();
+          // Nothing to do until another worker finishes: spin briefly, then give the core away, which
+          // matters when the machine is busier than the pool thinks.
+          if (++idle < 64) {
+            Thread.onSpinWait();
+          } else {
+            Thread.yield();
+          }
+        } else {
+          idle = 0;
         }
       }
     }
