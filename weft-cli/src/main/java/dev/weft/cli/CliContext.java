@@ -112,6 +112,13 @@ public final class CliContext implements AutoCloseable {
         // the renderer only draws; nothing to recover
       }
     }
+    java.util.List<String> unused = pool != null ? pool.limits().unusedOverrides()
+        : global().limits.keySet().stream().sorted().toList(); // the raw field: close() must not throw
+    if (!unused.isEmpty()) {
+      // Most likely a misspelt name: say so rather than silently running with the default.
+      err().println("weft: warning: --limit " + String.join(", ", unused) + " not used by this command");
+      err().flush();
+    }
     if (pool != null) {
       pool.close();
       pool = null;
