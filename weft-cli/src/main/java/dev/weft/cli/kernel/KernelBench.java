@@ -79,7 +79,7 @@ public final class KernelBench {
     byte[] body = new byte[128 - dev.weft.kernel.journal.RecordFormat.OVERHEAD];
     Path journal = null;
     for (Durability d : Durability.values()) {
-      long count = d == Durability.FSYNC_EACH ? n / 20 : n;
+      long count = d == Durability.FSYNC_EACH ? n / 200 : n; // one fsync per event: keep it short
       double[] rates = new double[reps];
       for (int r = 0; r < reps; r++) {
         Path dir = scratch.resolve("append-" + d + "-" + r);

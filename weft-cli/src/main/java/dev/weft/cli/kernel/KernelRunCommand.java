@@ -3,7 +3,10 @@ package dev.weft.cli.kernel;
 import dev.weft.cli.CliContext;
 import dev.weft.kernel.Kernel;
 import dev.weft.kernel.effect.Computations;
+import dev.weft.kernel.effect.EffectRequest;
 import dev.weft.kernel.effect.PoolEffects;
+import dev.weft.kernel.effect.WorkerEffects;
+import dev.weft.runtime.worker.WorkerPool;
 import dev.weft.kernel.journal.Durability;
 import dev.weft.kernel.journal.JournalWriter;
 import dev.weft.kernel.ledger.Workload;
@@ -42,6 +45,10 @@ public final class KernelRunCommand implements Callable<Integer> {
   @Option(names = "--jobs-every", defaultValue = "0", paramLabel = "K",
       description = "Every K-th event is a job emitting an effect (0 = no jobs, the default).")
   int jobEvery;
+
+  @Option(names = "--job-placement", defaultValue = "pool", paramLabel = "WHERE",
+      description = "Where jobs' effects run: pool (the shared task pool, default) or worker (warm child JVMs).")
+  String placement;
 
   @Option(names = "--seed", defaultValue = "1", description = "Workload seed (default 1).")
   long seed;
@@ -85,7 +92,12 @@ public final class KernelRunCommand implements Callable<Integer> {
       throw new UsageException("--accounts must be at least 2, got " + accounts);
     }
     Handler handler = Handlers.forWorkload(workload);
-    Workload w = new Workload(accounts, workMicros, seed, jobEvery, 99);
+    EffectRequest.Placement where = switch (placement) {
+      case "pool" -> EffectRequest.Placement.POOL;
+      case "worker" -> EffectRequest.Placement.WORKER;
+      default -> throw new UsageException("--job-placement must be pool or worker, got " + placement);
+    };
+    Workload w = new Workload(accounts, workMicros, seed, jobEvery, 99, where);
     PrintWriter out = cli.out();
     Kernel.Config config = Kernel.Config.defaults()
         .withJournal(JournalWriter.Options.defaults().withDurability(parseDurability(durability))
@@ -115,8 +127,10 @@ public final class KernelRunCommand implements Callable<Integer> {
     };
     long start = System.nanoTime();
     long appended = 0;
-    try (Kernel kernel = Kernel.open(journal, handler, config, cli.pool(), new PoolEffects(cli.pool(), computations),
-        null, listener, computations)) {
+    // Worker JVMs start only when the first isolated effect needs one.
+    try (WorkerPool workers = WorkerPool.create(WorkerPool.Config.defaults().withMaxWorkers(cli.pool().parallelism()));
+        Kernel kernel = Kernel.open(journal, handler, config, cli.pool(), new PoolEffects(cli.pool(), computations),
+            new WorkerEffects(workers), listener, computations)) {
       var r = kernel.restored();
       if (!cli.quiet() && !cli.json() && r.lastSeq() > 0) {
         cli.err().printf("weft: resuming after seq %d (snapshot at %d + %d events replayed)%n",

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * bytes, big-endian), returning the last digest repeated to 1 KiB. Deterministic; a negative round count
  * throws (a deterministic failure), and a huge one runs into the effect's timeout.
  */
-public final class HashRounds implements Computation {
+public final class HashRounds implements Computation, dev.weft.runtime.worker.WorkerFunction {
   public static final String NAME = "ledger.hash-rounds";
 
   @Override

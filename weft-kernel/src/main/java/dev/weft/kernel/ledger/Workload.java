@@ -13,12 +13,19 @@ import java.util.SplittableRandom;
  * @param workMicros busy work per transfer
  * @param jobEvery every this many events is a job emitting an effect (0 = never)
  * @param bodyBytes transfer body size (events are {@code bodyBytes + 29} bytes in the journal)
+ * @param placement where jobs' effects run
  */
-public record Workload(long accounts, int workMicros, long seed, int jobEvery, int bodyBytes) {
+public record Workload(long accounts, int workMicros, long seed, int jobEvery, int bodyBytes,
+    EffectRequest.Placement placement) {
   public Workload {
     if (accounts < 2) {
       throw new IllegalArgumentException("the ledger needs at least 2 accounts, got " + accounts);
     }
+  }
+
+  /** Jobs' effects on the shared pool. */
+  public Workload(long accounts, int workMicros, long seed, int jobEvery, int bodyBytes) {
+    this(accounts, workMicros, seed, jobEvery, bodyBytes, EffectRequest.Placement.POOL);
   }
 
   public Event event(long seq) {
@@ -26,7 +33,7 @@ public record Workload(long accounts, int workMicros, long seed, int jobEvery, i
     if (jobEvery > 0 && seq % jobEvery == 0) {
       byte[] input = new byte[32];
       r.nextBytes(input);
-      return Ledger.job(seq, 1000, 10_000, EffectRequest.Placement.POOL,
+      return Ledger.job(seq, 1000, 10_000, placement,
           EffectRequest.ResultMode.values()[(int) (seq / jobEvery % 3)], input);
     }
     long from = r.nextLong(accounts);
