@@ -61,6 +61,7 @@ public final class JournalWriter implements AutoCloseable {
   private long nextSeq;
   private long durableSeq;
   private boolean closing;
+  private long batches;
   private Throwable failure;
   /** Sequence numbers of the records in {@code pending}, as end offsets, for fsync-each acknowledgement. */
   private int[] pendingEnds = new int[1024];
@@ -142,6 +143,19 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Batches written so far. A batch holds everything appended while the previous one was being written, so
+   * it can be larger than {@code batchEvents} when appends outpace the disk.
+   */
+  public long batches() {
+    lock.lock();
+    try {
+      return batches;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The sequence number the next append gets. */
   public long nextSeq() {
     lock.lock();
@@ -199,6 +213,7 @@ public final class JournalWriter implements AutoCloseable {
         ends = java.util.Arrays.copyOf(pendingEnds, count);
         firstSeq = nextSeq - count;
         pendingCount = 0;
+        batches++;
         spaceFree.signalAll();
       } finally {
         lock.unlock();
