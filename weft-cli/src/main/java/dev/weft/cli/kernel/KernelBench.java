@@ -201,7 +201,7 @@ public final class KernelBench {
     Workload w = new Workload(10_000, 0, 3, 0, 99);
     Kernel.Config config = Kernel.Config.defaults()
         .withJournal(JournalWriter.Options.defaults().withDurability(Durability.OS_CACHE).withBatch(1024, 5000))
-        .withSnapshots(n / 10, 3_600_000);
+        .withSnapshots(n * 3 / 10, 3_600_000); // snapshots at 30, 60, 90 %: restart replays a 10 % tail
     log.printf("building a %,d-event ledger journal for the restart benchmark…%n", n);
     long t0 = System.nanoTime();
     try (Kernel k = Kernel.open(dir, ledger, config, pool, new PoolEffects(pool, computations), null,
