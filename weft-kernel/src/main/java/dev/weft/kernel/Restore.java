@@ -14,10 +14,12 @@ import dev.weft.kernel.machine.Transition;
 import dev.weft.kernel.snapshot.Snapshot;
 import dev.weft.kernel.snapshot.SnapshotStore;
 import dev.weft.kernel.state.StateMap;
+import dev.weft.kernel.stm.Speculative;
 import dev.weft.runtime.BadDataException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,6 +57,15 @@ public final class Restore {
    */
   public static Restored run(Layout layout, Handler handler, Computations computations, boolean fromSnapshot,
       Consumer<String> notes) {
+    return run(layout, handler, computations, fromSnapshot, notes, null);
+  }
+
+  /**
+   * As {@link #run(Layout, Handler, Computations, boolean, Consumer)}, applying windows of events with
+   * {@code speculative} (Block-STM) when it is not null; the per-event hash checks are the same.
+   */
+  public static Restored run(Layout layout, Handler handler, Computations computations, boolean fromSnapshot,
+      Consumer<String> notes, Speculative speculative) {
     Snapshot base = baseOfFirstEpoch(layout);
     if (fromSnapshot) {
       for (Path file : new SnapshotStore(snapshotDir(layout.dir())).list()) {
@@ -69,8 +80,9 @@ public final class Restore {
         }
       }
     }
-    Replayer replayer = new Replayer(handler, computations, new BlobStore(blobDir(layout.dir())), base);
+    Replayer replayer = new Replayer(handler, computations, new BlobStore(blobDir(layout.dir())), base, speculative);
     JournalReader.Scan scan = JournalReader.read(layout, base.seq() + 1, replayer);
+    replayer.flush();
     if (scan.lastSeq() < base.seq()) {
       throw new BadDataException(layout.dir() + ": snapshot at seq " + base.seq()
           + " is ahead of the journal, which ends at seq " + scan.lastSeq() + ": segments are missing");
@@ -100,6 +112,9 @@ public final class Restore {
     }
   }
 
+  /** Events per speculative window in replay. */
+  static final int WINDOW = 4096;
+
   /** Applies and checks records as the reader delivers them. */
   static final class Replayer implements JournalReader.Visitor {
     private final Handler handler;
@@ -109,8 +124,14 @@ public final class Restore {
     final SortedMap<Snapshot.EffectKey, EffectRequest> pending;
     long referencesChecked;
 
-    Replayer(Handler handler, Computations computations, BlobStore blobs, Snapshot base) {
+    private final Speculative speculative;
+    private final List<Event> window = new ArrayList<>();
+    private final List<Long> windowSeqs = new ArrayList<>();
+    private final List<Long> windowHashes = new ArrayList<>();
+
+    Replayer(Handler handler, Computations computations, BlobStore blobs, Snapshot base, Speculative speculative) {
       this.handler = handler;
+      this.speculative = speculative;
       this.computations = computations;
       this.blobs = blobs;
       this.state = base.state();
@@ -122,6 +143,15 @@ public final class Restore {
       byte[] bytes = new byte[body.remaining()];
       body.get(bytes);
       Event event = new Event(type, bytes);
+      if (speculative != null) {
+        window.add(event);
+        windowSeqs.add(seq);
+        windowHashes.add(stateHash);
+        if (window.size() == WINDOW) {
+          flush();
+        }
+        return;
+      }
       if (type == Event.OUTCOME) {
         checkOutcome(seq, event);
       }
@@ -135,6 +165,32 @@ public final class Restore {
       for (int k = 0; k < effects.size(); k++) {
         pending.put(new Snapshot.EffectKey(seq, k), effects.get(k));
       }
+    }
+
+    /** Applies the collected window speculatively, then checks it in order exactly as sequential replay does. */
+    void flush() {
+      if (window.isEmpty()) {
+        return;
+      }
+      Speculative.Result r = speculative.apply(state, window);
+      for (int i = 0; i < window.size(); i++) {
+        long seq = windowSeqs.get(i);
+        if (window.get(i).type() == Event.OUTCOME) {
+          checkOutcome(seq, window.get(i));
+        }
+        if (r.hashes()[i] != windowHashes.get(i)) {
+          throw new BadDataException("state hash mismatch at seq " + seq + ": journal records "
+              + Long.toHexString(windowHashes.get(i)) + ", replay computed " + Long.toHexString(r.hashes()[i]));
+        }
+        List<EffectRequest> effects = r.effects().get(i);
+        for (int k = 0; k < effects.size(); k++) {
+          pending.put(new Snapshot.EffectKey(seq, k), effects.get(k));
+        }
+      }
+      state = r.state();
+      window.clear();
+      windowSeqs.clear();
+      windowHashes.clear();
     }
 
     private void checkOutcome(long seq, Event event) {

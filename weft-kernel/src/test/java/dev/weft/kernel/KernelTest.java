@@ -77,6 +77,11 @@ class KernelTest {
     Restore.Restored full = Restore.run(Layout.read(dir), ledger, computations, false, notes::add);
     assertEquals(afterFirst.hash(), full.state().hash());
     assertTrue(full.referencesChecked() > 0, "references were recomputed and checked");
+    Restore.Restored parallel = Restore.run(Layout.read(dir), ledger, computations, false, notes::add,
+        new dev.weft.kernel.stm.Speculative(ledger, pool, 2));
+    assertEquals(full.state().hash(), parallel.state().hash());
+    assertEquals(full.pending(), parallel.pending());
+    assertEquals(full.referencesChecked(), parallel.referencesChecked());
   }
 
   private static void waitForEffects(Kernel k, List<String> notes) throws InterruptedException {

@@ -174,7 +174,7 @@ public final class KernelBench {
           Speculative spec = new Speculative(ledger, pool, threads);
           long t0 = System.nanoTime();
           StateMap state = StateMap.empty();
-          int window = 1000;
+          int window = 4000;
           for (int from = 0; from < n; from += window) {
             state = spec.apply(state, events.subList(from, Math.min(n, from + window))).state();
           }
@@ -227,6 +227,15 @@ public final class KernelBench {
     }
     out.row("sequential", "replay-apply-verify", 1).param("accounts", 10_000).param("events", n)
         .emit(median(fullRates), "events/s");
+    double[] parRates = new double[reps];
+    for (int r = 0; r < reps; r++) {
+      long f0 = System.nanoTime();
+      Restore.Restored full = Restore.run(Layout.read(dir), ledger, computations, false, note -> { },
+          new Speculative(ledger, pool, pool.parallelism()));
+      parRates[r] = full.replayed() / ((System.nanoTime() - f0) / 1e9);
+    }
+    out.row("parallel", "replay-apply-verify", pool.parallelism()).param("accounts", 10_000).param("events", n)
+        .emit(median(parRates), "events/s");
     out.row("kernel", "restart-snapshot-plus-tail", 1).param("accounts", 10_000).param("events", n)
         .param("tail_events", tail).emit(median(secs), "s");
   }

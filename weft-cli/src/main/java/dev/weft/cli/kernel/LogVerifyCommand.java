@@ -4,6 +4,7 @@ import dev.weft.cli.CliContext;
 import dev.weft.kernel.Restore;
 import dev.weft.kernel.effect.Computations;
 import dev.weft.kernel.journal.Layout;
+import dev.weft.kernel.stm.Speculative;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,10 @@ public final class LogVerifyCommand implements Callable<Integer> {
   @Option(names = "--from-snapshot", description = "Start from the newest usable snapshot instead of the oldest epoch.")
   boolean fromSnapshot;
 
+  @Option(names = "--parallel", description = "Apply the events speculatively in parallel (Block-STM) on the task pool;"
+      + " the per-event hash checks are the same.")
+  boolean parallel;
+
   @Spec
   CommandSpec spec;
 
@@ -34,8 +39,10 @@ public final class LogVerifyCommand implements Callable<Integer> {
   public Integer call() {
     CliContext cli = CliContext.of(spec);
     long t0 = System.nanoTime();
-    Restore.Restored r = Restore.run(Layout.read(dir), Handlers.forJournal(dir), Computations.discover(), fromSnapshot,
-        note -> cli.err().println("weft: " + note));
+    var handler = Handlers.forJournal(dir);
+    Restore.Restored r = Restore.run(Layout.read(dir), handler, Computations.discover(), fromSnapshot,
+        note -> cli.err().println("weft: " + note),
+        parallel ? new Speculative(handler, cli.pool(), cli.pool().parallelism()) : null);
     double secs = (System.nanoTime() - t0) / 1e9;
     String hash = Long.toHexString(r.state().hash());
     if (cli.json()) {

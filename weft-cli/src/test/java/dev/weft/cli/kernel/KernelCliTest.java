@@ -56,6 +56,8 @@ class KernelCliTest {
         "--jobs-every", "40");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.err().contains("resuming after seq"), again.err());
+    Run par = weft("log", "verify", dir.toString(), "--parallel", "--json");
+    assertEquals(0, par.code(), par.err());
     Run v2 = weft("log", "verify", dir.toString(), "--from-snapshot", "--json");
     assertEquals(0, v2.code(), v2.err());
     assertTrue(new ObjectMapper().readTree(v2.out()).get("last_seq").asLong() >= 600);
@@ -74,6 +76,8 @@ class KernelCliTest {
     Run v = weft("log", "verify", dir.toString());
     assertEquals(3, v.code(), v.err());
     assertTrue(v.err().contains("seq 6"), v.err());
+    Run vp = weft("log", "verify", dir.toString(), "--parallel");
+    assertEquals(3, vp.code(), vp.err());
     assertTrue(v.err().lines().count() == 1, "one line, no stack trace: " + v.err());
     Run run = weft("kernel", "run", "--journal", dir.toString(), "--events", "400");
     assertEquals(3, run.code(), "a corrupt journal is never appended to: " + run.err());

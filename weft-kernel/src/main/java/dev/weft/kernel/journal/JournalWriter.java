@@ -121,10 +121,12 @@ public final class JournalWriter implements AutoCloseable {
         pendingEnds = java.util.Arrays.copyOf(pendingEnds, pendingEnds.length * 2);
       }
       pendingEnds[pendingCount] = pending.position();
-      if (pendingCount++ == 0) {
+      boolean first = pendingCount++ == 0;
+      if (first) {
         pendingFirstNanos = System.nanoTime();
       }
-      if (pendingCount >= options.batchEvents() || options.durability() == Durability.FSYNC_EACH) {
+      // Wake the writer for the first record (it then waits at most the batch delay) and for a full batch.
+      if (first || pendingCount >= options.batchEvents() || options.durability() == Durability.FSYNC_EACH) {
         batchReady.signal();
       }
       return seq;

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Speculative parallel apply of an ordered window of events, Block-STM style: workers on the shared pool
+ * Speculative parallel apply of an ordered window of events, Block-STM style: the calling thread and
+ * {@code workers - 1} tasks on the shared pool
  * execute events optimistically against multi-version memory, record key-granularity read and write sets,
  * validate, and re-execute on conflict; then the window is committed in order, which yields the state hash
  * after every event, and effects are emitted in event order. The result equals sequential application
@@ -78,9 +79,17 @@ public final class Speculative {
     List<EffectRequest>[] effects = new List[n];
     AtomicLong aborts = new AtomicLong();
     long maxAborts = Math.max(8, (long) (abortThreshold * n));
+    // The calling thread is one of the workers: it is already running, whereas waking pool threads costs
+    // scheduler latency at every window, which on a busy machine can exceed the window's work.
     try (Scope scope = pool.openScope()) {
-      for (int w = 0; w < workers; w++) {
+      for (int w = 1; w < workers; w++) {
         scope.fork(() -> work(window, memory, scheduler, effects, aborts, maxAborts));
+      }
+      try {
+        work(window, memory, scheduler, effects, aborts, maxAborts);
+      } catch (RuntimeException | Error e) {
+        scheduler.halt();
+        throw e;
       }
       scope.join();
     }

@@ -128,6 +128,22 @@ class JournalTest {
   }
 
   @Test
+  void aLoneRecordBecomesDurableAfterTheBatchDelay() throws Exception {
+    Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "test/1");
+    try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
+        JournalWriter.Options.defaults().withBatch(64, 2000), s -> { })) {
+      Thread.sleep(50); // let the writer go idle first
+      long seq = w.append(7, 31, body(1));
+      long t0 = System.nanoTime();
+      // Poll rather than awaitDurable (which wakes the writer itself): the append alone must be enough.
+      while (w.durableSeq() < seq) {
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "a lone record never became durable");
+        Thread.sleep(1);
+      }
+    }
+  }
+
+  @Test
   void notAJournal() throws IOException {
     assertThrows(dev.weft.runtime.UsageException.class, () -> Layout.read(dir.resolve("nope")));
   }
