@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>When a window's aborts exceed {@code abortThreshold} of its size, speculation stops and the window is
  * applied sequentially; the next {@code cooldownWindows} windows then run sequentially before speculation
- * is tried again, so a workload where every event conflicts costs little more than sequential.
+ * is tried again (doubling with each consecutive fallback, up to 1024), so a workload where every event
+ * conflicts costs little more than sequential.
  *
  * <p>One instance serves one caller thread at a time (it keeps the fallback cool-down between windows).
  */
@@ -33,12 +34,17 @@ public final class Speculative {
   public record Result(StateMap state, long[] hashes, List<List<EffectRequest>> effects, long aborts,
       boolean sequential) {}
 
+  /** Longest run of sequential windows between speculation attempts. */
+  private static final int MAX_COOLDOWN = 1024;
+
   private final Handler handler;
   private final TaskPool pool;
   private final int workers;
   private final double abortThreshold;
   private final int cooldownWindows;
   private int cooldown;
+  /** The cool-down after the next fallback: doubles with consecutive fallbacks, reset by a success. */
+  private int nextCooldown;
   private long windowsSpeculated;
   private long windowsFellBack;
 
@@ -52,6 +58,7 @@ public final class Speculative {
     this.workers = Math.max(1, Math.min(workers, pool.parallelism()));
     this.abortThreshold = abortThreshold;
     this.cooldownWindows = cooldownWindows;
+    this.nextCooldown = cooldownWindows;
   }
 
   public Speculative(Handler handler, TaskPool pool, int workers) {
@@ -95,10 +102,12 @@ public final class Speculative {
     }
     if (aborts.get() > maxAborts) {
       windowsFellBack++;
-      cooldown = cooldownWindows;
+      cooldown = nextCooldown;
+      nextCooldown = Math.min(Math.max(1, nextCooldown) * 2, MAX_COOLDOWN);
       return sequential(base, window, aborts.get());
     }
     windowsSpeculated++;
+    nextCooldown = cooldownWindows;
     // In-order commit: fold each event's final writes into the persistent map.
     StateMap state = base;
     long[] hashes = new long[n];
