@@ -1,9 +1,9 @@
 package dev.weft.kernel.stm;
 
 import dev.weft.kernel.state.StateMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Block-STM's multi-version memory: for every location, the values written by each transaction of the
@@ -24,7 +24,7 @@ final class MultiVersionMemory {
   /** Marker for "read the base state". */
   static final int BASE = -1;
 
-  private final Map<Loc, ConcurrentSkipListMap<Integer, Cell>> data = new ConcurrentHashMap<>();
+  private final Map<Loc, Versions> data;
   private final StateMap base;
   private final Loc[][] lastWrites;
   private final long[][] lastValues;
@@ -32,6 +32,7 @@ final class MultiVersionMemory {
 
   MultiVersionMemory(StateMap base, int size) {
     this.base = base;
+    this.data = new ConcurrentHashMap<>(Math.max(16, size * 2)); // about two written keys per event: no resizing
     this.lastWrites = new Loc[size][];
     this.lastValues = new long[size][];
     this.lastReads = new Read[size][];
@@ -41,12 +42,13 @@ final class MultiVersionMemory {
   record Lookup(int txn, int incarnation, long value, boolean blocked) {}
 
   Lookup read(Loc loc, int txn, long absent) {
-    ConcurrentSkipListMap<Integer, Cell> chain = data.get(loc);
+    Versions chain = data.get(loc);
     if (chain != null) {
-      Map.Entry<Integer, Cell> e = chain.lowerEntry(txn);
-      if (e != null) {
-        Cell c = e.getValue();
-        return c.estimate() ? new Lookup(e.getKey(), 0, 0, true) : new Lookup(e.getKey(), c.incarnation(), c.value(), false);
+      Versions.Table t = chain.table;
+      int i = t.below(txn);
+      if (i >= 0) {
+        Cell c = t.cells[i];
+        return c.estimate() ? new Lookup(t.txns[i], 0, 0, true) : new Lookup(t.txns[i], c.incarnation(), c.value(), false);
       }
     }
     return new Lookup(BASE, 0, base.get(loc.space(), loc.key(), absent), false);
@@ -58,7 +60,7 @@ final class MultiVersionMemory {
    */
   boolean record(int txn, int incarnation, Read[] reads, Loc[] writes, long[] values) {
     for (int i = 0; i < writes.length; i++) {
-      data.computeIfAbsent(writes[i], l -> new ConcurrentSkipListMap<>()).put(txn, new Cell(incarnation, values[i], false));
+      data.computeIfAbsent(writes[i], l -> new Versions()).put(txn, new Cell(incarnation, values[i], false));
     }
     boolean wroteNew = false;
     Loc[] previous = lastWrites[txn];
@@ -92,13 +94,14 @@ final class MultiVersionMemory {
   /** True if every read of {@code txn}'s last incarnation would still see the same version. */
   boolean validate(int txn) {
     for (Read r : lastReads[txn]) {
-      ConcurrentSkipListMap<Integer, Cell> chain = data.get(r.loc());
-      Map.Entry<Integer, Cell> e = chain == null ? null : chain.lowerEntry(txn);
-      if (e == null) {
+      Versions chain = data.get(r.loc());
+      Versions.Table t = chain == null ? null : chain.table;
+      int i = t == null ? -1 : t.below(txn);
+      if (i < 0) {
         if (r.txn() != BASE) {
           return false;
         }
-      } else if (e.getValue().estimate() || e.getKey() != r.txn() || e.getValue().incarnation() != r.incarnation()) {
+      } else if (t.cells[i].estimate() || t.txns[i] != r.txn() || t.cells[i].incarnation() != r.incarnation()) {
         return false;
       }
     }
@@ -109,6 +112,62 @@ final class MultiVersionMemory {
   void convertWritesToEstimates(int txn) {
     for (Loc l : lastWrites[txn]) {
       data.get(l).put(txn, new Cell(0, 0, true));
+    }
+  }
+
+  /**
+   * The versions of one location, sorted by transaction: an immutable table replaced on every write under
+   * the object's lock and read without locking. A location has a handful of writers per window, so copying
+   * is cheaper than a concurrent skip list.
+   */
+  static final class Versions {
+    record Table(int[] txns, Cell[] cells) {
+      /** Index of the highest transaction below {@code txn}, or -1. */
+      int below(int txn) {
+        int i = Arrays.binarySearch(txns, txn);
+        return (i >= 0 ? i : -i - 1) - 1;
+      }
+    }
+
+    private static final Table EMPTY = new Table(new int[0], new Cell[0]);
+    volatile Table table = EMPTY;
+
+    synchronized void put(int txn, Cell cell) {
+      Table t = table;
+      int i = Arrays.binarySearch(t.txns, txn);
+      if (i >= 0) {
+        Cell[] cells = t.cells.clone();
+        cells[i] = cell;
+        table = new Table(t.txns, cells);
+        return;
+      }
+      int at = -i - 1;
+      int n = t.txns.length;
+      int[] txns = new int[n + 1];
+      Cell[] cells = new Cell[n + 1];
+      System.arraycopy(t.txns, 0, txns, 0, at);
+      System.arraycopy(t.cells, 0, cells, 0, at);
+      txns[at] = txn;
+      cells[at] = cell;
+      System.arraycopy(t.txns, at, txns, at + 1, n - at);
+      System.arraycopy(t.cells, at, cells, at + 1, n - at);
+      table = new Table(txns, cells);
+    }
+
+    synchronized void remove(int txn) {
+      Table t = table;
+      int i = Arrays.binarySearch(t.txns, txn);
+      if (i < 0) {
+        return;
+      }
+      int n = t.txns.length;
+      int[] txns = new int[n - 1];
+      Cell[] cells = new Cell[n - 1];
+      System.arraycopy(t.txns, 0, txns, 0, i);
+      System.arraycopy(t.cells, 0, cells, 0, i);
+      System.arraycopy(t.txns, i + 1, txns, i, n - i - 1);
+      System.arraycopy(t.cells, i + 1, cells, i, n - i - 1);
+      table = new Table(txns, cells);
     }
   }
 
