@@ -113,7 +113,7 @@ public final class Restore {
   }
 
   /** Events per speculative window in replay. */
-  static final int WINDOW = 4096;
+  static final int WINDOW = 16_384;
 
   /** Applies and checks records as the reader delivers them. */
   static final class Replayer implements JournalReader.Visitor {
