@@ -64,8 +64,8 @@ public final class KernelDemo implements DemoStep {
     Speculative spec = new Speculative(ledger, ctx.pool(), ctx.pool().parallelism());
     long p0 = System.nanoTime();
     StateMap par = StateMap.empty();
-    for (int from = 0; from < events.size(); from += 1000) {
-      par = spec.apply(par, events.subList(from, from + 1000)).state();
+    for (int from = 0; from < events.size(); from += 5000) {
+      par = spec.apply(par, events.subList(from, from + 5000)).state();
     }
     double parSecs = (System.nanoTime() - p0) / 1e9;
     out.printf("20,000 transfers of 10 µs each: sequential %.2f s, speculative on %d threads %.2f s (%.2fx),"
