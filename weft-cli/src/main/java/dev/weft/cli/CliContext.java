@@ -112,8 +112,9 @@ public final class CliContext implements AutoCloseable {
         // the renderer only draws; nothing to recover
       }
     }
-    java.util.List<String> unused = pool != null ? pool.limits().unusedOverrides()
-        : global().limits.keySet().stream().sorted().toList(); // the raw field: close() must not throw
+    // Only a command that started the pool could have asked for a limit; after any other (or after a
+    // usage error) the overrides were simply not applicable.
+    java.util.List<String> unused = pool != null ? pool.limits().unusedOverrides() : java.util.List.of();
     if (!unused.isEmpty()) {
       // Most likely a misspelt name: say so rather than silently running with the default.
       err().println("weft: warning: --limit " + String.join(", ", unused) + " not used by this command");
