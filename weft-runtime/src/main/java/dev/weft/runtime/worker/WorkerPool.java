@@ -216,6 +216,15 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Takes an idle worker for {@code key}, or starts one, evicting an idle worker of another key if full. */
   private Worker acquire(Key key) throws InterruptedException {
+    List<Worker> dead = new ArrayList<>();
+    try {
+      return acquire(key, dead);
+    } finally {
+      dead.forEach(w -> w.shutdown(0, false));
+    }
+  }
+
+  private Worker acquire(Key key, List<Worker> dead) throws InterruptedException {
     Worker evicted = null;
     lock.lockInterruptibly();
     try {
@@ -224,8 +233,15 @@ public final class WorkerPool implements AutoCloseable {
           throw new IllegalStateException("worker pool is closed");
         }
         ArrayDeque<Worker> ready = idle.get(key);
-        if (ready != null && !ready.isEmpty()) {
-          return ready.pop();
+        while (ready != null && !ready.isEmpty()) {
+          Worker w = ready.pop();
+          if (w.isAlive()) {
+            return w;
+          }
+          // It died while idle (killed from outside, say): not this call's failure; start another.
+          live--;
+          all.remove(w);
+          dead.add(w);
         }
         if (live < config.maxWorkers()) {
           live++;

@@ -139,6 +139,20 @@ class WorkerPoolTest {
   }
 
   @Test
+  void anIdleWorkerKilledFromOutsideIsReplacedWithoutFailingTheNextCall() throws Exception {
+    long before = pidOfWorker(SMALL);
+    ProcessHandle.of(before).orElseThrow().destroyForcibly();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (alive(before) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(50); // let the JDK reap it, so the pool can see it is gone
+    long after = pidOfWorker(SMALL);
+    assertNotEquals(before, after);
+    assertEquals(0, pool.metrics().crashed());
+  }
+
+  @Test
   void outOfMemoryIsResourceExceeded() throws Exception {
     CallLimits tiny = SMALL.withHeapBytes(32L << 20);
     WorkerOutcome o = pool.call("test.hog", new byte[0], tiny);
