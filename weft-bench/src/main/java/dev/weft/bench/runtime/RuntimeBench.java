@@ -51,10 +51,11 @@ public final class RuntimeBench implements BenchArea {
   }
 
   private void submitJoin(BenchContext ctx, BenchOutput out, int threads, long taskNanos, boolean quick) throws Exception {
-    // About 40 ms of work per batch at one thread, whatever the task size.
-    int tasks = (int) Math.max(500, 40_000_000L / taskNanos / (quick ? 8 : 1));
-    int warmups = quick ? 2 : 5;
-    int reps = quick ? 3 : 15;
+    // About 15 ms of work per batch at one thread, whatever the task size: short batches, many of them,
+    // so the three pools' batches of one repetition see nearly the same machine load.
+    int tasks = (int) Math.max(500, 15_000_000L / taskNanos / (quick ? 4 : 1));
+    int warmups = quick ? 3 : 10;
+    int reps = quick ? 5 : 41;
     note(ctx, "submit-join: %d tasks of %d ns at %d thread(s), %d repetitions", tasks, taskNanos, threads, reps);
     Map<String, Executors3> pools = new LinkedHashMap<>();
     Map<String, double[]> perTask = new LinkedHashMap<>();
@@ -81,14 +82,28 @@ public final class RuntimeBench implements BenchArea {
     } finally {
       pools.values().forEach(Executors3::close);
     }
-    double best = perTask.values().stream().mapToDouble(RuntimeBench::median).min().orElseThrow();
+    // The ratio is taken within each repetition (to the best of that repetition) and then its median,
+    // which cancels most of the drift of a shared machine's load between repetitions.
+    Map<String, double[]> ratios = new LinkedHashMap<>();
+    for (String impl : IMPLS) {
+      ratios.put(impl, new double[reps]);
+    }
+    for (int rep = 0; rep < reps; rep++) {
+      double best = Double.MAX_VALUE;
+      for (String impl : IMPLS) {
+        best = Math.min(best, perTask.get(impl)[rep]);
+      }
+      for (String impl : IMPLS) {
+        ratios.get(impl)[rep] = perTask.get(impl)[rep] / best;
+      }
+    }
     for (String impl : IMPLS) {
       double median = median(perTask.get(impl));
       out.row(impl, "submit-join", threads)
           .param("task_ns", taskNanos)
           .param("tasks", tasks)
           .param("reps", reps)
-          .param("ratio_to_best", round3(median / best))
+          .param("ratio_to_best", round3(median(ratios.get(impl))))
           .param("overhead_ns", round3(median - (double) taskNanos / threads))
           .emit(median, "ns/task");
     }
