@@ -64,6 +64,37 @@ class TaskTest {
   }
 
   @Test
+  void aCancelRacingTheEndOfATaskNeverLeaksAnInterruptIntoTheNextTask() {
+    try (TaskPool pool = TaskPool.create(1)) {
+      java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+      for (int i = 0; i < 3000; i++) {
+        long spinNanos = random.nextLong(0, 20_000);
+        Task<Long> t = pool.submit(() -> Busy.spin(spinNanos));
+        long wait = random.nextLong(0, 20_000);
+        long until = System.nanoTime() + wait;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
+        t.cancel();
+        t.awaitStopped();
+        assertFalse(pool.submit(() -> Thread.currentThread().isInterrupted()).join(), "stale interrupt after cycle " + i);
+      }
+    }
+  }
+
+  /** Busy work that never looks at interrupts. */
+  private static final class Busy {
+    static long spin(long nanos) {
+      long end = System.nanoTime() + nanos;
+      long n = 0;
+      while (System.nanoTime() < end) {
+        n++;
+      }
+      return n;
+    }
+  }
+
+  @Test
   void cancelledBeforeStartNeverRuns() throws Exception {
     try (TaskPool pool = TaskPool.create(1)) {
       CountDownLatch release = new CountDownLatch(1);
