@@ -78,8 +78,8 @@ public final class Main {
 
   private static int handleUsage(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
-    cmd.getErr().println("weft: " + ex.getMessage() + " (see 'weft "
-        + qualifiedName(cmd) + " --help')");
+    String sub = qualifiedName(cmd);
+    cmd.getErr().println("weft: " + ex.getMessage() + " (see 'weft " + (sub.isEmpty() ? "" : sub + " ") + "--help')");
     return ExitCodes.USAGE;
   }
 

@@ -74,6 +74,7 @@ class MainTest {
     Run cmd = run("frobnicate");
     assertEquals(ExitCodes.USAGE, cmd.code());
     assertEquals(1, cmd.errLines().size(), cmd.err());
+    assertTrue(cmd.err().contains("frobnicate") && cmd.err().endsWith("(see 'weft --help')" + System.lineSeparator()), cmd.err());
     Run opt = run("bench", "--no-such-option");
     assertEquals(ExitCodes.USAGE, opt.code());
     assertTrue(opt.err().contains("--no-such-option") && opt.err().contains("weft bench --help"), opt.err());
