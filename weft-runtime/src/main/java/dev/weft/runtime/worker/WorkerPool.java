@@ -129,7 +129,9 @@ public final class WorkerPool implements AutoCloseable {
    * call from many threads at once.
    *
    * @throws InterruptedException if the calling thread was interrupted; the worker was then killed
-   * @throws IllegalStateException if the pool is closed
+   * @throws IllegalStateException if the pool is closed, or a worker process cannot be started at all
+   *     (the java binary is missing): a configuration error no retry would fix. A worker that starts but
+   *     dies before it is ready (a wrong class path, say) is reported as {@link WorkerOutcome.Crashed}.
    */
   public WorkerOutcome call(String function, byte[] input, CallLimits limits) throws InterruptedException {
     Objects.requireNonNull(function, "function");
@@ -150,7 +152,7 @@ public final class WorkerPool implements AutoCloseable {
       CompletableFuture<WorkerOutcome> reply = worker.send(function, input);
       WorkerOutcome outcome;
       try {
-        outcome = reply.get(limits.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        outcome = reply.get(saturatedNanos(limits.timeout()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         worker.destroyTree();
         outcome = new WorkerOutcome.TimedOut(limits.timeout());
@@ -188,6 +190,15 @@ public final class WorkerPool implements AutoCloseable {
     });
     waiter.start();
     return result;
+  }
+
+  /** A duration in nanoseconds, capped at about 292 years rather than overflowing. */
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private WorkerOutcome awaitStart(Worker worker) throws InterruptedException {

@@ -214,6 +214,27 @@ class WorkerPoolTest {
   }
 
   @Test
+  void aWorkerThatCannotStartIsReportedNotHung() throws Exception {
+    try (WorkerPool bad = WorkerPool.create(WorkerPool.Config.defaults().withClasspath("/nonexistent"))) {
+      WorkerOutcome o = bad.call("test.pid", new byte[0], SMALL);
+      WorkerOutcome.Crashed c = assertInstanceOf(WorkerOutcome.Crashed.class, o);
+      assertEquals(1, c.exitCode());
+      assertTrue(c.stderrTail().contains("WorkerMain"), c.stderrTail());
+    }
+    try (WorkerPool bad = WorkerPool.create(WorkerPool.Config.defaults().withJavaBinary(Path.of("/nonexistent/java")))) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> bad.call("test.pid", new byte[0], SMALL));
+      assertTrue(e.getMessage().contains("/nonexistent/java"), e.getMessage());
+      assertEquals(0, bad.metrics().live(), "the failed start gave its slot back");
+    }
+  }
+
+  @Test
+  void aHugeTimeoutDoesNotOverflow() throws Exception {
+    WorkerOutcome o = pool.call("test.reverse", utf8("ok"), SMALL.withTimeout(Duration.ofSeconds(Long.MAX_VALUE)));
+    assertInstanceOf(WorkerOutcome.Success.class, o);
+  }
+
+  @Test
   void closedPoolRefusesCalls() {
     pool.close();
     assertThrows(IllegalStateException.class, () -> pool.call("test.pid", new byte[0], SMALL));
