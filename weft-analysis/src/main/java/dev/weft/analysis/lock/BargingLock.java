@@ -2,6 +2,7 @@ package dev.weft.analysis.lock;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -50,12 +51,25 @@ public final class BargingLock implements Lock {
   /** Immutable configuration, not state: how long a waiter waits before it is handed the lock. */
   private final long fairAfterNanos;
 
+  /** A lock that hands off to a waiter once it has waited 1 ms, the free-threaded interpreter's setting. */
   public BargingLock() {
     this(FAIR_AFTER_NANOS);
   }
 
-  /** For tests: {@code 0} hands off to every woken waiter, {@link Long#MAX_VALUE} never does. */
+  /**
+   * A lock with another hand-off threshold, for experiments: {@link Duration#ZERO} hands the lock to every
+   * woken waiter (strict FIFO among parked threads, slow under contention), a very long duration never
+   * does (pure barging, which can starve a waiter).
+   */
+  public BargingLock(Duration handOffAfter) {
+    this(handOffAfter.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : handOffAfter.toNanos());
+  }
+
+  /** {@code 0} hands off to every woken waiter, {@link Long#MAX_VALUE} never does. */
   BargingLock(long fairAfterNanos) {
+    if (fairAfterNanos < 0) {
+      throw new IllegalArgumentException("negative hand-off threshold: " + fairAfterNanos + " ns");
+    }
     this.fairAfterNanos = fairAfterNanos;
   }
 

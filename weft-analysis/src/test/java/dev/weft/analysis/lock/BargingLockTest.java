@@ -105,6 +105,32 @@ class BargingLockTest {
   }
 
   @Test
+  void withAZeroThresholdEveryWokenWaiterIsHandedTheLock() throws Exception {
+    BargingLock lock = new BargingLock(java.time.Duration.ZERO);
+    CountDownLatch acquired = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    lock.lock();
+    Thread waiter = Thread.ofPlatform().start(() -> {
+      lock.lock();
+      acquired.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      lock.unlock();
+    });
+    Threads.awaitParked(lock);
+    lock.unlock(); // no sleep: the waiter has waited only as long as awaitParked took
+    assertFalse(lock.tryLock());
+    assertTrue(acquired.await(10, TimeUnit.SECONDS));
+    release.countDown();
+    waiter.join();
+    assertEquals(0, lock.state());
+    assertThrows(IllegalArgumentException.class, () -> new BargingLock(java.time.Duration.ofNanos(-1)));
+  }
+
+  @Test
   void tryLockFailsWhileHeldAndTimesOut() throws Exception {
     BargingLock lock = new BargingLock();
     lock.lock();
