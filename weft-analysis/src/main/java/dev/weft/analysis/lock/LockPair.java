@@ -8,6 +8,8 @@ import java.util.function.ToIntFunction;
  * opposite orders cannot deadlock (the free-threaded interpreter's two-object critical section, which
  * orders by address). The order is {@link System#identityHashCode}; when two distinct locks collide, a
  * single global tie-breaking lock is held while both are taken. The same lock given twice is taken once.
+ * The order covers the two locks of one pair; a thread that already holds other locks when it calls
+ * {@link #lock} must order those itself, as with any nested locking.
  *
  * <pre>{@code
  * try (LockPair held = LockPair.lock(from.lock, to.lock)) {
