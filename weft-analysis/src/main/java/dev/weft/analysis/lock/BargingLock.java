@@ -146,6 +146,11 @@ public final class BargingLock implements Lock {
     return (state & PARKED) != 0;
   }
 
+  /** Whether some thread is asleep in the parking lot waiting for this lock (exact at the moment of the call). */
+  public boolean hasQueuedThreads() {
+    return ParkingLot.hasWaiters(this);
+  }
+
   @Override
   public String toString() {
     int s = state;
