@@ -15,11 +15,15 @@ final class MultiVersionMemory {
   /** A location: (space, key). */
   record Loc(int space, long key) {}
 
-  /** A version of a location: written by incarnation {@code incarnation}, or an estimate. */
-  record Cell(int incarnation, long value, boolean estimate) {}
+  /** A version of a location: a written value, or an estimate (its writer is being re-executed). */
+  record Cell(long value, boolean estimate) {}
 
-  /** What a transaction read at a location: the writer's (txn, incarnation), or txn -1 for the base state. */
-  record Read(Loc loc, int txn, int incarnation) {}
+  /**
+   * What a transaction read at a location: the value (and the default it passed for an absent key).
+   * Validation compares values, not versions: a handler that reads the same values behaves the same, so a
+   * re-execution of a writer that wrote the same value again does not abort its readers.
+   */
+  record Read(Loc loc, long value, long absent) {}
 
   /** Marker for "read the base state". */
   static final int BASE = -1;
@@ -38,8 +42,8 @@ final class MultiVersionMemory {
     this.lastReads = new Read[size][];
   }
 
-  /** The result of a read: status OK (from a txn), BASE, or BLOCKED on {@code txn}. */
-  record Lookup(int txn, int incarnation, long value, boolean blocked) {}
+  /** The result of a read: the value written by {@code txn} (or {@link #BASE}), or blocked on {@code txn}. */
+  record Lookup(int txn, long value, boolean blocked) {}
 
   Lookup read(Loc loc, int txn, long absent) {
     Versions chain = data.get(loc);
@@ -48,19 +52,19 @@ final class MultiVersionMemory {
       int i = t.below(txn);
       if (i >= 0) {
         Cell c = t.cells[i];
-        return c.estimate() ? new Lookup(t.txns[i], 0, 0, true) : new Lookup(t.txns[i], c.incarnation(), c.value(), false);
+        return new Lookup(t.txns[i], c.value(), c.estimate());
       }
     }
-    return new Lookup(BASE, 0, base.get(loc.space(), loc.key(), absent), false);
+    return new Lookup(BASE, base.get(loc.space(), loc.key(), absent), false);
   }
 
   /**
    * Records an incarnation's read and write sets; returns true if it wrote a location the previous
    * incarnation did not (so later transactions must be revalidated).
    */
-  boolean record(int txn, int incarnation, Read[] reads, Loc[] writes, long[] values) {
+  boolean record(int txn, Read[] reads, Loc[] writes, long[] values) {
     for (int i = 0; i < writes.length; i++) {
-      data.computeIfAbsent(writes[i], l -> new Versions()).put(txn, new Cell(incarnation, values[i], false));
+      data.computeIfAbsent(writes[i], l -> new Versions()).put(txn, new Cell(values[i], false));
     }
     boolean wroteNew = false;
     Loc[] previous = lastWrites[txn];
@@ -91,17 +95,11 @@ final class MultiVersionMemory {
     return false;
   }
 
-  /** True if every read of {@code txn}'s last incarnation would still see the same version. */
+  /** True if every read of {@code txn}'s last incarnation would still see the same value. */
   boolean validate(int txn) {
     for (Read r : lastReads[txn]) {
-      Versions chain = data.get(r.loc());
-      Versions.Table t = chain == null ? null : chain.table;
-      int i = t == null ? -1 : t.below(txn);
-      if (i < 0) {
-        if (r.txn() != BASE) {
-          return false;
-        }
-      } else if (t.cells[i].estimate() || t.txns[i] != r.txn() || t.cells[i].incarnation() != r.incarnation()) {
+      Lookup now = read(r.loc(), txn, r.absent());
+      if (now.blocked() || now.value() != r.value()) {
         return false;
       }
     }
@@ -111,7 +109,7 @@ final class MultiVersionMemory {
   /** Marks {@code txn}'s writes as estimates: readers wait for its re-execution instead of reading stale data. */
   void convertWritesToEstimates(int txn) {
     for (Loc l : lastWrites[txn]) {
-      data.get(l).put(txn, new Cell(0, 0, true));
+      data.get(l).put(txn, new Cell(0, true));
     }
   }
 

@@ -196,7 +196,7 @@ public final class Speculative {
         values[i++] = v;
       }
       effects[task.txn()] = txn.effects == null ? List.of() : List.copyOf(txn.effects);
-      boolean wroteNew = memory.record(task.txn(), task.incarnation(),
+      boolean wroteNew = memory.record(task.txn(),
           txn.reads.toArray(new MultiVersionMemory.Read[0]), locs, values);
       return scheduler.finishExecution(task.txn(), task.incarnation(), wroteNew);
     }
@@ -236,7 +236,7 @@ public final class Speculative {
       if (l.blocked()) {
         throw new Blocked(l.txn());
       }
-      reads.add(new MultiVersionMemory.Read(loc, l.txn(), l.incarnation()));
+      reads.add(new MultiVersionMemory.Read(loc, l.value(), absent));
       return l.value();
     }
 
