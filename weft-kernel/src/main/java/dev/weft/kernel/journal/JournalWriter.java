@@ -85,7 +85,11 @@ public final class JournalWriter implements AutoCloseable {
     this.pending = ByteBuffer.allocateDirect(cap).order(ByteOrder.LITTLE_ENDIAN);
     this.spare = ByteBuffer.allocateDirect(cap).order(ByteOrder.LITTLE_ENDIAN);
     try {
-      if (lastSegment != null) {
+      if (lastSegment != null && validBytes < RecordFormat.SEGMENT_HEADER) {
+        // A crash while the segment was being created: not even its header is intact. Start it afresh.
+        java.nio.file.Files.delete(lastSegment);
+        Layout.syncDir(epochDir);
+      } else if (lastSegment != null) {
         segment = FileChannel.open(lastSegment, StandardOpenOption.WRITE);
         if (segment.size() > validBytes) {
           segment.truncate(validBytes);

@@ -144,6 +144,21 @@ class JournalTest {
   }
 
   @Test
+  void segmentWithATornHeaderIsRecreated() throws Exception {
+    List<Layout.Segment> segs = write(40, 1 << 20, Durability.OS_CACHE);
+    Path next = segs.getLast().path().resolveSibling(Layout.segmentFileName(41));
+    Files.write(next, new byte[] {'W', 'E', 'F'}); // crash while creating the next segment
+    JournalReader.Scan scan = JournalReader.read(Layout.read(dir), 1, (s, t, h, b) -> { });
+    assertEquals(40, scan.lastSeq());
+    assertNotNull(scan.tail());
+    try (JournalWriter w = new JournalWriter(Layout.read(dir).current().dir(), next, scan.tail().validBytes(), 40,
+        JournalWriter.Options.defaults(), s -> { })) {
+      assertEquals(41, w.append(7, 41 * 31L, body(41)));
+    }
+    assertEquals(41, readAll().size());
+  }
+
+  @Test
   void notAJournal() throws IOException {
     assertThrows(dev.weft.runtime.UsageException.class, () -> Layout.read(dir.resolve("nope")));
   }
