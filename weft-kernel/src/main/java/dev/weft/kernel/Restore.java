@@ -16,6 +16,8 @@ import dev.weft.kernel.snapshot.SnapshotStore;
 import dev.weft.kernel.state.StateMap;
 import dev.weft.kernel.stm.Speculative;
 import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.runtime.progress.ProgressTask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +68,12 @@ public final class Restore {
    */
   public static Restored run(Layout layout, Handler handler, Computations computations, boolean fromSnapshot,
       Consumer<String> notes, Speculative speculative) {
+    return run(layout, handler, computations, fromSnapshot, notes, speculative, ProgressListener.NONE);
+  }
+
+  /** As above, reporting the records replayed as a progress task "replay" (unit: events). */
+  public static Restored run(Layout layout, Handler handler, Computations computations, boolean fromSnapshot,
+      Consumer<String> notes, Speculative speculative, ProgressListener progress) {
     Snapshot base = baseOfFirstEpoch(layout);
     if (fromSnapshot) {
       for (Path file : new SnapshotStore(snapshotDir(layout.dir())).list()) {
@@ -81,8 +89,23 @@ public final class Restore {
       }
     }
     Replayer replayer = new Replayer(handler, computations, new BlobStore(blobDir(layout.dir())), base, speculative);
-    JournalReader.Scan scan = JournalReader.read(layout, base.seq() + 1, replayer);
-    replayer.flush();
+    JournalReader.Scan scan;
+    try (ProgressTask task = ProgressTask.start(progress, "replay " + layout.dir().getFileName(), -1, "events")) {
+      long[] counted = new long[1];
+      try {
+        scan = JournalReader.read(layout, base.seq() + 1, (seq, type, hash, body) -> {
+          replayer.record(seq, type, hash, body);
+          if ((++counted[0] & 0xFFFF) == 0) {
+            task.advance(0x10000);
+          }
+        });
+        replayer.flush();
+      } catch (RuntimeException e) {
+        task.fail(e);
+        throw e;
+      }
+      task.advance(counted[0] & 0xFFFF);
+    }
     if (scan.lastSeq() < base.seq()) {
       throw new BadDataException(layout.dir() + ": snapshot at seq " + base.seq()
           + " is ahead of the journal, which ends at seq " + scan.lastSeq() + ": segments are missing");
