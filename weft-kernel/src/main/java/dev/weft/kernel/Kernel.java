@@ -346,16 +346,6 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Writes a snapshot of the current state now (after waiting for durability) and returns its path. */
-  public Path snapshotNow() throws InterruptedException {
-    Snapshot snap;
-    synchronized (this) {
-      snap = new Snapshot(writer.nextSeq() - 1, state, new TreeMap<>(pending));
-    }
-    writer.awaitDurable(snap.seq());
-    return snapshots.write(snap);
-  }
-
   /** Flushes the journal, waits for a snapshot in flight and releases the directory. */
   @Override
   public void close() {

@@ -19,13 +19,6 @@ public final class Computations {
     return new Computations(found);
   }
 
-  /** This registry plus {@code extra} (replacing one of the same name). */
-  public Computations with(Computation extra) {
-    Map<String, Computation> all = new TreeMap<>(byName);
-    all.put(extra.name(), extra);
-    return new Computations(all);
-  }
-
   /** The computation, or null if none has that name. */
   public Computation find(String name) {
     return byName.get(name);

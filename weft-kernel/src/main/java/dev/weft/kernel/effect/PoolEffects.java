@@ -74,8 +74,4 @@ public final class PoolEffects implements EffectExecutor {
     return t;
   }
 
-  @Override
-  public void close() {
-    // Tasks belong to the shared pool, which its owner closes.
-  }
 }

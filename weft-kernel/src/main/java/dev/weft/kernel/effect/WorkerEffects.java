@@ -37,8 +37,4 @@ public final class WorkerEffects implements EffectExecutor {
     });
   }
 
-  @Override
-  public void close() {
-    // The pool belongs to whoever created it.
-  }
 }

@@ -45,7 +45,6 @@ public final class Speculative {
   private int cooldown;
   /** The cool-down after the next fallback: doubles with consecutive fallbacks, reset by a success. */
   private int nextCooldown;
-  private long windowsSpeculated;
   private long windowsFellBack;
 
   /**
@@ -65,11 +64,7 @@ public final class Speculative {
     this(handler, pool, workers, 0.125, 16);
   }
 
-  /** Windows run speculatively to completion / abandoned for sequential so far. */
-  public long windowsSpeculated() {
-    return windowsSpeculated;
-  }
-
+  /** Windows abandoned for sequential application so far. */
   public long windowsFellBack() {
     return windowsFellBack;
   }
@@ -106,7 +101,6 @@ public final class Speculative {
       nextCooldown = Math.min(Math.max(1, nextCooldown) * 2, MAX_COOLDOWN);
       return sequential(base, window, aborts.get());
     }
-    windowsSpeculated++;
     nextCooldown = cooldownWindows;
     // In-order commit: fold each event's final writes into the persistent map.
     StateMap state = base;
