@@ -93,6 +93,9 @@ public final class Speculative {
         scheduler.halt();
         throw e;
       }
+      // The window is done (or abandoned): a worker task that has not been scheduled yet need not start
+      // just to notice, and one still running only has to see the done flag.
+      scope.cancel();
       scope.join();
     }
     if (aborts.get() > maxAborts) {
