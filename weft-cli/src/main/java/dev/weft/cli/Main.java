@@ -40,6 +40,7 @@ public final class Main {
       return exitCodeFor(ex, commandLine.getErr(), debug(commandLine), interrupts.requested());
     });
     cli.setParameterExceptionHandler(Main::handleUsage);
+    interrupts.noticesTo(() -> ((WeftCommand) cli.getCommand()).context().err());
     // Global options are checked before any subcommand runs, so `--threads -1` fails as a usage error
     // even for commands that never start the pool.
     cli.setExecutionStrategy(parseResult -> {
