@@ -46,16 +46,26 @@ public final class TarSplitter {
   private final TaskPool pool;
   private final ByteBudget budget;
   private final String what;
+  private final boolean writeObjects;
 
   /**
    * @param budget bytes of file content in flight at once (read but not yet written)
    * @param what names the tar in errors, e.g. "layer sha256:ab…"
    */
   public TarSplitter(Repository repo, TaskPool pool, ByteBudget budget, String what) {
+    this(repo, pool, budget, what, true);
+  }
+
+  /**
+   * @param writeObjects false to only hash file contents (the benchmark's CPU-only path); the split stream
+   *     then names objects that are not in the repository and must not be published
+   */
+  public TarSplitter(Repository repo, TaskPool pool, ByteBudget budget, String what, boolean writeObjects) {
     this.repo = repo;
     this.pool = pool;
     this.budget = budget;
     this.what = what;
+    this.writeObjects = writeObjects;
   }
 
   /** A chunk waiting for the stream: inline bytes, a small object, or a large object in pieces. */
@@ -86,11 +96,13 @@ public final class TarSplitter {
     void discard() {
       leases.forEach(ByteBudget.Lease::close);
       try {
-        channel.close();
+        if (channel != null) {
+          channel.close();
+        }
       } catch (IOException ignored) {
         // closing a temp file we are about to delete
       }
-      if (!committed) {
+      if (!committed && tmp != null) {
         Repository.deleteQuietly(tmp);
       }
     }
@@ -241,18 +253,19 @@ public final class TarSplitter {
       if (size <= PIECE) {
         ByteBudget.Lease lease = lease(size);
         byte[] data = readExact(in, (int) size, name);
-        Task<ObjectId> t = scope.fork(() -> repo.putObject(data));
+        Task<ObjectId> t = scope.fork(() -> writeObjects ? repo.putObject(data) : FsVerity.digest(data));
         releaseWhenStopped(t, lease);
         queue.add(new Small(t, size, lease));
       } else {
-        Path tmp = repo.newTempFile();
-        FileChannel ch;
+        Path tmp = writeObjects ? repo.newTempFile() : null;
+        FileChannel ch = null;
         try {
-          ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          ch = tmp == null ? null : FileChannel.open(tmp, StandardOpenOption.WRITE);
         } catch (IOException e) {
           Repository.deleteQuietly(tmp);
           throw e;
         }
+        FileChannel channel = ch;
         Large lg = new Large(tmp, ch, size);
         queue.add(lg);
         for (long pos = 0; pos < size; pos += PIECE) {
@@ -264,8 +277,8 @@ public final class TarSplitter {
           Task<byte[]> piece = scope.fork(() -> {
             ByteBuffer buf = ByteBuffer.wrap(data);
             long p = at;
-            while (buf.hasRemaining()) {
-              p += ch.write(buf, p);
+            while (channel != null && buf.hasRemaining()) {
+              p += channel.write(buf, p);
             }
             return FsVerity.leafHashes(data, 0, data.length);
           });
@@ -355,9 +368,11 @@ public final class TarSplitter {
         leaves.writeBytes(t.join());
       }
       ObjectId id = FsVerity.digestFromLeaves(leaves.toByteArray(), lg.size);
-      lg.channel.close();
-      repo.commitTemp(lg.tmp, id, lg.size);
-      lg.committed = true;
+      if (lg.channel != null) {
+        lg.channel.close();
+        repo.commitTemp(lg.tmp, id, lg.size);
+        lg.committed = true;
+      }
       return id;
     }
 
