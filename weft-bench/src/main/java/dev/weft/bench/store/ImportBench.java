@@ -276,7 +276,18 @@ public final class ImportBench implements BenchArea {
     try (TarArchiveOutputStream t = new TarArchiveOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 20))) {
       t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       t.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      java.util.Set<Path> dirs = new java.util.HashSet<>();
       for (Path f : files) {
+        // Parent directories first, as in a real root filesystem tar (ostree needs them).
+        List<Path> missing = new ArrayList<>();
+        for (Path d = f.getParent(); d != null && d.getNameCount() > 0 && dirs.add(d); d = d.getParent()) {
+          missing.add(0, d);
+        }
+        for (Path d : missing) {
+          TarArchiveEntry de = new TarArchiveEntry(d, d.toString().substring(1) + "/", LinkOption.NOFOLLOW_LINKS);
+          t.putArchiveEntry(de);
+          t.closeArchiveEntry();
+        }
         TarArchiveEntry e = new TarArchiveEntry(f, f.toString().substring(1), LinkOption.NOFOLLOW_LINKS);
         try (InputStream in = Files.newInputStream(f)) {
           long size = Files.size(f);

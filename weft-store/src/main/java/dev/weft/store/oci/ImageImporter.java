@@ -94,7 +94,7 @@ public final class ImageImporter {
       long bytes0 = repo.bytesWritten();
       List<Layer> missing = img.layers().stream().filter(l -> !repo.hasStream(l.streamName())).toList();
       Map<String, SplitResult> done = importLayers(src, missing, imageName);
-      publishImage(img, imageName);
+      publishImage(img, imageName, done);
       List<ImportReport.LayerResult> results = new ArrayList<>();
       long tarBytes = 0;
       for (Layer l : img.layers()) {
@@ -430,7 +430,6 @@ public final class ImageImporter {
         throw new BadDataException(what + ": uncompressed tar has digest " + diff + " but the config's diff_id is "
             + l.diffId());
       }
-      repo.publishStream(l.streamName(), result.splitStream());
       return result;
     }
   }
@@ -468,18 +467,33 @@ public final class ImageImporter {
 
   // ---- publishing ----
 
-  private void publishImage(Resolved img, String name) throws IOException {
+  /**
+   * Stores the new layer streams, the config and manifest streams, runs the one durability barrier, and
+   * only then links the streams and points the name at the manifest, so nothing published can name an
+   * object that is not durable, and a failed or cancelled import publishes nothing.
+   */
+  private void publishImage(Resolved img, String name, Map<String, SplitResult> imported) throws IOException {
     List<ObjectId> layerIds = new ArrayList<>();
+    Map<String, ObjectId> toLink = new java.util.LinkedHashMap<>();
     for (Layer l : img.layers()) {
-      layerIds.add(repo.streamId(l.streamName()).orElseThrow(
-          () -> new IllegalStateException("layer stream " + l.streamName() + " vanished")));
+      SplitResult r = imported.get(l.diffId());
+      ObjectId id;
+      if (r != null) {
+        id = repo.putObject(r.splitStream());
+        toLink.put(l.streamName(), id);
+      } else {
+        id = repo.streamId(l.streamName()).orElseThrow(
+            () -> new IllegalStateException("layer stream " + l.streamName() + " vanished"));
+      }
+      layerIds.add(id);
     }
     SplitStreamWriter config = new SplitStreamWriter(ContentType.OCI_CONFIG);
     config.writeExternal(repo.putObject(img.config()), img.config().length);
     for (int i = 0; i < layerIds.size(); i++) {
       config.addNamedStreamRef(img.layers().get(i).diffId(), layerIds.get(i));
     }
-    ObjectId configId = repo.publishStream(OciNames.configStream(img.configDigest()), config.finish());
+    ObjectId configId = repo.putObject(config.finish());
+    toLink.put(OciNames.configStream(img.configDigest()), configId);
 
     SplitStreamWriter manifest = new SplitStreamWriter(ContentType.OCI_MANIFEST);
     manifest.writeExternal(repo.putObject(img.manifest()), img.manifest().length);
@@ -488,10 +502,14 @@ public final class ImageImporter {
       manifest.addNamedStreamRef(img.layers().get(i).diffId(), layerIds.get(i));
     }
     String manifestStream = OciNames.manifestStream(img.manifestDigest());
-    Optional<ObjectId> existing = repo.streamId(manifestStream);
-    byte[] bytes = manifest.finish();
-    if (existing.isEmpty() || !repo.hasObject(existing.get())) {
-      repo.publishStream(manifestStream, bytes);
+    toLink.put(manifestStream, repo.putObject(manifest.finish()));
+    if (repo.hasUnsyncedWrites()) {
+      repo.barrier();
+    }
+    for (var e : toLink.entrySet()) {
+      if (!repo.streamId(e.getKey()).equals(Optional.of(e.getValue()))) {
+        repo.linkStream(e.getKey(), e.getValue());
+      }
     }
     String ref = OciNames.ref(name);
     if (!repo.refTarget(ref).map(manifestStream::equals).orElse(false)) {

@@ -274,6 +274,11 @@ public final class Repository {
 
   // ---- durability ----
 
+  /** True if this instance wrote objects since its last barrier (so publishing needs one). */
+  public boolean hasUnsyncedWrites() {
+    return !unsynced.isEmpty();
+  }
+
   /**
    * Makes every object written so far durable: one {@code syncfs} of the repository's filesystem, or,
    * where that is unavailable, an fsync of each file and directory written since the last barrier.
@@ -319,6 +324,20 @@ public final class Repository {
     String hex = id.hex();
     replaceSymlink(streams.resolve(name), Path.of("..", "objects", hex.substring(0, 2), hex.substring(2)));
     return id;
+  }
+
+  /**
+   * Links {@code streams/name} to an object already stored with {@link #putObject}; the caller must have
+   * run {@link #barrier()} after storing it and everything it names. Lets an import publish many streams
+   * after one barrier.
+   */
+  public void linkStream(String name, ObjectId id) throws IOException {
+    checkName(name);
+    if (!hasObject(id)) {
+      throw new IllegalStateException("stream " + name + " would name missing object " + id);
+    }
+    String hex = id.hex();
+    replaceSymlink(streams.resolve(name), Path.of("..", "objects", hex.substring(0, 2), hex.substring(2)));
   }
 
   /** The object a stream links to, if the link exists (the object itself may be missing). */
