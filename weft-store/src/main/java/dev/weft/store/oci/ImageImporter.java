@@ -93,7 +93,13 @@ public final class ImageImporter {
       long objects0 = repo.objectsWritten();
       long bytes0 = repo.bytesWritten();
       List<Layer> missing = img.layers().stream().filter(l -> !repo.hasStream(l.streamName())).toList();
-      Map<String, SplitResult> done = importLayers(src, missing, imageName);
+      Map<String, SplitResult> done = new ConcurrentHashMap<>();
+      try {
+        importLayers(src, missing, imageName, done);
+      } catch (CancellationException e) {
+        publishFinishedLayers(img, done);
+        throw e;
+      }
       publishImage(img, imageName, done);
       List<ImportReport.LayerResult> results = new ArrayList<>();
       long tarBytes = 0;
@@ -326,10 +332,9 @@ public final class ImageImporter {
 
   // ---- importing layers ----
 
-  private Map<String, SplitResult> importLayers(OciSource src, List<Layer> missing, String imageName) {
-    Map<String, SplitResult> done = new ConcurrentHashMap<>();
+  private void importLayers(OciSource src, List<Layer> missing, String imageName, Map<String, SplitResult> done) {
     if (missing.isEmpty()) {
-      return done;
+      return;
     }
     List<Layer> order = new ArrayList<>(missing);
     order.sort(Comparator.comparingLong(Layer::size).reversed().thenComparingInt(Layer::index));
@@ -387,7 +392,35 @@ public final class ImageImporter {
         throw new java.io.UncheckedIOException(new IOException(f.getMessage(), f));
       }
     }
-    return done;
+  }
+
+  /**
+   * After a cancel, makes the layers that finished durable and links their streams (no image, no ref), so
+   * running the import again reuses them. The interrupt is set aside meanwhile: NIO channels refuse to work
+   * on an interrupted thread.
+   */
+  private void publishFinishedLayers(Resolved img, Map<String, SplitResult> done) throws IOException {
+    if (done.isEmpty()) {
+      return;
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      Map<String, ObjectId> ids = new java.util.LinkedHashMap<>();
+      for (Layer l : img.layers()) {
+        SplitResult r = done.get(l.diffId());
+        if (r != null) {
+          ids.put(l.streamName(), repo.putObject(r.splitStream()));
+        }
+      }
+      repo.barrier();
+      for (var e : ids.entrySet()) {
+        repo.linkStream(e.getKey(), e.getValue());
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private SplitResult importLayer(OciSource src, Layer l, ByteBudget budget, ProgressTask overall) throws IOException {

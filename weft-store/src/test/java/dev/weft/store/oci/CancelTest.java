@@ -76,8 +76,11 @@ class CancelTest {
       assertTrue(repo.refs("").isEmpty(), "the image was not published");
       assertTrue(new Fsck(repo, pool).run(false).ok());
       assertEquals(0, pool.limits().budget("store.import.bytes", 1).metrics().inUse(), "budget returned");
+      long finished = repo.streamNames().size(); // layers that completed before the cancel are linked
       ImportReport rerun = new ImageImporter(repo, pool, ProgressListener.NONE).importImage(layout + ":v1", null);
       assertEquals("v1", rerun.name());
+      assertEquals(3 - finished, rerun.layers().stream().filter(ImportReport.LayerResult::imported).count(),
+          "the re-run reuses the layers that had finished");
       assertTrue(new Fsck(repo, pool).run(false).ok());
     }
   }
