@@ -119,6 +119,38 @@ class TarSplitterTest {
     }
   }
 
+  /** The exact chunk sequence: what is inline and what is external, down to the byte. */
+  @Test
+  void goldenChunkLayoutFor64And65ByteFilesAndTrailingZeroBlocks() throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo, 512)) { // no record padding
+      file(t, "a64", bytes(64, 7));
+      file(t, "b65", bytes(65, 8));
+      file(t, "c0", new byte[0]);
+    }
+    byte[] tar = Arrays.copyOf(bo.toByteArray(), bo.size() + 3 * 512); // 3 extra trailing zero blocks
+    Repository repo = Repository.open(dir.resolve("golden"), true);
+    try (TaskPool pool = TaskPool.create(2)) {
+      SplitStream ss = SplitStream.parse(split(repo, pool, tar).splitStream(), "golden");
+      java.util.List<String> chunks = new java.util.ArrayList<>();
+      try (SplitStream.ChunkReader r = ss.chunks()) {
+        for (SplitStream.Chunk c; (c = r.next()) != null; ) {
+          chunks.add(switch (c) {
+            case SplitStream.Chunk.Inline in -> "inline " + in.data().length;
+            case SplitStream.Chunk.External ex -> "external " + ex.id().hex();
+          });
+        }
+      }
+      String b65 = dev.weft.store.verity.FsVerity.digest(bytes(65, 8)).hex();
+      // a64: header + 64 bytes padded to 512, b65's header; b65's content external; then its 447 bytes of
+      // padding, c0's header, the two end-of-archive blocks and the three trailing zero blocks.
+      assertEquals(java.util.List.of("inline " + (512 + 512 + 512), "external " + b65,
+          "inline " + (447 + 512 + 1024 + 1536)), chunks);
+      assertEquals(java.util.List.of(dev.weft.store.verity.FsVerity.digest(bytes(65, 8))), ss.objectRefs());
+      assertArrayEquals(tar, ss.catBytes(repo));
+    }
+  }
+
   @Test
   void writerAndReaderAgreeOnNamedRefs() {
     var w = new dev.weft.store.splitstream.SplitStreamWriter(ContentType.OCI_CONFIG);
