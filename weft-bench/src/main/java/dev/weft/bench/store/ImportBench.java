@@ -57,7 +57,7 @@ public final class ImportBench implements BenchArea {
 
   @Override
   public String description() {
-    return "OCI image import (split streams) vs ostree commit and umoci unpack; --quick for a 128 MB layer";
+    return "OCI image import (split streams) vs ostree commit and umoci unpack; --quick for a 128 MB layer; runs=N";
   }
 
   @Override
@@ -65,6 +65,11 @@ public final class ImportBench implements BenchArea {
     PrintWriter log = ctx.log();
     long target = ctx.quick() ? 128L << 20 : 1100L << 20;
     int runs = ctx.quick() ? 1 : 3;
+    for (String a : ctx.args()) {
+      if (a.startsWith("runs=")) {
+        runs = Integer.parseInt(a.substring(5)); // fewer runs when the machine is too busy for three
+      }
+    }
     int all = ctx.allThreads();
     Path work = Files.createTempDirectory("weft-bench-import-");
     try {

@@ -20,15 +20,4 @@ public final class ContentType {
     }
     return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
-
-  /** The ASCII form when printable, else hex. */
-  public static String name(long type) {
-    byte[] b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(type).array();
-    for (byte c : b) {
-      if (c < 0x20 || c > 0x7e) {
-        return String.format("0x%016x", type);
-      }
-    }
-    return new String(b, StandardCharsets.US_ASCII);
-  }
 }
