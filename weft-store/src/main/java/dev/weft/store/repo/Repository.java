@@ -39,6 +39,7 @@ public final class Repository {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TMP_PREFIX = ".tmp-";
   private static final AtomicLong TMP_IDS = new AtomicLong(System.nanoTime());
+  private static final long PID = ProcessHandle.current().pid();
 
   private final Path root;
   private final Path objects;
@@ -158,9 +159,9 @@ public final class Repository {
     if (Files.exists(target)) {
       return id;
     }
-    Path tmp = newTempFile();
+    Path tmp = tempName();
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -178,12 +179,16 @@ public final class Repository {
   /** A new empty file under {@code objects/} for an object written piecewise; commit or delete it. */
   public Path newTempFile() {
     try {
-      Path tmp = objects.resolve(TMP_PREFIX + ProcessHandle.current().pid() + "-" + TMP_IDS.incrementAndGet());
+      Path tmp = tempName();
       Files.createFile(tmp);
       return tmp;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary file in " + objects + ": " + e.getMessage(), e);
     }
+  }
+
+  private Path tempName() {
+    return objects.resolve(TMP_PREFIX + PID + "-" + TMP_IDS.incrementAndGet());
   }
 
   /** Renames a fully written temporary file into place as object {@code id} (its digest, computed by the caller). */
