@@ -42,8 +42,8 @@ class CancelTest {
 
   @Test
   void cancelInTheMiddleLeavesAConsistentRepositoryAndRerunFinishes() throws Exception {
-    List<byte[]> layers = List.of(bigLayer(40, 1 << 20, 1), bigLayer(40, 1 << 20, 2), bigLayer(3, 1000, 3));
-    Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", layers, "gzip");
+    List<byte[]> layers = List.of(bigLayer(32, 1 << 20, 1), bigLayer(32, 1 << 20, 2), bigLayer(3, 1000, 3));
+    Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", layers, "none", "zstd");
     Repository repo = Repository.open(dir.resolve("repo"), true);
     CountDownLatch progressed = new CountDownLatch(1);
     ProgressListener listener = new ProgressListener() {
