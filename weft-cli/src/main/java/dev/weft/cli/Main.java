@@ -75,6 +75,10 @@ public final class Main {
     CommandLine cli = new CommandLine(new WeftCommand());
     cli.addSubcommand(new dev.weft.cli.demo.DemoCommand());
     cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(new dev.weft.cli.store.OciCommand());
+    cli.addSubcommand(new dev.weft.cli.store.CatCommand());
+    cli.addSubcommand(new dev.weft.cli.store.FsckCommand());
+    cli.addSubcommand(new dev.weft.cli.store.GcCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -24,6 +24,8 @@ public final class DemoCommand implements Callable<Integer> {
   /** The workloads' steps, in the order the demo runs them. */
   static List<DemoStep> steps() {
     return List.of(new dev.weft.cli.locks.LocksDemoStep());
+    return List.of(
+        new dev.weft.cli.store.StoreDemo());
   }
 
   @Override
