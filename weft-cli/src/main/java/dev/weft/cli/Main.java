@@ -79,6 +79,8 @@ public final class Main {
     cli.addSubcommand(new dev.weft.cli.store.CatCommand());
     cli.addSubcommand(new dev.weft.cli.store.FsckCommand());
     cli.addSubcommand(new dev.weft.cli.store.GcCommand());
+    cli.addSubcommand(new dev.weft.cli.kernel.KernelCommand());
+    cli.addSubcommand(new dev.weft.cli.kernel.LogCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }
