@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ec", mixinStandardHelpOptions = true,
     description = {"Erasure-code a file into K data + M parity shard files and rebuild it from any K of them.",
         "Parity is byte-identical to ISA-L and Hadoop's RS coder (Cauchy matrix over GF(2^8))."},
-    subcommands = {EcCommand.Encode.class, EcCommand.Decode.class, EcCommand.Verify.class, EcCommand.Repair.class})
+    subcommands = {EcCommand.Encode.class, EcCommand.Decode.class, EcCommand.Verify.class, EcCommand.Repair.class,
+        DatasetCommands.Put.class, DatasetCommands.Get.class})
 public final class EcCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -123,4 +123,28 @@ class EcCommandTest {
     assertEquals(0, weft("ec", "decode", dir.toString(), outFile.toString()).code());
     assertEquals(0, Files.size(outFile));
   }
+
+  @Test
+  void datasetPutGetWithLostBlocks() throws Exception {
+    Path in = input(300_000);
+    Path store = tmp.resolve("store");
+    Result put = weft("ec", "put", "--ec", "4+2", "--block-size", "8192", "--store", store.toString(), in.toString());
+    assertEquals(0, put.code(), put.err());
+    String id = put.out().strip();
+    var man = dev.weft.ec.dataset.EcDataset.readManifest(id, new dev.weft.ec.dataset.DirectoryBlockStore(store));
+    var blocks = new dev.weft.ec.dataset.DirectoryBlockStore(store);
+    Files.delete(blocks.pathOf(man.blocks().get(man.blockIndex(1, 2))));
+    Path out = tmp.resolve("got.bin");
+    Result get = weft("ec", "get", id, "-o", out.toString(), "--store", store.toString());
+    assertEquals(0, get.code(), get.err());
+    assertTrue(get.err().contains("column(s) [2]"), get.err());
+    assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(out));
+    for (int row : new int[] {0, 3, 4}) {
+      Files.deleteIfExists(blocks.pathOf(man.blocks().get(man.blockIndex(row, 5))));
+    }
+    Result fail = weft("ec", "get", id, "-o", tmp.resolve("no.bin").toString(), "--store", store.toString());
+    assertEquals(3, fail.code());
+    assertTrue(fail.err().contains("column 5"), fail.err());
+    assertEquals(2, weft("ec", "put", "--ec", "4-2", "--store", store.toString(), in.toString()).code());
+  }
 }
