@@ -163,4 +163,16 @@ class ReconstructTest {
     boolean[] wanted = {false, true, false, false, false, false};
     assertTrue(rs.plan(present, wanted) == rs.plan(present.clone(), wanted.clone()), "same pattern, same plan");
   }
+
+  /** The published example of Backblaze JavaReedSolomon (RS(5, 5), two-byte shards), also in its ports. */
+  @Test
+  void vandermondeMatchesBackblazeExample() {
+    for (GfKernel kernel : HadoopParityTest.javaKernels()) {
+      ReedSolomon rs = ReedSolomon.create(5, 5, MatrixKind.VANDERMONDE, kernel);
+      byte[][] s = {{0, 1}, {4, 5}, {2, 3}, {6, 7}, {8, 9}, new byte[2], new byte[2], new byte[2], new byte[2], new byte[2]};
+      rs.encode(s, 0, 2);
+      assertArrayEquals(new byte[][] {{12, 13}, {10, 11}, {14, 15}, {90, 91}, {94, 95}},
+          java.util.Arrays.copyOfRange(s, 5, 10), kernel.name());
+    }
+  }
 }
