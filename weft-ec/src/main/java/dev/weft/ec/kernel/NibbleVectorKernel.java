@@ -88,11 +88,19 @@ public final class NibbleVectorKernel implements GfKernel {
     }
 
     private static ByteVector mul(ByteVector x, byte[] tables, int t) {
-      // Byte lanes have no shift on x86; shifting 16-bit lanes and masking gives the high nibbles.
-      ByteVector lo = x.and((byte) 0x0F);
-      ByteVector hi = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-      return lo.selectFrom(ByteVector.fromArray(S, tables, t))
+      ByteVector hi = highNibbles(x);
+      return x.selectFrom(ByteVector.fromArray(S, tables, t))
           .lanewise(VectorOperators.XOR, hi.selectFrom(ByteVector.fromArray(S, tables, t + VL)));
+    }
+
+    /**
+     * x shifted right by 4 within 16-bit lanes (x86 has no byte shift). The bits that leak in from the
+     * neighbouring byte land above bit 3, which the table lookup ignores: selectFrom wraps indices modulo
+     * the vector length and every table repeats its 16 entries across the vector, so T[i] = T[i mod 16].
+     * For the same reason the low nibble needs no mask at all.
+     */
+    private static ByteVector highNibbles(ByteVector x) {
+      return x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
     }
 
     /**
@@ -111,10 +119,10 @@ public final class NibbleVectorKernel implements GfKernel {
           MemorySegment src = in[j];
           ByteVector x = ByteVector.fromMemorySegment(S, src, inOff + p, LE);
           ByteVector y = ByteVector.fromMemorySegment(S, src, inOff + p + VL, LE);
-          ByteVector xl = x.and((byte) 0x0F);
-          ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-          ByteVector yl = y.and((byte) 0x0F);
-          ByteVector yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+          ByteVector xl = x;
+          ByteVector xh = highNibbles(x);
+          ByteVector yl = y;
+          ByteVector yh = highNibbles(y);
           ByteVector tl = ByteVector.fromArray(S, tables, t);
           ByteVector th = ByteVector.fromArray(S, tables, t + VL);
           a0 = a0.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
