@@ -72,6 +72,13 @@ public final class EcBenchArea implements BenchArea {
         Kernels.bestJava().name(), batches, seconds);
     log.flush();
 
+    // Vector API code runs interpreted ~100x slower until C2 compiles it; get every kernel compiled before
+    // the first timed row, or the first rows would measure the JIT.
+    for (Impl impl : impls) {
+      for (int lost : new int[] {0, 2}) {
+        measureWeft(impl.kernel(), new Shape(10, 4, 64 << 10), lost, false, 1, quick ? 0.3 : 0.5, 1);
+      }
+    }
     for (Shape shape : shapes) {
       checkParityAgainstHadoop(shape);
       for (String cache : caches) {
@@ -79,18 +86,18 @@ public final class EcBenchArea implements BenchArea {
           String op = lost == 0 ? "encode" : "reconstruct";
           for (Impl impl : impls) {
             for (int threads : threadCounts) {
-              double v = measureWeft(impl.kernel(), shape, lost, cache.equals("cold"), threads, seconds, batches);
+              Rate v = measureWeft(impl.kernel(), shape, lost, cache.equals("cold"), threads, seconds, batches);
               emit(out, impl.name(), op, shape, lost, threads, cache, v);
             }
           }
           if (cbench != null) {
-            double v = cbench.run(shape.k(), shape.m(), shape.shardBytes(), lost, cache, seconds, batches);
-            if (v > 0) {
+            Rate v = cbench.run(shape.k(), shape.m(), shape.shardBytes(), lost, cache, seconds, batches);
+            if (v != null) {
               emit(out, "isal-c", op, shape, lost, 1, cache, v);
             }
           }
           // Hadoop's coder is single-threaded and ~50x slower; one thread, fewer batches keep the run short.
-          double h = measureHadoop(shape, lost, cache.equals("cold"), seconds, Math.max(3, batches - 2));
+          Rate h = measureHadoop(shape, lost, cache.equals("cold"), seconds, Math.max(3, batches - 2));
           emit(out, "hadoop-java", op, shape, lost, 1, cache, h);
         }
       }
@@ -99,10 +106,19 @@ public final class EcBenchArea implements BenchArea {
 
   private record Impl(String name, GfKernel kernel) {}
 
+  /**
+   * A measured rate: {@code wall} is GB of data per wall-clock second (the figure the rows report);
+   * {@code cpu} is GB per CPU-second of the whole measuring process, which stays meaningful when other
+   * work competes for the cores (it is the wall rate the code would reach with the cores to itself, minus
+   * cache effects of the competition).
+   */
+  record Rate(double wall, double cpu) {}
+
   private static void emit(BenchOutput out, String impl, String op, Shape s, int lost, int threads, String cache,
-      double value) {
+      Rate rate) {
     out.row(impl, op, threads).param("k", s.k()).param("m", s.m()).param("shard_bytes", s.shardBytes())
-        .param("lost", lost).param("cache", cache).emit(value, "GB/s");
+        .param("lost", lost).param("cache", cache).param("cpu_gbps", Math.round(rate.cpu() * 1000) / 1000.0)
+        .emit(rate.wall(), "GB/s");
   }
 
   /** Sanity: the coder being timed produces Hadoop's parity for this shape, so no row times a wrong code. */
@@ -128,7 +144,7 @@ public final class EcBenchArea implements BenchArea {
     return cold ? (int) (COLD_BYTES / setBytes + 2) : 1;
   }
 
-  private static double measureWeft(GfKernel kernel, Shape s, int lost, boolean cold, int threads, double seconds,
+  private static Rate measureWeft(GfKernel kernel, Shape s, int lost, boolean cold, int threads, double seconds,
       int batches) {
     int n = s.k() + s.m();
     int sets = sets(s, cold);
@@ -163,7 +179,7 @@ public final class EcBenchArea implements BenchArea {
     }
   }
 
-  private static double measureHadoop(Shape s, int lost, boolean cold, double seconds, int batches) {
+  private static Rate measureHadoop(Shape s, int lost, boolean cold, double seconds, int batches) {
     int n = s.k() + s.m();
     int sets = sets(s, cold);
     ErasureCoderOptions opts = new ErasureCoderOptions(s.k(), s.m());
@@ -202,27 +218,37 @@ public final class EcBenchArea implements BenchArea {
     return median(ops, (long) s.k() * s.shardBytes(), seconds, batches);
   }
 
-  /** Warms up, then times {@code batches} batches of about {@code seconds}; returns the median in GB/s. */
-  private static double median(Runnable[] ops, long bytesPerOp, double seconds, int batches) {
+  /**
+   * Warms up, then times {@code batches} batches of about {@code seconds}; returns the median wall rate
+   * and the median CPU rate (each batch's bytes over the process CPU time it used).
+   */
+  private static Rate median(Runnable[] ops, long bytesPerOp, double seconds, int batches) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
     int s = 0;
     for (int w = 0; w < 3 || System.nanoTime() < warmEnd; w++) {
       ops[s].run();
       s = (s + 1) % ops.length;
     }
-    double[] rates = new double[batches];
+    double[] wall = new double[batches];
+    double[] cpu = new double[batches];
     for (int b = 0; b < batches; b++) {
-      long ops0 = 0;
+      long done = 0;
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       long t;
       do {
         ops[s].run();
         s = (s + 1) % ops.length;
-        ops0++;
+        done++;
       } while ((t = System.nanoTime()) - t0 < seconds * 1e9);
-      rates[b] = (double) ops0 * bytesPerOp / (t - t0);
+      long c = os.getProcessCpuTime() - c0;
+      wall[b] = (double) done * bytesPerOp / (t - t0);
+      cpu[b] = (double) done * bytesPerOp / Math.max(1, c);
     }
-    Arrays.sort(rates);
-    return rates[batches / 2];
+    Arrays.sort(wall);
+    Arrays.sort(cpu);
+    return new Rate(wall[batches / 2], cpu[batches / 2]);
   }
 }

@@ -52,8 +52,8 @@ final class IsalCBench {
     }
   }
 
-  /** GB/s of data, or -1 if the program failed. */
-  double run(int k, int m, int shardBytes, int lost, String cache, double seconds, int batches)
+  /** GB/s of data (wall and per CPU-second), or null if the program failed. */
+  EcBenchArea.Rate run(int k, int m, int shardBytes, int lost, String cache, double seconds, int batches)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(binary.toString(), Integer.toString(k), Integer.toString(m),
         Integer.toString(shardBytes), Integer.toString(lost), cache, Double.toString(seconds),
@@ -61,8 +61,9 @@ final class IsalCBench {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      return -1;
+      return null;
     }
-    return Double.parseDouble(output);
+    String[] parts = output.split("\\s+");
+    return new EcBenchArea.Rate(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
   }
 }
