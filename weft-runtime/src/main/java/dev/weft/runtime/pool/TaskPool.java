@@ -3,7 +3,9 @@ package dev.weft.runtime.pool;
 import dev.weft.runtime.limit.Limits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,12 +23,25 @@ public final class TaskPool implements AutoCloseable {
   /** Upper bound for {@code --threads}. */
   public static final int MAX_THREADS = 4096;
 
-  private static final ThreadLocal<TaskPool> CURRENT = new ThreadLocal<>();
   private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
   private final int parallelism;
   private final ThreadPoolExecutor executor;
   private final Limits limits;
+  /** The workers, so close() can cancel the tasks they run through their Task. */
+  private final Set<PoolThread> workers = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A worker thread, which knows the task it runs (written only by itself). A subclass rather than a
+   * thread-local: telling a pool thread from another and finding its task are then one type check.
+   */
+  private static final class PoolThread extends Thread {
+    volatile Task<?> running;
+
+    PoolThread(Runnable body, String name) {
+      super(body, name);
+    }
+  }
 
   private TaskPool(int parallelism, Limits limits) {
     this.parallelism = parallelism;
@@ -34,9 +49,14 @@ public final class TaskPool implements AutoCloseable {
     int poolId = POOL_IDS.incrementAndGet();
     AtomicInteger threadIds = new AtomicInteger();
     ThreadFactory factory = runnable -> {
-      Thread t = new Thread(() -> {
-        CURRENT.set(this);
-        runnable.run();
+      PoolThread t = new PoolThread(() -> {
+        PoolThread self = (PoolThread) Thread.currentThread();
+        workers.add(self);
+        try {
+          runnable.run();
+        } finally {
+          workers.remove(self);
+        }
       }, "weft-pool-" + poolId + "-" + threadIds.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -68,9 +88,22 @@ public final class TaskPool implements AutoCloseable {
     return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
   }
 
+  /**
+   * Records {@code task} as the one the calling pool thread runs (so close() cancels it) and returns the
+   * previous one; a no-op returning null off the pool.
+   */
+  static Task<?> swapRunning(Task<?> task) {
+    if (!(Thread.currentThread() instanceof PoolThread self)) {
+      return null;
+    }
+    Task<?> previous = self.running;
+    self.running = task;
+    return previous;
+  }
+
   /** True when the calling thread is a worker of some TaskPool. */
   public static boolean isPoolThread() {
-    return CURRENT.get() != null;
+    return Thread.currentThread() instanceof PoolThread;
   }
 
   public int parallelism() {
@@ -112,6 +145,11 @@ public final class TaskPool implements AutoCloseable {
     return executor.getActiveCount();
   }
 
+  /** A snapshot of the pool and of every named limit and byte budget created so far. */
+  public PoolMetrics metrics() {
+    return new PoolMetrics(parallelism, active(), queued(), executor.getCompletedTaskCount(), limits.metrics());
+  }
+
   /**
    * Cancels queued work, interrupts running tasks and waits up to 10 seconds for them to stop.
    */
@@ -123,6 +161,13 @@ public final class TaskPool implements AutoCloseable {
     for (Runnable r : queued) {
       if (r instanceof Launch launch) {
         launch.task.cancel(); // completes it as cancelled; it never ran
+      }
+    }
+    // Cancel running tasks through their Task, so each completes as cancelled once its work stopped.
+    for (PoolThread worker : workers) {
+      Task<?> t = worker.running;
+      if (t != null) {
+        t.cancel();
       }
     }
     executor.shutdownNow();
@@ -139,7 +184,13 @@ public final class TaskPool implements AutoCloseable {
   private record Launch(Task<?> task) implements Runnable {
     @Override
     public void run() {
-      task.run();
+      PoolThread self = (PoolThread) Thread.currentThread();
+      self.running = task;
+      try {
+        task.run();
+      } finally {
+        self.running = null;
+      }
     }
   }
 }
