@@ -81,6 +81,7 @@ public final class Main {
     cli.addSubcommand(new dev.weft.cli.store.GcCommand());
     cli.addSubcommand(new dev.weft.cli.kernel.KernelCommand());
     cli.addSubcommand(new dev.weft.cli.kernel.LogCommand());
+    cli.addSubcommand(new dev.weft.cli.ec.EcCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }
