@@ -13,12 +13,19 @@ import java.util.Map;
 public final class Batch {
   private final int rows;
   private final Map<String, float[]> floats;
+  private final Map<String, double[]> doubles;
   private final Map<String, int[]> ints;
   private final Map<String, int[]> offsets;
 
   public Batch(int rows, Map<String, float[]> floats, Map<String, int[]> ints, Map<String, int[]> offsets) {
+    this(rows, floats, Map.of(), ints, offsets);
+  }
+
+  public Batch(int rows, Map<String, float[]> floats, Map<String, double[]> doubles, Map<String, int[]> ints,
+      Map<String, int[]> offsets) {
     this.rows = rows;
     this.floats = Map.copyOf(floats);
+    this.doubles = Map.copyOf(doubles);
     this.ints = Map.copyOf(ints);
     this.offsets = Map.copyOf(offsets);
     for (int[] o : this.offsets.values()) {
@@ -37,6 +44,14 @@ public final class Batch {
     float[] a = floats.get(column);
     if (a == null) {
       throw new IllegalArgumentException("no float column " + column + " in this batch");
+    }
+    return a;
+  }
+
+  public double[] doubles(String column) {
+    double[] a = doubles.get(column);
+    if (a == null) {
+      throw new IllegalArgumentException("no double column " + column + " in this batch");
     }
     return a;
   }
@@ -63,6 +78,9 @@ public final class Batch {
     long b = 0;
     for (float[] a : floats.values()) {
       b += 4L * a.length;
+    }
+    for (double[] a : doubles.values()) {
+      b += 8L * a.length;
     }
     for (int[] a : ints.values()) {
       b += 4L * a.length;

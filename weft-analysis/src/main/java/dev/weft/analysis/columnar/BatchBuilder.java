@@ -20,6 +20,8 @@ public final class BatchBuilder {
     for (ColumnSpec c : columns) {
       if (c.type() == ColumnType.FLOAT) {
         floats.put(c.name(), new FloatBuf());
+      } else if (c.type() == ColumnType.DOUBLE) {
+        throw new IllegalArgumentException("BatchBuilder builds float and int columns only: " + c.name());
       } else {
         ints.put(c.name(), new IntBuf());
       }

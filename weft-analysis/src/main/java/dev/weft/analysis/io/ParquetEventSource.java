@@ -61,7 +61,7 @@ public final class ParquetEventSource implements EventSource {
     ParquetFileReader reader;
     try {
       reader = ParquetFileReader.open(new LocalInputFile(file),
-          ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+          ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(Codecs.INSTANCE).build());
     } catch (IOException | RuntimeException e) {
       throw new BadDataException(file + ": not a readable Parquet file (" + oneLine(e) + ")");
     }
@@ -104,6 +104,9 @@ public final class ParquetEventSource implements EventSource {
     String[] p = path.toArray(String[]::new);
     ColumnDescriptor d = schema.getColumnDescription(p);
     PrimitiveTypeName pt = d.getPrimitiveType().getPrimitiveTypeName();
+    if (spec.type() == ColumnType.DOUBLE) {
+      throw new IllegalArgumentException("event files are read as float and int columns: " + spec.name());
+    }
     boolean typeOk = spec.type() == ColumnType.FLOAT
         ? pt == PrimitiveTypeName.FLOAT || pt == PrimitiveTypeName.DOUBLE
         : pt == PrimitiveTypeName.INT32 || pt == PrimitiveTypeName.INT64;
