@@ -56,6 +56,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new WeftCommand());
     cli.addSubcommand(new dev.weft.cli.demo.DemoCommand());
     cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(new dev.weft.cli.analysis.AnalyzeCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -56,6 +56,16 @@ public record FillMode(String name, Kind kind, Supplier<Lock> locks) {
     return new FillMode("locked-fair", Kind.LOCK, () -> new ReentrantLock(true));
   }
 
+  /** The in-process modes by name, for command lines and benchmarks. */
+  public static java.util.List<FillMode> all() {
+    return java.util.List.of(perThread(), atomic(), synchronizedLock(), reentrant(), fair());
+  }
+
+  /** The mode called {@code name} (see {@link #all()}), or empty. */
+  public static java.util.Optional<FillMode> byName(String name) {
+    return all().stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
   /** A shared histogram under locks made by {@code locks} (one lock per histogram). */
   public static FillMode locked(String name, Supplier<Lock> locks) {
     return new FillMode(name, Kind.LOCK, locks);
