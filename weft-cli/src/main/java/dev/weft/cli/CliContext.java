@@ -2,6 +2,7 @@ package dev.weft.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weft.cli.progress.ProgressRenderer;
 import dev.weft.runtime.limit.Limits;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
@@ -85,7 +86,14 @@ public final class CliContext implements AutoCloseable {
   /** Progress for long work: bars on a terminal, plain lines otherwise, nothing with --quiet or --json. */
   public synchronized ProgressListener progress() {
     if (progress == null) {
-      progress = ProgressListener.NONE;
+      if (json() || quiet()) {
+        progress = ProgressListener.NONE;
+      } else if ("1".equals(System.getenv("WEFT_STDERR_TTY"))) {
+        // The launcher sets this: stderr reaches us through a filter pipe, so System.console() cannot tell.
+        progress = ProgressRenderer.terminal(err(), ProgressRenderer.terminalWidth());
+      } else {
+        progress = ProgressRenderer.lines(err());
+      }
     }
     return progress;
   }
@@ -103,6 +111,13 @@ public final class CliContext implements AutoCloseable {
       } catch (Exception ignored) {
         // the renderer only draws; nothing to recover
       }
+    }
+    java.util.List<String> unused = pool != null ? pool.limits().unusedOverrides()
+        : global().limits.keySet().stream().sorted().toList(); // the raw field: close() must not throw
+    if (!unused.isEmpty()) {
+      // Most likely a misspelt name: say so rather than silently running with the default.
+      err().println("weft: warning: --limit " + String.join(", ", unused) + " not used by this command");
+      err().flush();
     }
     if (pool != null) {
       pool.close();

@@ -63,7 +63,13 @@ public final class GlobalOptions {
     return debug;
   }
 
+  /** The {@code --limit} overrides; a usage error if a value is below 1. */
   public Map<String, Long> limits() {
+    limits.forEach((name, value) -> {
+      if (value < 1) {
+        throw new UsageException("--limit " + name + "=" + value + ": a limit must be at least 1");
+      }
+    });
     return limits;
   }
 }

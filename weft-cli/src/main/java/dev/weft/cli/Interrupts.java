@@ -1,46 +1,67 @@
 package dev.weft.cli;
 
 import dev.weft.runtime.ExitCodes;
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C handling: the first SIGINT interrupts the main thread, which cancels the running scope; the
- * command then cleans up (waits for its tasks, removes temporary files) and exits 130. A second SIGINT
- * halts at once.
+ * Ctrl-C handling for one command run: the first SIGINT interrupts the thread running the command, whose
+ * scope then cancels its children and waits for them; the command cleans up (removes temporary files)
+ * and {@link Main} exits 130. A second SIGINT halts at once.
+ *
+ * <p>Per run rather than global, so tests can {@link #trigger()} it without touching the process's
+ * signal handlers or leaving state behind for the next run.
  */
 final class Interrupts {
-  private static volatile boolean requested;
+  private final Thread target;
+  private final PrintStream console;
+  private final AtomicInteger count = new AtomicInteger();
+  private volatile boolean requested;
+  private SignalHandler previous; // null unless installed
 
-  private final Thread main;
-  private final SignalHandler previous;
-  private volatile int count;
-
-  private Interrupts(Thread main) {
-    this.main = main;
-    this.previous = Signal.handle(new Signal("INT"), this::onSignal);
+  private Interrupts(Thread target, PrintStream console) {
+    this.target = target;
+    this.console = console;
   }
 
+  /** Handles SIGINT for the calling thread until {@link #uninstall()}. */
   static Interrupts install() {
-    return new Interrupts(Thread.currentThread());
+    Interrupts i = new Interrupts(Thread.currentThread(), System.err);
+    try {
+      i.previous = Signal.handle(new Signal("INT"), s -> i.trigger());
+    } catch (IllegalArgumentException e) {
+      // SIGINT is reserved (java -Xrs) or ignored: Ctrl-C then simply ends the JVM, as without us.
+    }
+    return i;
   }
 
-  /** True once the user pressed Ctrl-C. */
-  static boolean requested() {
+  /** Not hooked to any signal: only {@link #trigger()} interrupts {@code target}. */
+  static Interrupts forThread(Thread target, PrintStream console) {
+    return new Interrupts(target, console);
+  }
+
+  /** True once Ctrl-C was pressed (or {@link #trigger()} called) during this run. */
+  boolean requested() {
     return requested;
   }
 
-  private void onSignal(Signal signal) {
-    if (++count > 1) {
-      System.err.println("\nweft: interrupted twice, stopping now");
+  /** What a SIGINT does: first cancel the command, then, on a second one, halt. */
+  void trigger() {
+    if (count.incrementAndGet() > 1) {
+      console.println("\nweft: interrupted twice, stopping now");
       Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
     }
     requested = true;
-    System.err.println("\nweft: cancelling (press Ctrl-C again to stop at once)…");
-    main.interrupt();
+    console.println("\nweft: cancelling (press Ctrl-C again to stop at once)…");
+    target.interrupt();
   }
 
   void uninstall() {
-    Signal.handle(new Signal("INT"), previous);
+    if (previous != null) {
+      Signal.handle(new Signal("INT"), previous);
+      previous = null;
+    }
   }
 }

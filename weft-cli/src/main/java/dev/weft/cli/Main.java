@@ -23,32 +23,48 @@ public final class Main {
    * @param handleSignals install the Ctrl-C handler (only the real process does)
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err, boolean handleSignals) {
+    Interrupts interrupts = handleSignals ? Interrupts.install() : Interrupts.forThread(Thread.currentThread(), System.err);
+    try {
+      return run(args, out, err, interrupts);
+    } finally {
+      interrupts.uninstall();
+    }
+  }
+
+  static int run(String[] args, PrintWriter out, PrintWriter err, Interrupts interrupts) {
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handleFailure(ex, commandLine));
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        exitCodeFor(ex, commandLine.getErr(), debug(commandLine), interrupts.requested()));
     cli.setParameterExceptionHandler(Main::handleUsage);
     // Global options are checked before any subcommand runs, so `--threads -1` fails as a usage error
     // even for commands that never start the pool.
     cli.setExecutionStrategy(parseResult -> {
       try {
-        ((WeftCommand) cli.getCommand()).global().threads();
+        GlobalOptions global = ((WeftCommand) cli.getCommand()).global();
+        global.threads();
+        global.limits();
       } catch (dev.weft.runtime.UsageException e) {
         err.println("weft: " + e.getMessage());
         return ExitCodes.USAGE;
       }
       return new CommandLine.RunLast().execute(parseResult);
     });
-    Interrupts interrupts = handleSignals ? Interrupts.install() : null;
+    int code;
     try {
-      return cli.execute(args);
+      code = cli.execute(args);
     } finally {
       WeftCommand root = cli.getCommand();
       root.context().close();
-      if (interrupts != null) {
-        interrupts.uninstall();
-      }
     }
+    if (interrupts.requested() && code != ExitCodes.INTERRUPTED) {
+      // Ctrl-C reached a command that finished or failed anyway: the user still asked to stop.
+      err.println("weft: cancelled");
+      code = ExitCodes.INTERRUPTED;
+    }
+    err.flush();
+    return code;
   }
 
   /** The command tree; every subcommand is registered here. */
@@ -73,10 +89,18 @@ public final class Main {
     return name.startsWith("weft ") ? name.substring(5) : name.equals("weft") ? "" : name;
   }
 
-  private static int handleFailure(Exception ex, CommandLine cmd) {
-    PrintWriter err = cmd.getErr();
+  private static boolean debug(CommandLine cmd) {
     WeftCommand root = rootOf(cmd);
-    boolean debug = root != null && root.global().debug;
+    return root != null && root.global().debug;
+  }
+
+  /**
+   * Maps a command's failure to its exit code and prints it as one line naming what and where (plus the
+   * stack trace with {@code --debug}): {@link WeftException}s carry their code (2 usage, 3 bad data);
+   * cancellation, or anything after Ctrl-C, is 130; a missing file named on the command line is 2; the
+   * rest is an internal fault, 1.
+   */
+  static int exitCodeFor(Throwable ex, PrintWriter err, boolean debug, boolean interruptRequested) {
     Throwable cause = unwrap(ex);
     if (cause instanceof WeftException we) {
       err.println("weft: " + we.getMessage());
@@ -85,7 +109,7 @@ public final class Main {
       }
       return we.exitCode();
     }
-    if (cause instanceof CancellationException || cause instanceof InterruptedException || Interrupts.requested()) {
+    if (cause instanceof CancellationException || cause instanceof InterruptedException || interruptRequested) {
       err.println("weft: cancelled");
       return ExitCodes.INTERRUPTED;
     }

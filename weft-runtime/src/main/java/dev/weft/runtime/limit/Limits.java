@@ -19,20 +19,37 @@ public final class Limits {
     this(Map.of());
   }
 
-  /** @param overrides limit or budget name to the size to use instead of the subsystem's default */
+  /**
+   * @param overrides limit or budget name to the size to use instead of the subsystem's default
+   * @throws IllegalArgumentException if a size is below 1 or a limit's permits would not fit an int
+   */
   public Limits(Map<String, Long> overrides) {
+    overrides.forEach((name, size) -> {
+      if (size == null || size < 1) {
+        throw new IllegalArgumentException("limit " + name + " must be at least 1, got " + size);
+      }
+    });
     this.overrides = Map.copyOf(overrides);
   }
 
   /** The concurrency limit called {@code name}, created with {@code defaultPermits} unless overridden. */
   public NamedLimit limit(String name, int defaultPermits) {
+    // A permit count beyond int range means "unlimited" in practice: clamp rather than fail.
     return limits.computeIfAbsent(name,
-        n -> new NamedLimit(n, Math.toIntExact(overrides.getOrDefault(n, (long) defaultPermits))));
+        n -> new NamedLimit(n, (int) Math.min(Integer.MAX_VALUE, overrides.getOrDefault(n, (long) defaultPermits))));
   }
 
   /** The byte budget called {@code name}, created with {@code defaultBytes} unless overridden. */
   public ByteBudget budget(String name, long defaultBytes) {
     return budgets.computeIfAbsent(name, n -> new ByteBudget(n, overrides.getOrDefault(n, defaultBytes)));
+  }
+
+  /**
+   * Override names no subsystem has asked for so far, sorted: after a command ran, these are most likely
+   * misspelt, and the CLI warns about them.
+   */
+  public List<String> unusedOverrides() {
+    return overrides.keySet().stream().filter(n -> !limits.containsKey(n) && !budgets.containsKey(n)).sorted().toList();
   }
 
   /** Snapshots of every limit and budget created so far, sorted by name. */

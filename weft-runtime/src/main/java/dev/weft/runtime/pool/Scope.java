@@ -35,6 +35,7 @@ public final class Scope implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition allStopped = lock.newCondition();
   private int running; // guarded by lock
+  private long forks; // guarded by lock; lets a helping joiner notice children forked while it waits
   private volatile boolean cancelled;
   private boolean closed; // confined to the owner thread
 
@@ -59,6 +60,13 @@ public final class Scope implements AutoCloseable {
       task.cancel();
     } else {
       pool.execute(task);
+      lock.lock();
+      try {
+        forks++;
+        allStopped.signalAll(); // wake a joiner on a pool thread so it can run this child itself
+      } finally {
+        lock.unlock();
+      }
     }
     return task;
   }
@@ -131,21 +139,35 @@ public final class Scope implements AutoCloseable {
     }
   }
 
-  /** Returns true if the wait was interrupted (children are then cancelled and stopped). */
+  /**
+   * Returns true if the wait was interrupted (children are then cancelled and stopped). A pool thread
+   * runs children nobody has started yet instead of blocking, including children forked while it waits
+   * ({@link #fork} wakes it), so nested scopes never deadlock a fixed-size pool.
+   */
   private boolean awaitAll(boolean help) {
     boolean interrupted = false;
-    if (help && TaskPool.isPoolThread()) {
-      // Run children nobody has started yet: a pool thread blocked here would otherwise hold a worker.
-      for (Task<?> t : live) {
-        if (Thread.currentThread().isInterrupted()) {
+    boolean helping = help && TaskPool.isPoolThread();
+    while (true) {
+      long seenForks;
+      lock.lock();
+      try {
+        seenForks = forks;
+      } finally {
+        lock.unlock();
+      }
+      if (helping && !interrupted && !Thread.currentThread().isInterrupted()) {
+        for (Task<?> t : live) {
+          t.tryRunInline();
+        }
+      }
+      lock.lock();
+      try {
+        if (running == 0) {
           break;
         }
-        t.tryRunInline();
-      }
-    }
-    lock.lock();
-    try {
-      while (running > 0) {
+        if (helping && !interrupted && forks != seenForks) {
+          continue; // a child was forked while we helped: try to run it too
+        }
         try {
           if (interrupted) {
             allStopped.awaitUninterruptibly();
@@ -161,9 +183,9 @@ public final class Scope implements AutoCloseable {
             lock.lock();
           }
         }
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
     }
     if (Thread.currentThread().isInterrupted()) {
       interrupted = true;

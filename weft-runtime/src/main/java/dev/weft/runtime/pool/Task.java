@@ -142,11 +142,24 @@ public final class Task<T> {
     return outcome.isCancelled() || (outcome.isCompletedExceptionally() && cancelRequested);
   }
 
+  /**
+   * Runs this task on the calling pool thread if nobody started it yet (a joiner helping instead of
+   * blocking). The enclosing task's cancellation survives: run() clears the thread's interrupt status
+   * when the inline work ends, so it is re-asserted here if the enclosing task was cancelled meanwhile.
+   */
   boolean tryRunInline() {
     if (state.get() != NEW) {
       return false;
     }
-    run();
+    Task<?> enclosing = TaskPool.swapRunning(this);
+    try {
+      run();
+    } finally {
+      TaskPool.swapRunning(enclosing);
+      if (enclosing != null && enclosing.cancelRequested) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return true;
   }
 
@@ -154,9 +167,10 @@ public final class Task<T> {
    * Waits for the result. Unchecked: a failure is rethrown as is when unchecked, else wrapped in a
    * {@link CompletionException}; a cancelled task throws {@link CancellationException} once it stopped.
    * An interrupt of the waiting thread cancels nothing; it surfaces as a {@link CancellationException}
-   * with the interrupt status kept.
+   * with the interrupt status kept. On a pool thread, a task that has not started yet runs inline.
    */
   public T join() {
+    helpIfPoolThread();
     try {
       return outcome.get();
     } catch (InterruptedException e) {
@@ -169,7 +183,18 @@ public final class Task<T> {
 
   /** As {@link java.util.concurrent.Future#get()}. */
   public T get() throws InterruptedException, ExecutionException {
+    helpIfPoolThread();
     return outcome.get();
+  }
+
+  /**
+   * A pool thread about to block on a task nobody has started runs it itself: with every worker blocked
+   * on queued work behind it, a fixed-size pool would otherwise deadlock.
+   */
+  private void helpIfPoolThread() {
+    if (state.get() == NEW && TaskPool.isPoolThread()) {
+      tryRunInline();
+    }
   }
 
   public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {

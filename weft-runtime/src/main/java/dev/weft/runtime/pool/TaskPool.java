@@ -3,12 +3,15 @@ package dev.weft.runtime.pool;
 import dev.weft.runtime.limit.Limits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The process's one pool of platform threads for CPU work. Subsystems never make their own pools; they
@@ -21,12 +24,26 @@ public final class TaskPool implements AutoCloseable {
   /** Upper bound for {@code --threads}. */
   public static final int MAX_THREADS = 4096;
 
-  private static final ThreadLocal<TaskPool> CURRENT = new ThreadLocal<>();
+  /** The worker slot of the calling pool thread, or null on any other thread. */
+  private static final ThreadLocal<Slot> CURRENT = new ThreadLocal<>();
   private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
   private final int parallelism;
   private final ThreadPoolExecutor executor;
   private final Limits limits;
+  /** One per worker thread: the task it is running, so close() can cancel running tasks properly. */
+  private final Set<Slot> slots = ConcurrentHashMap.newKeySet();
+  private final LongAdder completed = new LongAdder();
+
+  /** A worker thread's view of the task it runs; written only by that thread. */
+  private static final class Slot {
+    final TaskPool pool;
+    volatile Task<?> running;
+
+    Slot(TaskPool pool) {
+      this.pool = pool;
+    }
+  }
 
   private TaskPool(int parallelism, Limits limits) {
     this.parallelism = parallelism;
@@ -35,8 +52,14 @@ public final class TaskPool implements AutoCloseable {
     AtomicInteger threadIds = new AtomicInteger();
     ThreadFactory factory = runnable -> {
       Thread t = new Thread(() -> {
-        CURRENT.set(this);
-        runnable.run();
+        Slot slot = new Slot(this);
+        slots.add(slot);
+        CURRENT.set(slot);
+        try {
+          runnable.run();
+        } finally {
+          slots.remove(slot);
+        }
       }, "weft-pool-" + poolId + "-" + threadIds.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -66,6 +89,20 @@ public final class TaskPool implements AutoCloseable {
       throw new IllegalArgumentException("threads must be 0 (all processors) or 1.." + MAX_THREADS + ", got " + threads);
     }
     return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+  }
+
+  /**
+   * Records {@code task} as the one the calling pool thread runs (so close() cancels it) and returns the
+   * previous one; a no-op returning null off the pool.
+   */
+  static Task<?> swapRunning(Task<?> task) {
+    Slot slot = CURRENT.get();
+    if (slot == null) {
+      return null;
+    }
+    Task<?> previous = slot.running;
+    slot.running = task;
+    return previous;
   }
 
   /** True when the calling thread is a worker of some TaskPool. */
@@ -112,6 +149,11 @@ public final class TaskPool implements AutoCloseable {
     return executor.getActiveCount();
   }
 
+  /** A snapshot of the pool and of every named limit and byte budget created so far. */
+  public PoolMetrics metrics() {
+    return new PoolMetrics(parallelism, active(), queued(), completed.sum(), limits.metrics());
+  }
+
   /**
    * Cancels queued work, interrupts running tasks and waits up to 10 seconds for them to stop.
    */
@@ -123,6 +165,13 @@ public final class TaskPool implements AutoCloseable {
     for (Runnable r : queued) {
       if (r instanceof Launch launch) {
         launch.task.cancel(); // completes it as cancelled; it never ran
+      }
+    }
+    // Cancel running tasks through their Task, so each completes as cancelled once its work stopped.
+    for (Slot slot : slots) {
+      Task<?> t = slot.running;
+      if (t != null) {
+        t.cancel();
       }
     }
     executor.shutdownNow();
@@ -139,7 +188,14 @@ public final class TaskPool implements AutoCloseable {
   private record Launch(Task<?> task) implements Runnable {
     @Override
     public void run() {
-      task.run();
+      Slot slot = CURRENT.get();
+      slot.running = task;
+      try {
+        task.run();
+      } finally {
+        slot.running = null;
+        slot.pool.completed.increment();
+      }
     }
   }
 }
