@@ -41,6 +41,7 @@ public final class ParquetEventSource implements EventSource {
   private final List<Resolved> columns;
   private final String createdBy;
   private int rowGroup;
+  private int endRowGroup = Integer.MAX_VALUE;
 
   private record Resolved(ColumnSpec spec, ColumnDescriptor descriptor, int listDefinitionLevel) {}
 
@@ -71,6 +72,42 @@ public final class ParquetEventSource implements EventSource {
       closeQuietly(reader);
       throw e;
     }
+  }
+
+  /**
+   * Opens {@code file} to read only row groups {@code first .. first + count - 1} (a share of the file for
+   * one worker process).
+   */
+  public static ParquetEventSource open(Path file, List<ColumnSpec> columns, int first, int count) {
+    ParquetEventSource s = open(file, columns);
+    try {
+      int groups = s.rowGroups();
+      if (first < 0 || count < 0 || first > groups) {
+        throw new IllegalArgumentException("row groups " + first + "+" + count + " outside 0.." + groups);
+      }
+      for (int i = 0; i < first; i++) {
+        if (!s.reader.skipNextRowGroup()) {
+          break;
+        }
+      }
+      s.rowGroup = first;
+      s.endRowGroup = first + count;
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e instanceof WeftException w ? w : new BadDataException(file + ": cannot skip to row group " + first
+          + " (" + oneLine(e) + ")");
+    }
+  }
+
+  /** Number of row groups (chunks) in the file. */
+  public int rowGroups() {
+    return reader.getRowGroups().size();
+  }
+
+  /** Events in each row group, in file order. */
+  public long[] rowGroupEvents() {
+    return reader.getRowGroups().stream().mapToLong(b -> b.getRowCount()).toArray();
   }
 
   /** Maps a logical column onto this file's schema, checking that it exists and has the expected shape. */
@@ -147,6 +184,9 @@ public final class ParquetEventSource implements EventSource {
 
   @Override
   public Batch next() {
+    if (rowGroup >= endRowGroup) {
+      return null;
+    }
     PageReadStore pages;
     try {
       pages = reader.readNextRowGroup();

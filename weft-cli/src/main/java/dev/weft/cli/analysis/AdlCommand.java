@@ -8,6 +8,9 @@ import dev.weft.analysis.frame.Result;
 import dev.weft.analysis.hist.Histogram;
 import dev.weft.analysis.hist.HistogramCodec;
 import dev.weft.analysis.plot.HistogramPlot;
+import dev.weft.analysis.proc.ProcessFill;
+import dev.weft.runtime.worker.CallLimits;
+import dev.weft.runtime.worker.WorkerPool;
 import dev.weft.cli.CliContext;
 import dev.weft.runtime.UsageException;
 import java.nio.file.Files;
@@ -39,7 +42,8 @@ public final class AdlCommand implements Callable<Integer> {
   Path out = Path.of("adl-out");
 
   @Option(names = "--fill-mode", paramLabel = "MODE",
-      description = "How threads fill the histograms: per-thread (default), atomic, locked-synchronized, locked-reentrant, locked-fair.")
+      description = {"How the histograms are filled: per-thread (default), atomic, locked-synchronized, locked-reentrant,",
+          "locked-fair, or processes (one child JVM per --threads, each filling a share of the Parquet row groups)."})
   String fillMode = "per-thread";
 
   @Option(names = "--plot", paramLabel = "FORMAT", description = "Plot format: png (default), svg or none.")
@@ -51,8 +55,10 @@ public final class AdlCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = CliContext.of(spec);
-    FillMode mode = FillMode.byName(fillMode).orElseThrow(() -> new UsageException("unknown --fill-mode '" + fillMode
-        + "'; known: " + FillMode.all().stream().map(FillMode::name).collect(Collectors.joining(", "))));
+    boolean processes = fillMode.equals("processes");
+    FillMode mode = processes ? FillMode.perThread() : FillMode.byName(fillMode).orElseThrow(() -> new UsageException(
+        "unknown --fill-mode '" + fillMode + "'; known: "
+            + FillMode.all().stream().map(FillMode::name).collect(Collectors.joining(", ")) + ", processes"));
     if (!List.of("png", "svg", "none").contains(plot)) {
       throw new UsageException("--plot must be png, svg or none, got '" + plot + "'");
     }
@@ -60,15 +66,33 @@ public final class AdlCommand implements Callable<Integer> {
       throw new UsageException(input + ": no such file");
     }
     var queries = AdlQueries.parse(query);
-    DataFrame df = DataFrame.fromFile(input, ctx.pool(), mode, ctx.json() || ctx.quiet() ? dev.weft.runtime.progress.ProgressListener.NONE : ctx.progress());
-    Map<String, Result<Histogram>> booked = AdlQueries.book(df, queries);
+    Map<String, Histogram> results = new LinkedHashMap<>();
     long t0 = System.nanoTime();
-    long events = df.run();
+    long events;
+    int threads = ctx.pool().parallelism();
+    if (processes) {
+      if (!input.getFileName().toString().endsWith(".parquet")) {
+        throw new UsageException("--fill-mode processes splits Parquet row groups between processes; "
+            + input + " is not a .parquet file");
+      }
+      try (WorkerPool workers = WorkerPool.create(WorkerPool.Config.defaults().withMaxWorkers(threads))) {
+        ProcessFill.Outcome o = ProcessFill.adl(workers, threads, input, String.join(",", queries),
+            CallLimits.defaults().withTimeout(java.time.Duration.ofHours(1)).withHeapBytes(1L << 30));
+        results.putAll(o.histograms());
+        events = o.events();
+      }
+    } else {
+      DataFrame df = DataFrame.fromFile(input, ctx.pool(), mode,
+          ctx.json() || ctx.quiet() ? dev.weft.runtime.progress.ProgressListener.NONE : ctx.progress());
+      Map<String, Result<Histogram>> booked = AdlQueries.book(df, queries);
+      events = df.run();
+      booked.forEach((id, r) -> results.put(id, r.get()));
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     Files.createDirectories(out);
     List<Map<String, Object>> written = new ArrayList<>();
-    for (Map.Entry<String, Result<Histogram>> e : booked.entrySet()) {
-      Histogram h = e.getValue().get();
+    for (Map.Entry<String, Histogram> e : results.entrySet()) {
+      Histogram h = e.getValue();
       Path csv = out.resolve(e.getKey() + ".csv");
       AdlOutputs.writeCsv(h, csv);
       HistogramCodec.write(h, out.resolve(e.getKey() + ".hist.json"));
@@ -89,13 +113,13 @@ public final class AdlCommand implements Callable<Integer> {
       m.put("input", input.toString());
       m.put("events", events);
       m.put("threads", ctx.pool().parallelism());
-      m.put("fill_mode", mode.name());
+      m.put("fill_mode", processes ? "processes" : mode.name());
       m.put("seconds", seconds);
       m.put("histograms", written);
       ctx.printJson(m);
     } else {
       ctx.out().printf("%,d events from %s in %.2f s on %d threads (%s fill)%n", events, input, seconds,
-          ctx.pool().parallelism(), mode.name());
+          threads, processes ? "processes" : mode.name());
       for (Map<String, Object> m : written) {
         ctx.out().printf("  %-5s %,10d entries  %s%s%n", m.get("histogram"), (Long) m.get("entries"), m.get("csv"),
             m.get("plot") == null ? "" : "  " + m.get("plot"));
