@@ -1,5 +1,7 @@
 package dev.weft.analysis.adl;
 
+import dev.weft.analysis.columnar.ColumnSpec;
+import dev.weft.analysis.columnar.ColumnType;
 import dev.weft.analysis.frame.Col;
 import dev.weft.analysis.frame.Collection;
 import dev.weft.analysis.frame.DataFrame;
@@ -76,6 +78,23 @@ public final class AdlQueries {
     elPhi = needElectrons ? df.floatItems("Electron.phi") : null;
     elMass = queries.contains("8") ? df.floatItems("Electron.mass") : null;
     elCharge = queries.contains("8") ? df.intItems("Electron.charge") : null;
+  }
+
+  /** Every column the eight queries read (for in-memory inputs that must hold them all). */
+  public static List<ColumnSpec> columns() {
+    java.util.List<ColumnSpec> out = new java.util.ArrayList<>();
+    out.add(ColumnSpec.scalar("MET.pt", ColumnType.FLOAT));
+    out.add(ColumnSpec.scalar("MET.phi", ColumnType.FLOAT));
+    for (String f : List.of("pt", "eta", "phi", "mass", "btag")) {
+      out.add(ColumnSpec.jagged("Jet." + f, ColumnType.FLOAT));
+    }
+    for (String c : List.of("Muon", "Electron")) {
+      for (String f : List.of("pt", "eta", "phi", "mass")) {
+        out.add(ColumnSpec.jagged(c + "." + f, ColumnType.FLOAT));
+      }
+      out.add(ColumnSpec.jagged(c + ".charge", ColumnType.INT));
+    }
+    return List.copyOf(out);
   }
 
   /** Parses {@code all} or a comma-separated list of query numbers 1..8. */

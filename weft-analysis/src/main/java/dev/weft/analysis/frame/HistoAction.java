@@ -1,9 +1,11 @@
 package dev.weft.analysis.frame;
 
+import dev.weft.analysis.hist.AdlAxis;
 import dev.weft.analysis.hist.AtomicHistogram;
 import dev.weft.analysis.hist.Axis;
 import dev.weft.analysis.hist.BinSink;
 import dev.weft.analysis.hist.Histogram;
+import dev.weft.analysis.hist.RegularAxis;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 
@@ -62,8 +64,13 @@ final class HistoAction extends Action {
   @Override
   void fill(ChunkEval c, int chunkIndex, Object state) {
     BinSink sink = state != null ? (Histogram) state : shared;
-    int[] sel = c.selection(node);
     Axis ax = shape.x();
+    if (weight == null && y == null && xItems == null && sink instanceof Histogram h
+        && (x.source == Col.Source.FLOAT || x.source == Col.Source.DOUBLE)) {
+      fillRaw(c, node.parent == null ? null : c.selection(node), h, ax);
+      return;
+    }
+    int[] sel = c.selection(node);
     if (keep != null) {
       int[] off = c.offsets[xItems.collection.slot];
       Event e = new Event(c);
@@ -99,20 +106,45 @@ final class HistoAction extends Action {
         int bin = shape.bin(c.value(x, r), c.value(y, r));
         put(sink, bin, weight == null ? 1 : c.value(weight, r));
       }
-    } else if (weight == null && x.source == Col.Source.FLOAT && sink instanceof Histogram h) {
-      // The common case (a raw float column into a thread's own histogram) as a tight loop.
-      float[] v = c.floats[x.slot];
-      for (int r : sel) {
-        h.add(ax.index(v[r]));
-      }
-    } else if (weight == null && x.source == Col.Source.DOUBLE && sink instanceof Histogram h) {
-      double[] v = c.doubles[x.slot];
-      for (int r : sel) {
-        h.add(ax.index(v[r]));
-      }
     } else {
       for (int r : sel) {
         put(sink, ax.index(c.value(x, r)), weight == null ? 1 : c.value(weight, r));
+      }
+    }
+  }
+
+  /**
+   * The common case, a raw column into a thread's own histogram, as tight loops: no selection indirection
+   * when the node has no filter, and the axis type resolved once per chunk so the index computation
+   * inlines.
+   */
+  private void fillRaw(ChunkEval c, int[] sel, Histogram h, Axis ax) {
+    float[] f = x.source == Col.Source.FLOAT ? c.floats[x.slot] : null;
+    double[] d = f == null ? c.doubles[x.slot] : null;
+    if (ax instanceof RegularAxis ra && sel == null) {
+      if (f != null) {
+        for (float v : f) {
+          h.add(ra.index(v));
+        }
+      } else {
+        for (double v : d) {
+          h.add(ra.index(v));
+        }
+      }
+    } else if (ax instanceof AdlAxis aa && sel == null) {
+      if (f != null) {
+        for (float v : f) {
+          h.add(aa.index(v));
+        }
+      } else {
+        for (double v : d) {
+          h.add(aa.index(v));
+        }
+      }
+    } else {
+      int[] rows = sel != null ? sel : c.selection(node);
+      for (int r : rows) {
+        h.add(ax.index(f != null ? f[r] : d[r]));
       }
     }
   }

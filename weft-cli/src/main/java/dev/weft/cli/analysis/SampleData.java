@@ -4,13 +4,14 @@ import dev.weft.runtime.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the shared ADL sample: $WEFT_ADL_DATA, else shared/data/adl in the current directory or a parent. */
-final class SampleData {
+/** Finds the shared ADL sample (used by the commands, the demo and the benchmarks): $WEFT_ADL_DATA, else shared/data/adl in the current directory or a parent. */
+public final class SampleData {
   static final String FLAT = "Run2012B_SingleMu-1000.parquet";
 
   private SampleData() {}
 
-  static Path defaultSample() {
+  /** The flat-layout 1000-event sample; a usage error naming where it looked when absent. */
+  public static Path defaultSample() {
     String env = System.getenv("WEFT_ADL_DATA");
     if (env != null && !env.isBlank() && Files.isRegularFile(Path.of(env, FLAT))) {
       return Path.of(env, FLAT);
