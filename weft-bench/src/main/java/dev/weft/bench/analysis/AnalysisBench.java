@@ -47,7 +47,7 @@ public final class AnalysisBench implements BenchArea {
   @Override
   public void run(BenchContext ctx, BenchOutput out) throws Exception {
     boolean quick = ctx.quick();
-    int reps = quick ? 3 : 5;
+    int reps = quick ? 3 : 9;
     long fills = quick ? 2_000_000 : 20_000_000;
     long adlEvents = quick ? 500_000 : 10_000_000;
     // Extra words choose parts: fill, modes (fill without processes), adl; none means everything.
@@ -70,11 +70,28 @@ public final class AnalysisBench implements BenchArea {
       timedRun.getAsLong();
     }
     long[] t = new long[reps];
+    long[] cpu = new long[reps];
     for (int i = 0; i < reps; i++) {
+      long c0 = processCpuNanos();
       t[i] = timedRun.getAsLong();
+      cpu[i] = processCpuNanos() - c0;
     }
     Arrays.sort(t);
+    Arrays.sort(cpu);
+    lastCpuMedian = cpu[reps / 2];
     return t[reps / 2];
+  }
+
+  /**
+   * The median process CPU time of the last {@link #median} call. On a machine shared with other jobs
+   * the wall time includes waiting for a core; CPU time does not, so work per CPU-second is the steadier
+   * "per core" figure (it includes the JIT and GC threads, so it slightly understates the rate).
+   */
+  static long lastCpuMedian;
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static long time(Runnable r) {
@@ -107,7 +124,8 @@ public final class AnalysisBench implements BenchArea {
     Histogram[] plainResult = new Histogram[1];
     long plain = median(reps, () -> time(() -> plainResult[0] = plainFill(values, axis)));
     double plainRate = n / (plain / 1e9);
-    out.row("weft", "fill", 1).param("mode", "plain").param("events", n).emit(plainRate, "fills/s");
+    out.row("weft", "fill", 1).param("mode", "plain").param("events", n)
+        .param("per_cpu_second", n / (lastCpuMedian / 1e9)).emit(plainRate, "fills/s");
 
     List<Batch> batches = new ArrayList<>();
     for (int from = 0; from < values.length; from += CHUNK) {
@@ -129,7 +147,8 @@ public final class AnalysisBench implements BenchArea {
             throw new IllegalStateException("lost or extra updates in fill mode " + mode.name() + " at " + threads + " threads");
           }
           double rate = n / (t / 1e9);
-          BenchOutput.Row row = out.row("weft", "fill", threads).param("mode", mode.name()).param("events", n);
+          BenchOutput.Row row = out.row("weft", "fill", threads).param("mode", mode.name()).param("events", n)
+              .param("per_cpu_second", n / (lastCpuMedian / 1e9));
           if (mode.kind() == FillMode.Kind.PER_THREAD && threads == 1) {
             perThreadOne = rate;
             row.param("vs_plain", rate / plainRate);
@@ -150,9 +169,55 @@ public final class AnalysisBench implements BenchArea {
     }
   }
 
+  /**
+   * The processes' job done by pool threads instead: each of {@code shares} tasks makes its share of the
+   * synthetic values (as a child process does, so the work is the same) and fills its own histogram;
+   * the histograms are merged at the end.
+   */
+  static Histogram threadsSameWork(TaskPool pool, int shares, long n, RegularAxis axis) {
+    List<dev.weft.runtime.pool.Task<Histogram>> parts = new ArrayList<>();
+    try (dev.weft.runtime.pool.Scope scope = pool.openScope()) {
+      for (int p = 0; p < shares; p++) {
+        long from = n * p / shares;
+        long to = n * (p + 1) / shares;
+        parts.add(scope.fork(() -> {
+          Histogram h = Histogram.of("fill", "synthetic fill", axis);
+          double[] buf = new double[1 << 20];
+          for (long done = from; done < to; done += buf.length) {
+            int k = (int) Math.min(buf.length, to - done);
+            double[] part = k == buf.length ? buf : new double[k];
+            Synthetic.values(SEED, done, 0, 1, part);
+            for (double v : part) {
+              h.add(axis.index(v));
+            }
+          }
+          return h;
+        }));
+      }
+      scope.join();
+    }
+    Histogram all = Histogram.of("fill", "synthetic fill", axis);
+    parts.forEach(t -> all.merge(t.join()));
+    return all;
+  }
+
   private void processBenchmarks(BenchContext ctx, BenchOutput out, long n, int reps, RegularAxis axis,
-      Histogram expected, double threadsTwoRate) throws Exception {
+      Histogram expected, double unused) throws Exception {
     CallLimits limits = CallLimits.defaults().withTimeout(Duration.ofMinutes(10));
+    // Same work on threads: generate each share's values and fill, as the children do.
+    double threadsTwoRate = 0;
+    for (int threads : new int[] {1, 2}) {
+      try (TaskPool pool = TaskPool.create(threads)) {
+        Histogram[] got = new Histogram[1];
+        long t = median(reps, () -> time(() -> got[0] = threadsSameWork(pool, threads, n, axis)));
+        if (!got[0].sameAs(expected)) {
+          throw new IllegalStateException("threads (generate+fill) filled a different histogram than the plain loop");
+        }
+        threadsTwoRate = n / (t / 1e9);
+        out.row("weft", "fill", threads).param("mode", "per-thread").param("events", n)
+            .param("work", "generate+fill (the processes' job, on threads)").emit(threadsTwoRate, "fills/s");
+      }
+    }
     for (int processes : new int[] {1, 2}) {
       try (WorkerPool workers = WorkerPool.create(WorkerPool.Config.defaults().withMaxWorkers(processes))) {
         long spawn = ProcessFill.warmUp(workers, processes, limits);
@@ -177,9 +242,11 @@ public final class AnalysisBench implements BenchArea {
             .param("transfer_ms", tm.transferNanos() / 1e6)
             .param("decode_merge_ms", tm.decodeNanos() / 1e6)
             .param("bytes_returned", tm.bytesReturned())
+            .param("work", "generate+fill")
             .param("note", "value excludes spawn (warm workers); children generate their share, no input is shipped");
         if (processes == 2) {
-          row.param("threads_vs_processes", threadsTwoRate / (n / (t / 1e9)));
+          row.param("threads_vs_processes", threadsTwoRate / (n / (t / 1e9)))
+              .param("threads_vs_processes_with_spawn", threadsTwoRate / (n / ((t + spawn) / 1e9)));
         }
         row.emit(n / (t / 1e9), "fills/s");
       }
@@ -203,7 +270,8 @@ public final class AnalysisBench implements BenchArea {
           }));
           double perCore = events / (t / 1e9) / threads;
           out.row("weft", "adl-q" + q, threads).param("mode", "per-thread").param("events", events)
-              .param("in_memory", true).emit(perCore, "events/s/core");
+              .param("in_memory", true).param("per_cpu_second", events / (lastCpuMedian / 1e9))
+              .emit(perCore, "events/s/core");
         }
       }
     }
