@@ -199,31 +199,46 @@ public final class AdlQueries {
     return false;
   }
 
-  /** out[0] = pt of the triplet with mass closest to 172.5, out[1] = its largest b-tag. */
+  /**
+   * out[0] = pt of the triplet with mass closest to 172.5, out[1] = its largest b-tag. Each jet's
+   * four-vector is computed once per event, not once per triplet; the sums are formed in the same order
+   * as {@link Kinematics.Sum}, so the values are identical.
+   */
   private void bestTriplet(Event e, double[] out) {
     int b = e.begin(jets);
-    int end = e.end(jets);
+    int n = e.end(jets) - b;
+    double[] px = new double[n];
+    double[] py = new double[n];
+    double[] pz = new double[n];
+    double[] en = new double[n];
+    for (int i = 0; i < n; i++) {
+      double pt = e.get(jetPt, b + i);
+      double eta = e.get(jetEta, b + i);
+      double phi = e.get(jetPhi, b + i);
+      double m = e.get(jetMass, b + i);
+      px[i] = pt * Math.cos(phi);
+      py[i] = pt * Math.sin(phi);
+      pz[i] = pt * Math.sinh(eta);
+      double pcosh = pt * Math.cosh(eta);
+      en[i] = Math.sqrt(pcosh * pcosh + m * m);
+    }
     double best = Double.POSITIVE_INFINITY;
-    for (int i = b; i < end; i++) {
-      for (int j = i + 1; j < end; j++) {
-        for (int k = j + 1; k < end; k++) {
-          Kinematics.Sum s = new Kinematics.Sum();
-          add(s, e, i);
-          add(s, e, j);
-          add(s, e, k);
-          double d = Math.abs(s.mass() - 172.5);
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        for (int k = j + 1; k < n; k++) {
+          double sx = px[i] + px[j] + px[k];
+          double sy = py[i] + py[j] + py[k];
+          double sz = pz[i] + pz[j] + pz[k];
+          double se = en[i] + en[j] + en[k];
+          double d = Math.abs(Math.sqrt(se * se - sx * sx - sy * sy - sz * sz) - 172.5);
           if (d < best) {
             best = d;
-            out[0] = s.pt();
-            out[1] = Math.max(e.get(jetBtag, i), Math.max(e.get(jetBtag, j), e.get(jetBtag, k)));
+            out[0] = Math.hypot(sx, sy);
+            out[1] = Math.max(e.get(jetBtag, b + i), Math.max(e.get(jetBtag, b + j), e.get(jetBtag, b + k)));
           }
         }
       }
     }
-  }
-
-  private void add(Kinematics.Sum s, Event e, int jet) {
-    s.add(e.get(jetPt, jet), e.get(jetEta, jet), e.get(jetPhi, jet), e.get(jetMass, jet));
   }
 
   /** Scalar pt sum of jets with pt > 30 not within delta_R 0.4 of a lepton with pt > 10; NaN if none. */
