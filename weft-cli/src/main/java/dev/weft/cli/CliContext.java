@@ -64,8 +64,28 @@ public final class CliContext implements AutoCloseable {
     return root.spec.commandLine().getOut();
   }
 
-  public PrintWriter err() {
+  /** Stderr for messages; while progress bars are drawn, a writer that keeps them from overdrawing it. */
+  public synchronized PrintWriter err() {
+    return progress instanceof ProgressRenderer r ? r.writer() : rawErr();
+  }
+
+  private PrintWriter rawErr() {
     return root.spec.commandLine().getErr();
+  }
+
+  /**
+   * Ends progress display (erasing bars) before a final message such as an error; later calls to
+   * {@link #progress()} get a listener that ignores everything.
+   */
+  public synchronized void stopProgress() {
+    if (progress instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // the renderer only draws; nothing to recover
+      }
+    }
+    progress = ProgressListener.NONE;
   }
 
   /** Jackson, for {@code --json} output and every JSON file weft writes. */
@@ -90,9 +110,9 @@ public final class CliContext implements AutoCloseable {
         progress = ProgressListener.NONE;
       } else if ("1".equals(System.getenv("WEFT_STDERR_TTY"))) {
         // The launcher sets this: stderr reaches us through a filter pipe, so System.console() cannot tell.
-        progress = ProgressRenderer.terminal(err(), ProgressRenderer.terminalWidth());
+        progress = ProgressRenderer.terminal(rawErr(), ProgressRenderer.terminalWidth());
       } else {
-        progress = ProgressRenderer.lines(err());
+        progress = ProgressRenderer.lines(rawErr());
       }
     }
     return progress;
@@ -105,15 +125,10 @@ public final class CliContext implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (progress instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // the renderer only draws; nothing to recover
-      }
-    }
-    java.util.List<String> unused = pool != null ? pool.limits().unusedOverrides()
-        : global().limits.keySet().stream().sorted().toList(); // the raw field: close() must not throw
+    stopProgress();
+    // Only a command that started the pool could have asked for a limit; after any other (or after a
+    // usage error) the overrides were simply not applicable.
+    java.util.List<String> unused = pool != null ? pool.limits().unusedOverrides() : java.util.List.of();
     if (!unused.isEmpty()) {
       // Most likely a misspelt name: say so rather than silently running with the default.
       err().println("weft: warning: --limit " + String.join(", ", unused) + " not used by this command");

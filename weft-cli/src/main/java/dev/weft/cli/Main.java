@@ -35,8 +35,10 @@ public final class Main {
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
-        exitCodeFor(ex, commandLine.getErr(), debug(commandLine), interrupts.requested()));
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      ((WeftCommand) cli.getCommand()).context().stopProgress(); // so the error line is not drawn over
+      return exitCodeFor(ex, commandLine.getErr(), debug(commandLine), interrupts.requested());
+    });
     cli.setParameterExceptionHandler(Main::handleUsage);
     // Global options are checked before any subcommand runs, so `--threads -1` fails as a usage error
     // even for commands that never start the pool.
@@ -79,8 +81,8 @@ public final class Main {
 
   private static int handleUsage(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
-    cmd.getErr().println("weft: " + ex.getMessage() + " (see 'weft "
-        + qualifiedName(cmd) + " --help')");
+    String sub = qualifiedName(cmd);
+    cmd.getErr().println("weft: " + ex.getMessage() + " (see 'weft " + (sub.isEmpty() ? "" : sub + " ") + "--help')");
     return ExitCodes.USAGE;
   }
 

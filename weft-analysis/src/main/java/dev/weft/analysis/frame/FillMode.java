@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  *       merged once at the end.
  *   <li>{@code atomic}: one shared histogram with atomic bins.
  *   <li>{@code locked-*}: one shared histogram, every fill under a lock: {@code synchronized},
- *       {@code ReentrantLock} unfair or fair, or any {@link Lock} the caller supplies (weft's own).
+ *       {@code ReentrantLock} unfair or fair, weft's {@code BargingLock}, or any {@link Lock} the caller
+ *       supplies.
  * </ul>
  *
  * <p>Filling in child processes is not a mode of the in-process dataframe (lambdas cannot cross a
@@ -56,9 +57,14 @@ public record FillMode(String name, Kind kind, Supplier<Lock> locks) {
     return new FillMode("locked-fair", Kind.LOCK, () -> new ReentrantLock(true));
   }
 
+  /** A shared histogram under weft's parking-lot lock (barging, hand-off to a waiter after 1 ms). */
+  public static FillMode weftLock() {
+    return new FillMode("locked-weft", Kind.LOCK, dev.weft.analysis.lock.BargingLock::new);
+  }
+
   /** The in-process modes by name, for command lines and benchmarks. */
   public static java.util.List<FillMode> all() {
-    return java.util.List.of(perThread(), atomic(), synchronizedLock(), reentrant(), fair());
+    return java.util.List.of(perThread(), atomic(), synchronizedLock(), reentrant(), fair(), weftLock());
   }
 
   /** The mode called {@code name} (see {@link #all()}), or empty. */

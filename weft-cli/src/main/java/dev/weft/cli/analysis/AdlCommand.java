@@ -43,7 +43,7 @@ public final class AdlCommand implements Callable<Integer> {
 
   @Option(names = "--fill-mode", paramLabel = "MODE",
       description = {"How the histograms are filled: per-thread (default), atomic, locked-synchronized, locked-reentrant,",
-          "locked-fair, or processes (one child JVM per --threads, each filling a share of the Parquet row groups)."})
+          "locked-fair, locked-weft (weft's barging lock), or processes (one child JVM per --threads, each filling a share of the Parquet row groups)."})
   String fillMode = "per-thread";
 
   @Option(names = "--plot", paramLabel = "FORMAT", description = "Plot format: png (default), svg or none.")

@@ -23,7 +23,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The workloads' steps, in the order the demo runs them. */
   static List<DemoStep> steps() {
-    return List.of(new dev.weft.cli.analysis.AnalysisDemoStep());
+    return List.of(new dev.weft.cli.locks.LocksDemoStep(), new dev.weft.cli.analysis.AnalysisDemoStep());
   }
 
   @Override

@@ -263,6 +263,47 @@ public final class ProgressRenderer implements ProgressListener, AutoCloseable {
     return line.length() < width ? line : line.substring(0, width - 2) + "…";
   }
 
+  /**
+   * A writer for other messages on the same stderr: on a terminal it erases the bars before each write,
+   * so the message is not drawn over; the next frame redraws them below it. Elsewhere it writes through.
+   */
+  public PrintWriter writer() {
+    return above;
+  }
+
+  private final PrintWriter above = new PrintWriter(new java.io.Writer() {
+    @Override
+    public void write(char[] buf, int off, int len) {
+      synchronized (drawLock) {
+        eraseLocked();
+        err.write(buf, off, len);
+      }
+    }
+
+    @Override
+    public void flush() {
+      err.flush();
+    }
+
+    @Override
+    public void close() {
+      flush(); // stderr belongs to the command line, not to us
+    }
+  }, true);
+
+  /** Erases the frame drawn last (terminal mode); the caller holds drawLock. */
+  private void eraseLocked() {
+    if (mode == Mode.TERMINAL && drawnLines > 0) {
+      StringBuilder erase = new StringBuilder().append(ESC).append(drawnLines).append('F');
+      for (int i = 0; i < drawnLines; i++) {
+        erase.append(ESC).append("2K\n");
+      }
+      erase.append(ESC).append(drawnLines).append('F').append(ESC).append("?25h");
+      err.print(erase);
+      drawnLines = 0;
+    }
+  }
+
   /** Stops the drawing thread and, on a terminal, erases the bars. */
   @Override
   public void close() {
@@ -277,16 +318,8 @@ public final class ProgressRenderer implements ProgressListener, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     synchronized (drawLock) {
-      if (mode == Mode.TERMINAL && drawnLines > 0) {
-        StringBuilder erase = new StringBuilder().append(ESC).append(drawnLines).append('F');
-        for (int i = 0; i < drawnLines; i++) {
-          erase.append(ESC).append("2K\n");
-        }
-        erase.append(ESC).append(drawnLines).append('F').append(ESC).append("?25h");
-        err.print(erase);
-        err.flush();
-        drawnLines = 0;
-      }
+      eraseLocked();
+      err.flush();
     }
   }
 }

@@ -59,6 +59,21 @@ class ProgressRendererTest {
   }
 
   @Test
+  void messagesThroughTheWriterAreNotDrawnOver() {
+    ProgressRenderer r = renderer(ProgressRenderer.Mode.TERMINAL);
+    ProgressTask.start(r, "work", 10, "items");
+    r.draw();
+    int before = text.toString().length();
+    r.writer().println("weft: warning: something");
+    String after = text.toString().substring(before);
+    assertTrue(after.startsWith("\u001b[2F\u001b[2K\n\u001b[2K\n\u001b[2F"), "bars erased first: " + after);
+    assertTrue(after.contains("weft: warning: something"));
+    int mark = text.toString().length();
+    r.draw();
+    assertFalse(text.toString().substring(mark).contains("\u001b[2F"), "the next frame starts below the message");
+  }
+
+  @Test
   void plainLinesOnlyWhenSomethingChanged() {
     ProgressRenderer r = renderer(ProgressRenderer.Mode.LINES);
     ProgressTask t = ProgressTask.start(r, "work", 10, "items");

@@ -1,5 +1,7 @@
 package dev.weft.runtime.pool;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A unit of CPU work submitted to a {@link TaskPool}, with cancellation that is safe for lent buffers.
@@ -24,14 +25,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Task<T> {
   private static final int NEW = 0;
   private static final int RUNNING = 1;
-  private static final int STOPPED = 2;
+  /** A cancel() is interrupting the runner; the runner waits for it to finish before it stops. */
+  private static final int INTERRUPTING = 2;
+  private static final int STOPPED = 3;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Task.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Callable<T> work;
-  private final AtomicInteger state = new AtomicInteger(NEW);
+  private volatile int state = NEW;
   /** Completed only after the work has stopped. */
   private final CompletableFuture<T> outcome = new CompletableFuture<>();
-  private final Object runnerLock = new Object();
-  private Thread runner; // guarded by runnerLock
+  private volatile Thread runner;
   private volatile boolean cancelRequested;
   private final Scope scope; // null when submitted outside a scope
 
@@ -42,12 +53,12 @@ public final class Task<T> {
 
   /** Runs the work on the calling thread unless it was already started or cancelled. */
   void run() {
-    if (!state.compareAndSet(NEW, RUNNING)) {
+    if (!STATE.compareAndSet(this, NEW, RUNNING)) {
       return;
     }
-    synchronized (runnerLock) {
-      runner = Thread.currentThread();
-    }
+    // runner is written before cancelRequested is read, and cancel() writes cancelRequested before it
+    // reads runner: whichever way they interleave, a cancel either sees the runner or is seen here.
+    runner = Thread.currentThread();
     T value = null;
     Throwable failure = null;
     try {
@@ -57,16 +68,14 @@ public final class Task<T> {
       value = work.call();
     } catch (Throwable t) {
       failure = t;
-    } finally {
-      synchronized (runnerLock) {
-        runner = null;
-      }
-      // A cancel() that raced with the end of the work may have interrupted this thread after the work
-      // returned; clear it so the next task on this pool thread does not see a stale interrupt. No
-      // interrupt can arrive after this point because cancel() interrupts only while runner is set.
-      Thread.interrupted();
     }
-    state.set(STOPPED);
+    // Stop accepting interrupts: wait out a cancel() that is interrupting us right now, so that none can
+    // arrive after the stale-interrupt clearing below and hit the next task on this pool thread.
+    while (!STATE.compareAndSet(this, RUNNING, STOPPED)) {
+      Thread.onSpinWait();
+    }
+    runner = null;
+    Thread.interrupted();
     if (cancelRequested) {
       CancellationException ce = new CancellationException("cancelled");
       if (failure != null && !(failure instanceof CancellationException) && !(failure instanceof InterruptedException)) {
@@ -90,20 +99,26 @@ public final class Task<T> {
    * @return false if the task had already stopped
    */
   public boolean cancel() {
-    if (state.get() == STOPPED) {
+    if (state == STOPPED) {
       return false;
     }
     cancelRequested = true;
-    if (state.compareAndSet(NEW, STOPPED)) {
+    if (STATE.compareAndSet(this, NEW, STOPPED)) {
       outcome.completeExceptionally(new CancellationException("cancelled before it started"));
       if (scope != null) {
         scope.childStopped(this, null);
       }
       return true;
     }
-    synchronized (runnerLock) {
-      if (runner != null) {
-        runner.interrupt();
+    // Interrupt only while the runner cannot stop (state INTERRUPTING holds it in run()).
+    if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+      try {
+        Thread t = runner;
+        if (t != null) {
+          t.interrupt();
+        }
+      } finally {
+        state = RUNNING;
       }
     }
     return true;
@@ -148,7 +163,7 @@ public final class Task<T> {
    * when the inline work ends, so it is re-asserted here if the enclosing task was cancelled meanwhile.
    */
   boolean tryRunInline() {
-    if (state.get() != NEW) {
+    if (state != NEW) {
       return false;
     }
     Task<?> enclosing = TaskPool.swapRunning(this);
@@ -192,7 +207,7 @@ public final class Task<T> {
    * on queued work behind it, a fixed-size pool would otherwise deadlock.
    */
   private void helpIfPoolThread() {
-    if (state.get() == NEW && TaskPool.isPoolThread()) {
+    if (state == NEW && TaskPool.isPoolThread()) {
       tryRunInline();
     }
   }

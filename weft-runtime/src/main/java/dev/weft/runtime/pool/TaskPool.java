@@ -11,7 +11,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The process's one pool of platform threads for CPU work. Subsystems never make their own pools; they
@@ -24,24 +23,23 @@ public final class TaskPool implements AutoCloseable {
   /** Upper bound for {@code --threads}. */
   public static final int MAX_THREADS = 4096;
 
-  /** The worker slot of the calling pool thread, or null on any other thread. */
-  private static final ThreadLocal<Slot> CURRENT = new ThreadLocal<>();
   private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
   private final int parallelism;
   private final ThreadPoolExecutor executor;
   private final Limits limits;
-  /** One per worker thread: the task it is running, so close() can cancel running tasks properly. */
-  private final Set<Slot> slots = ConcurrentHashMap.newKeySet();
-  private final LongAdder completed = new LongAdder();
+  /** The workers, so close() can cancel the tasks they run through their Task. */
+  private final Set<PoolThread> workers = ConcurrentHashMap.newKeySet();
 
-  /** A worker thread's view of the task it runs; written only by that thread. */
-  private static final class Slot {
-    final TaskPool pool;
+  /**
+   * A worker thread, which knows the task it runs (written only by itself). A subclass rather than a
+   * thread-local: telling a pool thread from another and finding its task are then one type check.
+   */
+  private static final class PoolThread extends Thread {
     volatile Task<?> running;
 
-    Slot(TaskPool pool) {
-      this.pool = pool;
+    PoolThread(Runnable body, String name) {
+      super(body, name);
     }
   }
 
@@ -51,14 +49,13 @@ public final class TaskPool implements AutoCloseable {
     int poolId = POOL_IDS.incrementAndGet();
     AtomicInteger threadIds = new AtomicInteger();
     ThreadFactory factory = runnable -> {
-      Thread t = new Thread(() -> {
-        Slot slot = new Slot(this);
-        slots.add(slot);
-        CURRENT.set(slot);
+      PoolThread t = new PoolThread(() -> {
+        PoolThread self = (PoolThread) Thread.currentThread();
+        workers.add(self);
         try {
           runnable.run();
         } finally {
-          slots.remove(slot);
+          workers.remove(self);
         }
       }, "weft-pool-" + poolId + "-" + threadIds.incrementAndGet());
       t.setDaemon(true);
@@ -96,18 +93,17 @@ public final class TaskPool implements AutoCloseable {
    * previous one; a no-op returning null off the pool.
    */
   static Task<?> swapRunning(Task<?> task) {
-    Slot slot = CURRENT.get();
-    if (slot == null) {
+    if (!(Thread.currentThread() instanceof PoolThread self)) {
       return null;
     }
-    Task<?> previous = slot.running;
-    slot.running = task;
+    Task<?> previous = self.running;
+    self.running = task;
     return previous;
   }
 
   /** True when the calling thread is a worker of some TaskPool. */
   public static boolean isPoolThread() {
-    return CURRENT.get() != null;
+    return Thread.currentThread() instanceof PoolThread;
   }
 
   public int parallelism() {
@@ -151,7 +147,7 @@ public final class TaskPool implements AutoCloseable {
 
   /** A snapshot of the pool and of every named limit and byte budget created so far. */
   public PoolMetrics metrics() {
-    return new PoolMetrics(parallelism, active(), queued(), completed.sum(), limits.metrics());
+    return new PoolMetrics(parallelism, active(), queued(), executor.getCompletedTaskCount(), limits.metrics());
   }
 
   /**
@@ -168,8 +164,8 @@ public final class TaskPool implements AutoCloseable {
       }
     }
     // Cancel running tasks through their Task, so each completes as cancelled once its work stopped.
-    for (Slot slot : slots) {
-      Task<?> t = slot.running;
+    for (PoolThread worker : workers) {
+      Task<?> t = worker.running;
       if (t != null) {
         t.cancel();
       }
@@ -188,13 +184,12 @@ public final class TaskPool implements AutoCloseable {
   private record Launch(Task<?> task) implements Runnable {
     @Override
     public void run() {
-      Slot slot = CURRENT.get();
-      slot.running = task;
+      PoolThread self = (PoolThread) Thread.currentThread();
+      self.running = task;
       try {
         task.run();
       } finally {
-        slot.running = null;
-        slot.pool.completed.increment();
+        self.running = null;
       }
     }
   }

@@ -70,6 +70,10 @@ final class Worker {
     return hello;
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   long pid() {
     return process.pid();
   }

@@ -129,7 +129,9 @@ public final class WorkerPool implements AutoCloseable {
    * call from many threads at once.
    *
    * @throws InterruptedException if the calling thread was interrupted; the worker was then killed
-   * @throws IllegalStateException if the pool is closed
+   * @throws IllegalStateException if the pool is closed, or a worker process cannot be started at all
+   *     (the java binary is missing): a configuration error no retry would fix. A worker that starts but
+   *     dies before it is ready (a wrong class path, say) is reported as {@link WorkerOutcome.Crashed}.
    */
   public WorkerOutcome call(String function, byte[] input, CallLimits limits) throws InterruptedException {
     Objects.requireNonNull(function, "function");
@@ -150,7 +152,7 @@ public final class WorkerPool implements AutoCloseable {
       CompletableFuture<WorkerOutcome> reply = worker.send(function, input);
       WorkerOutcome outcome;
       try {
-        outcome = reply.get(limits.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        outcome = reply.get(saturatedNanos(limits.timeout()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         worker.destroyTree();
         outcome = new WorkerOutcome.TimedOut(limits.timeout());
@@ -190,6 +192,15 @@ public final class WorkerPool implements AutoCloseable {
     return result;
   }
 
+  /** A duration in nanoseconds, capped at about 292 years rather than overflowing. */
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   private WorkerOutcome awaitStart(Worker worker) throws InterruptedException {
     try {
       return worker.started().get(START_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
@@ -216,6 +227,15 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Takes an idle worker for {@code key}, or starts one, evicting an idle worker of another key if full. */
   private Worker acquire(Key key) throws InterruptedException {
+    List<Worker> dead = new ArrayList<>();
+    try {
+      return acquire(key, dead);
+    } finally {
+      dead.forEach(w -> w.shutdown(0, false));
+    }
+  }
+
+  private Worker acquire(Key key, List<Worker> dead) throws InterruptedException {
     Worker evicted = null;
     lock.lockInterruptibly();
     try {
@@ -224,8 +244,15 @@ public final class WorkerPool implements AutoCloseable {
           throw new IllegalStateException("worker pool is closed");
         }
         ArrayDeque<Worker> ready = idle.get(key);
-        if (ready != null && !ready.isEmpty()) {
-          return ready.pop();
+        while (ready != null && !ready.isEmpty()) {
+          Worker w = ready.pop();
+          if (w.isAlive()) {
+            return w;
+          }
+          // It died while idle (killed from outside, say): not this call's failure; start another.
+          live--;
+          all.remove(w);
+          dead.add(w);
         }
         if (live < config.maxWorkers()) {
           live++;

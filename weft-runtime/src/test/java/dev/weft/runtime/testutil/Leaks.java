@@ -21,6 +21,11 @@ public final class Leaks {
     }
   }
 
+  /** Names of the live platform threads, sorted, for failure messages. */
+  public static java.util.List<String> threadNames() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList();
+  }
+
   /** Polls until {@code threads() <= max} or 5 s pass (finished threads take a moment to disappear). */
   public static int threadsSettledAtMost(int max) throws InterruptedException {
     long deadline = System.nanoTime() + 5_000_000_000L;
