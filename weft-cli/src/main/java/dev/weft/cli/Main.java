@@ -82,6 +82,7 @@ public final class Main {
     cli.addSubcommand(new dev.weft.cli.kernel.KernelCommand());
     cli.addSubcommand(new dev.weft.cli.kernel.LogCommand());
     cli.addSubcommand(new dev.weft.cli.ec.EcCommand());
+    cli.addSubcommand(new dev.weft.cli.analysis.AnalyzeCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

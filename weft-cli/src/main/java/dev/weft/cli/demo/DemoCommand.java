@@ -28,6 +28,7 @@ public final class DemoCommand implements Callable<Integer> {
         new dev.weft.cli.store.StoreDemo());
     return List.of(new dev.weft.cli.locks.LocksDemoStep(), new dev.weft.cli.kernel.KernelDemo());
     return List.of(new dev.weft.cli.ec.EcDemoStep(), new dev.weft.cli.locks.LocksDemoStep());
+    return List.of(new dev.weft.cli.locks.LocksDemoStep(), new dev.weft.cli.analysis.AnalysisDemoStep());
   }
 
   @Override
