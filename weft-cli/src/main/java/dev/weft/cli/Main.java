@@ -57,6 +57,10 @@ public final class Main {
     int code;
     try {
       code = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli only handles Exceptions; an Error must still end in one line and an exit code.
+      err.println("weft: out of memory (the input may be hostile or too large; raise the heap with WEFT_JAVA_OPTS=-Xmx…)");
+      code = ExitCodes.INTERNAL;
     } finally {
       WeftCommand root = cli.getCommand();
       root.context().close();
@@ -110,6 +114,27 @@ public final class Main {
    * cancellation, or anything after Ctrl-C, is 130; a missing file named on the command line is 2; the
    * rest is an internal fault, 1.
    */
+  /** A one-line description of a file-system error caused by the paths the user gave, else null. */
+  private static String pathProblem(Throwable cause) {
+    if (cause instanceof java.nio.file.NoSuchFileException e) {
+      return e.getFile() + ": no such file or directory";
+    }
+    if (cause instanceof java.nio.file.NotDirectoryException e) {
+      return e.getFile() + ": not a directory";
+    }
+    if (cause instanceof java.nio.file.FileAlreadyExistsException e) {
+      return e.getFile() + (java.nio.file.Files.isDirectory(java.nio.file.Path.of(e.getFile()))
+          ? ": already exists" : ": is in the way (an existing file where a directory or a new file is needed)");
+    }
+    if (cause instanceof java.nio.file.AccessDeniedException e) {
+      return e.getFile() + ": permission denied";
+    }
+    if (cause instanceof java.nio.file.DirectoryNotEmptyException e) {
+      return e.getFile() + ": directory not empty";
+    }
+    return null;
+  }
+
   static int exitCodeFor(Throwable ex, PrintWriter err, boolean debug, boolean interruptRequested) {
     Throwable cause = unwrap(ex);
     if (cause instanceof WeftException we) {
@@ -123,8 +148,14 @@ public final class Main {
       err.println("weft: cancelled");
       return ExitCodes.INTERRUPTED;
     }
-    if (cause instanceof java.nio.file.NoSuchFileException nsf) {
-      err.println("weft: " + nsf.getFile() + ": no such file or directory");
+    if (cause instanceof java.nio.channels.ClosedByInterruptException) {
+      err.println("weft: cancelled");
+      return ExitCodes.INTERRUPTED;
+    }
+    String pathProblem = pathProblem(cause);
+    if (pathProblem != null) {
+      // A path the user named is missing, in the way or not accessible: a usage error, not a fault.
+      err.println("weft: " + pathProblem);
       return ExitCodes.USAGE;
     }
     if (cause instanceof java.io.IOException io) {

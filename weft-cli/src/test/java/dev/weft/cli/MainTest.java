@@ -129,6 +129,16 @@ class MainTest {
     assertEquals(ExitCodes.USAGE, missing.code());
     assertEquals(List.of("weft: /nope/image: no such file or directory"), missing.errLines());
 
+    Run inTheWay = handle(new java.nio.file.FileAlreadyExistsException("/etc/hostname"), false, false);
+    assertEquals(ExitCodes.USAGE, inTheWay.code(), "an existing file where a directory is needed is a usage error");
+    assertEquals(1, inTheWay.errLines().size(), inTheWay.err());
+    assertTrue(inTheWay.err().startsWith("weft: /etc/hostname: is in the way"), inTheWay.err());
+    assertEquals(ExitCodes.USAGE, handle(new java.nio.file.NotDirectoryException("/etc/hostname/x"), false, false).code());
+    assertEquals(ExitCodes.USAGE, handle(new java.nio.file.AccessDeniedException("/root/x"), false, false).code());
+    assertEquals(ExitCodes.INTERRUPTED,
+        handle(new java.nio.channels.ClosedByInterruptException(), false, false).code(),
+        "an interrupted channel is a cancel, not an I/O fault");
+
     Run internal = handle(new IllegalStateException("invariant broken"), false, false);
     assertEquals(ExitCodes.INTERNAL, internal.code());
     assertEquals(1, internal.errLines().size(), internal.err());
