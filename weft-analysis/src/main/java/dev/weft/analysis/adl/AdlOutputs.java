@@ -23,9 +23,10 @@ public final class AdlOutputs {
     return sb.toString();
   }
 
-  /** The shortest decimal that reads back as the same double, without an exponent. */
+  /** The shortest decimal that reads back as the same double ({@code 10.0}, {@code 15.225}), never with an exponent. */
   static String plain(double d) {
-    return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    String s = Double.toString(d);
+    return s.indexOf('E') < 0 ? s : BigDecimal.valueOf(d).toPlainString();
   }
 
   public static void writeCsv(Histogram h, Path file) throws IOException {
