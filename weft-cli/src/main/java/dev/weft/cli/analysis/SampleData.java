@@ -16,15 +16,27 @@ public final class SampleData {
     if (env != null && !env.isBlank() && Files.isRegularFile(Path.of(env, FLAT))) {
       return Path.of(env, FLAT);
     }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      for (String rel : new String[] {"shared/data/adl", "../shared/data/adl"}) {
-        Path c = p.resolve(rel).resolve(FLAT).normalize();
-        if (Files.isRegularFile(c)) {
-          return c;
+    // From the working directory up, then from weft's own jar up (so it works from any directory when
+    // run out of a checkout that sits next to shared/).
+    for (Path start : new Path[] {Path.of("").toAbsolutePath(), codeLocation()}) {
+      for (Path p = start; p != null; p = p.getParent()) {
+        for (String rel : new String[] {"shared/data/adl", "../shared/data/adl"}) {
+          Path c = p.resolve(rel).resolve(FLAT).normalize();
+          if (Files.isRegularFile(c)) {
+            return c;
+          }
         }
       }
     }
     throw new UsageException("no ADL sample found (looked for shared/data/adl/" + FLAT
-        + " here and in parent directories, and $WEFT_ADL_DATA); pass --from FILE");
+        + " above the current directory and above weft's jar; set $WEFT_ADL_DATA to the directory holding it)");
+  }
+
+  private static Path codeLocation() {
+    try {
+      return Path.of(SampleData.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return null; // unusual class loader: the working directory search is all we have
+    }
   }
 }
