@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.SortedMap;
 
 /** The CSV form of a query result: header {@code x,y}, one row per non-empty bin, sorted by bin centre. */
 public final class AdlOutputs {
@@ -35,10 +34,5 @@ public final class AdlOutputs {
       w.write(csv(h));
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Bin centre to count, as the CSV has it. */
-  public static SortedMap<Double, Long> counts(Histogram h) {
-    return h.nonEmptyCounts();
   }
 }
