@@ -2,9 +2,8 @@ package dev.weft.analysis;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
-/** Locates the shared ADL sample (../shared/data/adl from the worktree, or $WEFT_ADL_DATA). */
+/** Locates the ADL sample shipped in the checkout ({@code data/adl} above the module), or $WEFT_ADL_DATA. */
 public final class AdlData {
   private AdlData() {}
 
@@ -15,18 +14,14 @@ public final class AdlData {
     }
     Path p = Path.of("").toAbsolutePath();
     while (p != null) {
-      Path c = p.resolve("shared/data/adl");
-      if (Files.isDirectory(c)) {
-        return c;
-      }
-      c = p.resolve("../shared/data/adl").normalize();
-      if (Files.isDirectory(c)) {
+      Path c = p.resolve("data/adl");
+      if (Files.isRegularFile(c.resolve("QUERIES.md"))) {
         return c;
       }
       p = p.getParent();
     }
-    Assumptions.abort("ADL sample data not found (set WEFT_ADL_DATA)");
-    return null;
+    // The sample ships with the checkout: a missing sample is a broken checkout, never a skipped test.
+    throw new IllegalStateException("ADL sample data/adl not found above " + Path.of("").toAbsolutePath());
   }
 
   public static Path flat() {

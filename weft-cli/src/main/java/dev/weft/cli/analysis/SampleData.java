@@ -4,7 +4,11 @@ import dev.weft.runtime.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the shared ADL sample (used by the commands, the demo and the benchmarks): $WEFT_ADL_DATA, else shared/data/adl in the current directory or a parent. */
+/**
+ * Finds the 1000-event ADL sample shipped in the checkout's {@code data/adl} (used by the commands, the demo
+ * and the benchmarks): $WEFT_ADL_DATA, else $WEFT_HOME/data/adl (the launcher sets WEFT_HOME), else
+ * data/adl in the current directory or a parent.
+ */
 public final class SampleData {
   static final String FLAT = "Run2012B_SingleMu-1000.parquet";
 
@@ -16,20 +20,21 @@ public final class SampleData {
     if (env != null && !env.isBlank() && Files.isRegularFile(Path.of(env, FLAT))) {
       return Path.of(env, FLAT);
     }
-    // From the working directory up, then from weft's own jar up (so it works from any directory when
-    // run out of a checkout that sits next to shared/).
+    String home = System.getenv("WEFT_HOME");
+    if (home != null && !home.isBlank() && Files.isRegularFile(Path.of(home, "data", "adl", FLAT))) {
+      return Path.of(home, "data", "adl", FLAT);
+    }
+    // From the working directory up, then from weft's own jar up, so it works from any directory.
     for (Path start : new Path[] {Path.of("").toAbsolutePath(), codeLocation()}) {
       for (Path p = start; p != null; p = p.getParent()) {
-        for (String rel : new String[] {"shared/data/adl", "../shared/data/adl"}) {
-          Path c = p.resolve(rel).resolve(FLAT).normalize();
-          if (Files.isRegularFile(c)) {
-            return c;
-          }
+        Path c = p.resolve("data/adl").resolve(FLAT);
+        if (Files.isRegularFile(c)) {
+          return c;
         }
       }
     }
-    throw new UsageException("no ADL sample found (looked for shared/data/adl/" + FLAT
-        + " above the current directory and above weft's jar; set $WEFT_ADL_DATA to the directory holding it)");
+    throw new UsageException("no ADL sample found (looked for data/adl/" + FLAT
+        + " under $WEFT_HOME, here, above weft's jar and in parent directories, and $WEFT_ADL_DATA); pass --from FILE");
   }
 
   private static Path codeLocation() {

@@ -9,7 +9,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,14 +24,13 @@ class AnalyzeCommandTest {
   @BeforeAll
   static void findData() {
     for (Path p = Path.of("").toAbsolutePath(); p != null && data == null; p = p.getParent()) {
-      for (String rel : new String[] {"shared/data/adl", "../shared/data/adl"}) {
-        if (Files.isDirectory(p.resolve(rel))) {
-          data = p.resolve(rel).normalize();
-          break;
-        }
+      if (Files.isRegularFile(p.resolve("data/adl/QUERIES.md"))) {
+        data = p.resolve("data/adl");
       }
     }
-    Assumptions.assumeTrue(data != null, "ADL sample not found");
+    if (data == null) {
+      throw new IllegalStateException("ADL sample data/adl not found: it ships with the checkout");
+    }
   }
 
   static Path findUp(String rel) {

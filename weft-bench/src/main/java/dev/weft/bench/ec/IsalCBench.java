@@ -1,0 +1,69 @@
+package dev.weft.bench.ec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The C reference: {@code isal_ec_bench.c} (a resource of this jar) compiled with gcc at run time and run
+ * once per shape. Absent gcc or ISA-L headers, {@link #compile} says so and returns null.
+ */
+final class IsalCBench {
+  private final Path binary;
+
+  private IsalCBench(Path binary) {
+    this.binary = binary;
+  }
+
+  static IsalCBench compile(PrintWriter log) {
+    try (InputStream src = IsalCBench.class.getResourceAsStream("/c/isal_ec_bench.c")) {
+      if (src == null) {
+        log.println("ec bench: isal_ec_bench.c not in this build; skipping isal-c rows");
+        return null;
+      }
+      Path dir = Files.createTempDirectory("weft-isal-bench");
+      dir.toFile().deleteOnExit();
+      Path c = dir.resolve("isal_ec_bench.c");
+      Files.copy(src, c);
+      Path bin = dir.resolve("isal_ec_bench");
+      Process p = new ProcessBuilder("gcc", "-O2", "-o", bin.toString(), c.toString(), "-lisal")
+          .redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        log.println("ec bench: could not compile the ISA-L C benchmark, skipping isal-c rows: " + output.strip());
+        return null;
+      }
+      c.toFile().deleteOnExit();
+      bin.toFile().deleteOnExit();
+      log.println("ec bench: compiled the ISA-L C reference with gcc -O2 (rows impl=isal-c)");
+      return new IsalCBench(bin);
+    } catch (IOException e) {
+      log.println("ec bench: no gcc (" + e.getMessage() + "), skipping isal-c rows");
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** GB/s of data (wall and per CPU-second), or null if the program failed. */
+  EcBenchArea.Rate run(int k, int m, int shardBytes, int lost, String cache, double seconds, int batches)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), Integer.toString(k), Integer.toString(m),
+        Integer.toString(shardBytes), Integer.toString(lost), cache, Double.toString(seconds),
+        Integer.toString(batches)));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      return null;
+    }
+    String[] parts = output.split("\\s+");
+    return new EcBenchArea.Rate(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+  }
+}

@@ -1,0 +1,136 @@
+package dev.weft.cli.ec;
+
+import dev.weft.cli.CliContext;
+import dev.weft.ec.dataset.DirectoryBlockStore;
+import dev.weft.ec.dataset.EcDataset;
+import dev.weft.ec.gf.MatrixKind;
+import dev.weft.ec.kernel.GfKernel;
+import dev.weft.runtime.UsageException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code weft ec put} / {@code weft ec get}: erasure-coded datasets in a block-store directory. These are
+ * the dataset commands until {@code weft put --ec} / {@code weft get} are wired onto the repository of
+ * weft-store (see docs/notes/ec.md); the layout and manifest are the same.
+ */
+final class DatasetCommands {
+  private DatasetCommands() {}
+
+  private static final Pattern SHAPE = Pattern.compile("(\\d{1,3})\\+(\\d{1,3})");
+
+  @Command(name = "put", mixinStandardHelpOptions = true,
+      description = {"Store FILE as an erasure-coded dataset: blocks in interleaved steps, K data + M parity",
+          "blocks per step, and a protected manifest. Prints the dataset id (the manifest's block id)."})
+  static final class Put implements Callable<Integer> {
+    @Option(names = "--ec", required = true, paramLabel = "K+M", description = "Data and parity blocks per step, e.g. 10+4.")
+    String shape;
+
+    @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "65536",
+        description = "Block size in bytes. Default: ${DEFAULT-VALUE}.")
+    int blockSize;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR",
+        description = "Block store directory (blocks named by SHA-256 under DIR/xx/...).")
+    Path store;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to store.")
+    Path file;
+
+    @Mixin
+    EcCommand.BackendOption backend = new EcCommand.BackendOption();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Matcher mt = SHAPE.matcher(shape);
+      if (!mt.matches()) {
+        throw new UsageException("--ec must look like K+M, e.g. 10+4, got '" + shape + "'");
+      }
+      GfKernel kernel = backend.kernel();
+      EcDataset.Stored st = EcDataset.put(file, new DirectoryBlockStore(store),
+          new EcDataset.PutOptions(Integer.parseInt(mt.group(1)), Integer.parseInt(mt.group(2)), blockSize,
+              MatrixKind.CAUCHY, kernel), ctx.pool(), ctx.progress());
+      if (ctx.json()) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("op", "put");
+        o.put("id", st.id());
+        o.put("k", st.manifest().k());
+        o.put("m", st.manifest().m());
+        o.put("length", st.manifest().length());
+        o.put("steps", st.manifest().steps());
+        o.put("blocks", st.manifest().blocks().size());
+        ctx.printJson(o);
+      } else {
+        ctx.out().println(st.id());
+        if (!ctx.quiet()) {
+          ctx.err().printf("stored %s (%,d bytes) as %d steps of %s blocks of %,d bytes in %s%n", file,
+              st.manifest().length(), st.manifest().steps(), shape, blockSize, store);
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true,
+      description = {"Rebuild dataset ID into OUT, verifying every block and reconstructing missing or corrupt",
+          "ones from any K of their column. Fails (exit 3), naming the column, if more than M of a column are gone."})
+  static final class Get implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ID", description = "The dataset id printed by 'weft ec put'.")
+    String id;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the file.")
+    Path output;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Block store directory.")
+    Path store;
+
+    @Option(names = "--repair", description = "Also write rebuilt blocks back into the store.")
+    boolean repair;
+
+    @Mixin
+    EcCommand.BackendOption backend = new EcCommand.BackendOption();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      GfKernel kernel = backend.kernel();
+      EcDataset.Report r = EcDataset.get(id, new DirectoryBlockStore(store), output, kernel, repair, ctx.pool(),
+          ctx.progress());
+      if (!r.damagedSteps().isEmpty()) {
+        ctx.err().println("weft: dataset " + id + ": " + r.damagedBlocks() + " block(s) missing or corrupt in column(s) "
+            + r.damagedSteps() + "; rebuilt" + (repair ? " and stored back" : " (use --repair to store them back)"));
+      }
+      if (ctx.json()) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("op", "get");
+        o.put("id", id);
+        o.put("output", output.toString());
+        o.put("length", r.manifest().length());
+        o.put("damaged_blocks", r.damagedBlocks());
+        o.put("rebuilt_blocks", r.rebuiltBlocks());
+        o.put("damaged_columns", r.damagedSteps());
+        ctx.printJson(o);
+      } else if (!ctx.quiet()) {
+        ctx.out().printf("wrote %s (%,d bytes)%n", output, r.manifest().length());
+      }
+      return 0;
+    }
+  }
+}

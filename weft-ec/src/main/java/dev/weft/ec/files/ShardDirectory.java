@@ -1,0 +1,466 @@
+package dev.weft.ec.files;
+
+import dev.weft.ec.codec.ParallelCoder;
+import dev.weft.ec.codec.ReedSolomon;
+import dev.weft.ec.codec.TooManyErasuresException;
+import dev.weft.ec.gf.MatrixKind;
+import dev.weft.ec.kernel.GfKernel;
+import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.UsageException;
+import dev.weft.runtime.pool.Scope;
+import dev.weft.runtime.pool.Task;
+import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.runtime.progress.ProgressTask;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A directory of k + m shard files plus {@code manifest.json}: encode a file into one, check it, decode
+ * it back, repair damaged shards. Everything streams stripe by stripe, so memory is bounded by
+ * {@link #memoryBudget} — (k + m) × stripe unit bytes of native buffers — whatever the file size.
+ *
+ * <p>Nothing is published half-written: shards and outputs are written under temporary names and renamed
+ * into place only when complete (the manifest last on encode); on any failure the temporaries are removed.
+ */
+public final class ShardDirectory {
+  /** The default stripe unit: 1 MiB per shard per stripe. */
+  public static final long DEFAULT_STRIPE_UNIT = 1 << 20;
+
+  private final Path dir;
+  private final ShardManifest manifest;
+
+  private ShardDirectory(Path dir, ShardManifest manifest) {
+    this.dir = dir;
+    this.manifest = manifest;
+  }
+
+  public ShardManifest manifest() {
+    return manifest;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Bytes of buffers a stripe of this shape needs: the stated memory bound of every operation here. */
+  public static long memoryBudget(int k, int m, long stripeUnit) {
+    return (long) (k + m) * stripeUnit;
+  }
+
+  /** The stripe unit used for an input: the requested one, or less when the whole input fits one stripe. */
+  public static long stripeUnit(long length, int k, long requested) {
+    if (length == 0) {
+      return 0;
+    }
+    long perShard = (length + k - 1) / k;
+    return Math.max(1, Math.min(requested, perShard));
+  }
+
+  /** Opens a shard directory by reading and checking its manifest. */
+  public static ShardDirectory open(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new UsageException(dir + ": not a directory");
+    }
+    return new ShardDirectory(dir, ShardManifest.read(dir.resolve(ShardManifest.FILE_NAME)));
+  }
+
+  /** Settings for {@link #encode}. */
+  public record EncodeOptions(int k, int m, long stripeUnit, MatrixKind matrix, GfKernel kernel) {}
+
+  /**
+   * Encodes {@code input} into {@code outDir} (created if needed; it must not already hold a manifest).
+   */
+  public static ShardDirectory encode(Path input, Path outDir, EncodeOptions opt, TaskPool pool,
+      ProgressListener progress) throws IOException {
+    ReedSolomon rs;
+    try {
+      rs = ReedSolomon.create(opt.k(), opt.m(), opt.matrix(), opt.kernel());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (opt.stripeUnit() < 1) {
+      throw new UsageException("--shard-size must be at least 1 byte, got " + opt.stripeUnit());
+    }
+    if (!Files.isRegularFile(input)) {
+      throw new UsageException(input + ": no such file");
+    }
+    Files.createDirectories(outDir);
+    if (Files.exists(outDir.resolve(ShardManifest.FILE_NAME))) {
+      throw new UsageException(outDir + " already holds a shard set (manifest.json); choose an empty directory");
+    }
+    int k = opt.k();
+    int n = k + opt.m();
+    long length = Files.size(input);
+    long unit = stripeUnit(length, k, opt.stripeUnit());
+    long stripes = unit == 0 ? 0 : (length + unit * k - 1) / (unit * k);
+    int width = Math.max(2, Integer.toString(n - 1).length());
+    List<Path> temps = new ArrayList<>();
+    List<ShardManifest.Shard> entries = new ArrayList<>();
+    ParallelCoder coder = new ParallelCoder(rs, pool);
+    boolean done = false;
+    try (Arena arena = Arena.ofShared();
+        FileChannel in = FileChannel.open(input, StandardOpenOption.READ);
+        ProgressTask task = ProgressTask.start(progress, "encode " + input.getFileName(), length, "bytes")) {
+      MemorySegment[] cells = allocate(arena, n, unit);
+      FileChannel[] outs = new FileChannel[n];
+      MessageDigest[] digests = new MessageDigest[n];
+      try {
+        for (int i = 0; i < n; i++) {
+          Path tmp = outDir.resolve(".tmp-" + shardName(i, width));
+          temps.add(tmp);
+          outs[i] = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE);
+          digests[i] = sha256();
+        }
+        for (long s = 0; s < stripes; s++) {
+          for (int i = 0; i < k; i++) {
+            long got = readFully(in, cells[i].asByteBuffer());
+            if (got < unit) {
+              cells[i].asSlice(got).fill((byte) 0);
+            }
+            task.advance(got);
+          }
+          checkInterrupted();
+          coder.encode(cells, 0, unit);
+          for (int i = 0; i < n; i++) {
+            ByteBuffer b = cells[i].asByteBuffer();
+            digests[i].update(b.duplicate());
+            writeFully(outs[i], b);
+          }
+        }
+        for (FileChannel c : outs) {
+          c.force(true);
+        }
+      } finally {
+        for (FileChannel c : outs) {
+          if (c != null) {
+            c.close();
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        String name = shardName(i, width);
+        Files.move(temps.get(i), outDir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        entries.add(new ShardManifest.Shard(i, name, HexFormat.of().formatHex(digests[i].digest())));
+      }
+      ShardManifest manifest = new ShardManifest(ShardManifest.FORMAT, opt.matrix().id(), k, opt.m(), length, unit,
+          stripes * unit, entries);
+      Path tmpManifest = outDir.resolve(".tmp-" + ShardManifest.FILE_NAME);
+      temps.add(tmpManifest);
+      manifest.write(tmpManifest);
+      Files.move(tmpManifest, outDir.resolve(ShardManifest.FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
+      done = true;
+      return new ShardDirectory(outDir, manifest);
+    } finally {
+      if (!done) {
+        for (Path t : temps) {
+          Files.deleteIfExists(t);
+        }
+        // Shards already renamed into place without a manifest are useless; remove them too.
+        for (ShardManifest.Shard e : entries) {
+          Files.deleteIfExists(outDir.resolve(e.file()));
+        }
+      }
+    }
+  }
+
+  /** Checks every shard's size and SHA-256, one shard per task on the pool. */
+  public List<ShardStatus> check(TaskPool pool, ProgressListener progress) throws IOException {
+    List<ShardManifest.Shard> shards = manifest.shards();
+    List<Task<ShardStatus>> tasks = new ArrayList<>();
+    try (ProgressTask task = ProgressTask.start(progress, "check " + dir.getFileName(),
+        manifest.shardLength() * shards.size(), "bytes");
+        Scope scope = pool.openScope()) {
+      for (ShardManifest.Shard s : shards) {
+        tasks.add(scope.fork(() -> checkOne(s, task)));
+      }
+      scope.join();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    List<ShardStatus> out = new ArrayList<>();
+    for (Task<ShardStatus> t : tasks) {
+      out.add(t.join());
+    }
+    return out;
+  }
+
+  private ShardStatus checkOne(ShardManifest.Shard s, ProgressTask task) {
+    Path file = dir.resolve(s.file());
+    try {
+      if (!Files.isRegularFile(file)) {
+        return new ShardStatus(s.index(), s.file(), ShardStatus.State.MISSING, null);
+      }
+      long size = Files.size(file);
+      if (size != manifest.shardLength()) {
+        return new ShardStatus(s.index(), s.file(), ShardStatus.State.WRONG_SIZE,
+            size + " bytes, expected " + manifest.shardLength());
+      }
+      MessageDigest md = sha256();
+      ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        while (ch.read(buf.clear()) > 0) {
+          checkInterrupted();
+          buf.flip();
+          task.advance(buf.remaining());
+          md.update(buf);
+        }
+      }
+      boolean ok = HexFormat.of().formatHex(md.digest()).equals(s.sha256());
+      return new ShardStatus(s.index(), s.file(), ok ? ShardStatus.State.OK : ShardStatus.State.CORRUPT, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Rebuilds the original file into {@code output} from the shards {@code status} marks intact.
+   *
+   * @throws BadDataException when more than m shards are bad, or a rebuilt shard does not match the
+   *     manifest; {@code output} is then left untouched
+   */
+  public void decode(List<ShardStatus> status, Path output, GfKernel kernel, TaskPool pool,
+      ProgressListener progress) throws IOException {
+    int k = manifest.k();
+    boolean[] present = presentFlags(status);
+    boolean[] wanted = new boolean[present.length];
+    for (int i = 0; i < k; i++) {
+      wanted[i] = !present[i];
+    }
+    Path parent = output.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, ".tmp-" + output.getFileName(), ".part");
+    boolean done = false;
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      long[] remaining = {manifest.length()};
+      stream(present, wanted, kernel, pool, progress, "decode", (cells, stripe) -> {
+        for (int i = 0; i < k && remaining[0] > 0; i++) {
+          long n = Math.min(remaining[0], manifest.stripeUnit());
+          writeFully(out, cells[i].asSlice(0, n).asByteBuffer());
+          remaining[0] -= n;
+        }
+      });
+      out.force(true);
+      out.close();
+      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      done = true;
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /**
+   * Rewrites every shard {@code status} marks bad from the intact ones; each rebuilt shard is checked
+   * against the manifest's SHA-256 before it replaces the bad one. Returns the repaired shards.
+   */
+  public List<ShardStatus> repair(List<ShardStatus> status, GfKernel kernel, TaskPool pool, ProgressListener progress)
+      throws IOException {
+    boolean[] present = presentFlags(status);
+    boolean[] wanted = new boolean[present.length];
+    List<ShardStatus> bad = new ArrayList<>();
+    for (ShardStatus s : status) {
+      if (!s.ok()) {
+        wanted[s.index()] = true;
+        bad.add(s);
+      }
+    }
+    if (bad.isEmpty()) {
+      return bad;
+    }
+    List<Path> temps = new ArrayList<>();
+    FileChannel[] outs = new FileChannel[present.length];
+    boolean done = false;
+    try {
+      for (ShardStatus s : bad) {
+        Path tmp = dir.resolve(".tmp-" + s.file());
+        temps.add(tmp);
+        outs[s.index()] = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
+      }
+      stream(present, wanted, kernel, pool, progress, "repair", (cells, stripe) -> {
+        for (ShardStatus s : bad) {
+          writeFully(outs[s.index()], cells[s.index()].asByteBuffer());
+        }
+      });
+      for (ShardStatus s : bad) {
+        outs[s.index()].force(true);
+        outs[s.index()].close();
+        Files.move(dir.resolve(".tmp-" + s.file()), dir.resolve(s.file()), StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+      done = true;
+    } finally {
+      for (FileChannel c : outs) {
+        if (c != null) {
+          c.close();
+        }
+      }
+      if (!done) {
+        for (Path t : temps) {
+          Files.deleteIfExists(t);
+        }
+      }
+    }
+    return bad;
+  }
+
+  /** Receives each stripe's cells once the wanted ones are rebuilt. */
+  @FunctionalInterface
+  private interface StripeSink {
+    void accept(MemorySegment[] cells, long stripe) throws IOException;
+  }
+
+  /**
+   * Reads the first k intact shards stripe by stripe, rebuilds the wanted missing cells, hashes every
+   * rebuilt shard for comparison with the manifest, and hands each stripe to {@code sink}.
+   */
+  private void stream(boolean[] present, boolean[] wanted, GfKernel kernel, TaskPool pool, ProgressListener progress,
+      String what, StripeSink sink) throws IOException {
+    int k = manifest.k();
+    int n = k + manifest.m();
+    ReedSolomon rs = ReedSolomon.create(k, manifest.m(), manifest.matrixKind(), kernel);
+    ParallelCoder coder = new ParallelCoder(rs, pool);
+    int[] sources = new int[k];
+    int found = 0;
+    for (int i = 0; i < n && found < k; i++) {
+      if (present[i]) {
+        sources[found++] = i;
+      }
+    }
+    if (found < k) {
+      throw new BadDataException(dir + ": " + (n - countTrue(present)) + " of " + n
+          + " shards are missing or corrupt, more than the " + manifest.m() + " parity shards can rebuild");
+    }
+    boolean[] used = new boolean[n];
+    for (int s : sources) {
+      used[s] = true;
+    }
+    long unit = manifest.stripeUnit();
+    MessageDigest[] digests = new MessageDigest[n];
+    for (int i = 0; i < n; i++) {
+      if (wanted[i] && !present[i]) {
+        digests[i] = sha256();
+      }
+    }
+    FileChannel[] ins = new FileChannel[n];
+    try (Arena arena = Arena.ofShared();
+        ProgressTask task = ProgressTask.start(progress, what + " " + dir.getFileName(),
+            manifest.stripes() * unit * k, "bytes")) {
+      MemorySegment[] cells = allocate(arena, n, unit);
+      for (int s : sources) {
+        ins[s] = FileChannel.open(dir.resolve(manifest.shards().get(s).file()), StandardOpenOption.READ);
+      }
+      for (long stripe = 0; stripe < manifest.stripes(); stripe++) {
+        for (int s : sources) {
+          if (readFully(ins[s], cells[s].asByteBuffer()) != unit) {
+            throw new BadDataException(dir.resolve(manifest.shards().get(s).file()) + ": shorter than the manifest says");
+          }
+        }
+        checkInterrupted();
+        try {
+          coder.reconstruct(cells, used, wanted, 0, unit);
+        } catch (TooManyErasuresException e) {
+          throw new BadDataException(dir + ": " + e.getMessage());
+        }
+        for (int i = 0; i < n; i++) {
+          if (digests[i] != null) {
+            digests[i].update(cells[i].asByteBuffer());
+          }
+        }
+        sink.accept(cells, stripe);
+        task.advance(unit * k);
+      }
+    } finally {
+      for (FileChannel c : ins) {
+        if (c != null) {
+          c.close();
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (digests[i] != null) {
+        String got = HexFormat.of().formatHex(digests[i].digest());
+        if (!got.equals(manifest.shards().get(i).sha256())) {
+          throw new BadDataException(dir + ": rebuilt shard " + manifest.shards().get(i).file()
+              + " does not match the manifest's sha256; the manifest does not match the shards");
+        }
+      }
+    }
+  }
+
+  private boolean[] presentFlags(List<ShardStatus> status) {
+    boolean[] present = new boolean[manifest.k() + manifest.m()];
+    for (ShardStatus s : status) {
+      present[s.index()] = s.ok();
+    }
+    return present;
+  }
+
+  private static int countTrue(boolean[] b) {
+    int c = 0;
+    for (boolean x : b) {
+      c += x ? 1 : 0;
+    }
+    return c;
+  }
+
+  static String shardName(int index, int width) {
+    return String.format("shard-%0" + width + "d.bin", index);
+  }
+
+  private static MemorySegment[] allocate(Arena arena, int n, long unit) {
+    MemorySegment[] cells = new MemorySegment[n];
+    for (int i = 0; i < n; i++) {
+      cells[i] = arena.allocate(Math.max(1, unit), 64).asSlice(0, unit);
+    }
+    return cells;
+  }
+
+  private static long readFully(FileChannel ch, ByteBuffer buf) throws IOException {
+    long total = 0;
+    while (buf.hasRemaining()) {
+      int r = ch.read(buf);
+      if (r < 0) {
+        break;
+      }
+      total += r;
+    }
+    return total;
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      ch.write(buf);
+    }
+  }
+
+  private static void checkInterrupted() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new java.util.concurrent.CancellationException("cancelled");
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK always has SHA-256", e);
+    }
+  }
+}

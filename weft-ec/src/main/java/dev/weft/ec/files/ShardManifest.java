@@ -1,0 +1,116 @@
+package dev.weft.ec.files;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weft.ec.codec.ReedSolomon;
+import dev.weft.ec.gf.MatrixKind;
+import dev.weft.runtime.BadDataException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code manifest.json} of a shard directory (docs/formats/erasure-coding.md). The input is cut into
+ * stripes of k cells of {@code stripe_unit} bytes (the last zero-padded); shard i is the concatenation of
+ * cell i of every stripe, so each shard file is {@code shard_length = stripes × stripe_unit} bytes.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record ShardManifest(
+    @JsonProperty("format") String format,
+    @JsonProperty("codec") String codec,
+    @JsonProperty("k") int k,
+    @JsonProperty("m") int m,
+    @JsonProperty("length") long length,
+    @JsonProperty("stripe_unit") long stripeUnit,
+    @JsonProperty("shard_length") long shardLength,
+    @JsonProperty("shards") List<Shard> shards) {
+
+  public static final String FORMAT = "weft-ec-shards/1";
+  public static final String FILE_NAME = "manifest.json";
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** One shard file. */
+  public record Shard(@JsonProperty("index") int index, @JsonProperty("file") String file,
+      @JsonProperty("sha256") String sha256) {}
+
+  public MatrixKind matrixKind() {
+    return MatrixKind.fromId(codec);
+  }
+
+  public long stripes() {
+    return stripeUnit == 0 ? 0 : shardLength / stripeUnit;
+  }
+
+  /** Reads and checks a manifest; anything inconsistent is a {@link BadDataException} naming the file. */
+  public static ShardManifest read(Path file) throws IOException {
+    ShardManifest m;
+    try {
+      m = JSON.readValue(file.toFile(), ShardManifest.class);
+    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+      throw new BadDataException(file + ": no manifest (not a shard directory?)");
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new BadDataException(file + ": not a valid shard manifest: " + e.getOriginalMessage());
+    }
+    m.validate(file);
+    return m;
+  }
+
+  private void validate(Path file) {
+    if (!FORMAT.equals(format)) {
+      throw bad(file, "unknown format '" + format + "' (expected " + FORMAT + ")");
+    }
+    try {
+      MatrixKind.fromId(codec);
+      ReedSolomon.checkShape(k, m);
+    } catch (IllegalArgumentException e) {
+      throw bad(file, e.getMessage());
+    }
+    if (length < 0 || stripeUnit < 0 || shardLength < 0) {
+      throw bad(file, "negative length, stripe_unit or shard_length");
+    }
+    long dataPerStripe = stripeUnit * k;
+    long expectStripes = dataPerStripe == 0 ? 0 : (length + dataPerStripe - 1) / dataPerStripe;
+    if (length > 0 && (stripeUnit == 0 || shardLength != expectStripes * stripeUnit)) {
+      throw bad(file, "shard_length " + shardLength + " does not fit length " + length + " with stripe_unit "
+          + stripeUnit + " and k=" + k);
+    }
+    if (length == 0 && shardLength != 0) {
+      throw bad(file, "shard_length must be 0 for an empty input");
+    }
+    if (shards == null || shards.size() != k + m) {
+      throw bad(file, "lists " + (shards == null ? 0 : shards.size()) + " shards, expected k + m = " + (k + m));
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < shards.size(); i++) {
+      Shard s = shards.get(i);
+      if (s == null || s.index() != i) {
+        throw bad(file, "shard entry " + i + " has index " + (s == null ? "null" : s.index()) + "; shards must be in index order");
+      }
+      if (s.file() == null || !SAFE_NAME.matcher(s.file()).matches() || s.file().equals(FILE_NAME)
+          || s.file().startsWith(".")) {
+        throw bad(file, "shard " + i + " has an unsafe file name '" + s.file() + "'");
+      }
+      if (!names.add(s.file())) {
+        throw bad(file, "shard file '" + s.file() + "' is listed twice");
+      }
+      if (s.sha256() == null || !HEX64.matcher(s.sha256()).matches()) {
+        throw bad(file, "shard " + i + " has no valid sha256");
+      }
+    }
+  }
+
+  private static BadDataException bad(Path file, String what) {
+    return new BadDataException(file + ": " + what);
+  }
+
+  public void write(Path file) throws IOException {
+    JSON.writeValue(file.toFile(), this);
+  }
+}
