@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.SortedMap;
 
 /** The CSV form of a query result: header {@code x,y}, one row per non-empty bin, sorted by bin centre. */
 public final class AdlOutputs {
@@ -23,9 +22,10 @@ public final class AdlOutputs {
     return sb.toString();
   }
 
-  /** The shortest decimal that reads back as the same double, without an exponent. */
+  /** The shortest decimal that reads back as the same double ({@code 10.0}, {@code 15.225}), never with an exponent. */
   static String plain(double d) {
-    return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    String s = Double.toString(d);
+    return s.indexOf('E') < 0 ? s : BigDecimal.valueOf(d).toPlainString();
   }
 
   public static void writeCsv(Histogram h, Path file) throws IOException {
@@ -34,10 +34,5 @@ public final class AdlOutputs {
       w.write(csv(h));
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Bin centre to count, as the CSV has it. */
-  public static SortedMap<Double, Long> counts(Histogram h) {
-    return h.nonEmptyCounts();
   }
 }

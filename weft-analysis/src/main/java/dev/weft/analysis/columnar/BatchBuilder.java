@@ -41,16 +41,7 @@ public final class BatchBuilder {
     ints.get(column).add(v);
   }
 
-  /** Ends the current event; {@code counts} gives the number of items per collection, by name. */
-  public void endEvent(Map<String, Integer> counts) {
-    for (Map.Entry<String, IntBuf> e : offsets.entrySet()) {
-      IntBuf o = e.getValue();
-      o.add(o.last() + counts.getOrDefault(e.getKey(), 0));
-    }
-    rows++;
-  }
-
-  /** Ends the current event when the only collections are given positionally in {@link #collections()} order. */
+  /** Ends the current event; {@code countsInOrder} gives its number of items per collection, in {@link #collections()} order. */
   public void endEvent(int[] countsInOrder) {
     int k = 0;
     for (IntBuf o : offsets.values()) {

@@ -176,6 +176,12 @@ final class Plan {
     return events;
   }
 
+  private static void failed(ProgressTask task, Throwable cause) {
+    if (task != null) {
+      task.fail(cause);
+    }
+  }
+
   /** Runs every booked action in one parallel pass, once. */
   synchronized void run() {
     if (ran) {
@@ -190,9 +196,11 @@ final class Plan {
     ConcurrentLinkedQueue<Object[]> allStates = new ConcurrentLinkedQueue<>();
     NamedLimit inFlight = pool.limits().limit(CHUNK_LIMIT, 2 * pool.parallelism());
     long total = 0;
+    ProgressTask task = null;
     try (EventSource source = sources.apply(List.copyOf(specs));
-        ProgressTask task = ProgressTask.start(progress, "analysis " + source.name(), source.events(), "events");
         Scope scope = pool.openScope()) {
+      ProgressTask progressTask = ProgressTask.start(progress, "analysis " + source.name(), source.events(), "events");
+      task = progressTask;
       int chunk = 0;
       while (!scope.isCancelled()) {
         Batch b = source.next();
@@ -216,14 +224,19 @@ final class Plan {
             for (int k = 0; k < actions.size(); k++) {
               actions.get(k).fill(eval, index, states[k]);
             }
-            task.advance(b.rows());
+            progressTask.advance(b.rows());
           }
         });
       }
       scope.join();
+      progressTask.finish();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      failed(task, e);
       throw new CancellationException("analysis interrupted");
+    } catch (RuntimeException | Error e) {
+      failed(task, e);
+      throw e;
     }
     events = total;
     for (int k = 0; k < actions.size(); k++) {

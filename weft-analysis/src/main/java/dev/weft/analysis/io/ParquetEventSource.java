@@ -105,11 +105,6 @@ public final class ParquetEventSource implements EventSource {
     return reader.getRowGroups().size();
   }
 
-  /** Events in each row group, in file order. */
-  public long[] rowGroupEvents() {
-    return reader.getRowGroups().stream().mapToLong(b -> b.getRowCount()).toArray();
-  }
-
   /** Maps a logical column onto this file's schema, checking that it exists and has the expected shape. */
   private Resolved resolve(ColumnSpec spec) {
     List<String> path = new ArrayList<>();

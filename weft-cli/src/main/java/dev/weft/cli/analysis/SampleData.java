@@ -24,13 +24,24 @@ public final class SampleData {
     if (home != null && !home.isBlank() && Files.isRegularFile(Path.of(home, "data", "adl", FLAT))) {
       return Path.of(home, "data", "adl", FLAT);
     }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path c = p.resolve("data/adl").resolve(FLAT);
-      if (Files.isRegularFile(c)) {
-        return c;
+    // From the working directory up, then from weft's own jar up, so it works from any directory.
+    for (Path start : new Path[] {Path.of("").toAbsolutePath(), codeLocation()}) {
+      for (Path p = start; p != null; p = p.getParent()) {
+        Path c = p.resolve("data/adl").resolve(FLAT);
+        if (Files.isRegularFile(c)) {
+          return c;
+        }
       }
     }
     throw new UsageException("no ADL sample found (looked for data/adl/" + FLAT
-        + " under $WEFT_HOME, here and in parent directories, and $WEFT_ADL_DATA); pass --from FILE");
+        + " under $WEFT_HOME, here, above weft's jar and in parent directories, and $WEFT_ADL_DATA); pass --from FILE");
+  }
+
+  private static Path codeLocation() {
+    try {
+      return Path.of(SampleData.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return null; // unusual class loader: the working directory search is all we have
+    }
   }
 }

@@ -33,6 +33,15 @@ class AnalyzeCommandTest {
     }
   }
 
+  static Path findUp(String rel) {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve(rel))) {
+        return p.resolve(rel);
+      }
+    }
+    return null;
+  }
+
   static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -50,6 +59,13 @@ class AnalyzeCommandTest {
       assertTrue(Files.readString(out.resolve(id + ".csv")).startsWith("x,y\n"), id);
       assertTrue(Files.size(out.resolve(id + ".png")) > 1000, id);
       assertTrue(Files.exists(out.resolve(id + ".hist.json")), id);
+    }
+    // The CSVs are byte for byte the reference outputs committed from the independent implementation.
+    Path reference = findUp("docs/adl-reference");
+    if (reference != null) {
+      for (String id : List.of("q1", "q2", "q3", "q4", "q5", "q6-1", "q6-2", "q7", "q8")) {
+        assertEquals(Files.readString(reference.resolve(id + ".csv")), Files.readString(out.resolve(id + ".csv")), id);
+      }
     }
     Run p = run("analyze", "plot", out.resolve("q2.hist.json").toString(), "--out", dir.resolve("q2.svg").toString());
     assertEquals(0, p.code(), p.err());
