@@ -30,6 +30,8 @@ public final class Epochs {
   /** The new epoch. */
   public static Layout.Epoch roll(Path dir, Handler handler, Computations computations, Consumer<String> notes) {
     try (Locked l = lock(dir)) {
+      Layout.recover(dir).forEach(notes);
+      SnapshotStore.removeTemporaries(Restore.snapshotDir(dir)).forEach(notes);
       Layout layout = Layout.read(dir);
       if (layout.epochs().isEmpty()) {
         throw new UsageException(dir + ": not a journal (no epoch directories)");
@@ -39,10 +41,10 @@ public final class Epochs {
         throw new UsageException(dir + ": " + r.tail().describe() + "; open it with weft kernel run first");
       }
       int number = layout.current().number() + 1;
-      Path epochDir = dir.resolve(String.format("epoch-%06d", number));
-      Files.createDirectories(epochDir);
-      SnapshotStore.writeFile(epochDir.resolve(Restore.BASE_SNAPSHOT), new Snapshot(r.lastSeq(), r.state(), r.pending()));
-      return Layout.createEpoch(dir, number, r.lastSeq() + 1, handler.code());
+      Snapshot base = new Snapshot(r.lastSeq(), r.state(), r.pending());
+      // The base snapshot is written inside the epoch's temporary directory: the epoch appears with it or not at all.
+      return Layout.createEpoch(dir, number, r.lastSeq() + 1, handler.code(),
+          tmp -> SnapshotStore.writeFile(tmp.resolve(Restore.BASE_SNAPSHOT), base));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
