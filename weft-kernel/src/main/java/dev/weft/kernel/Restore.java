@@ -153,7 +153,7 @@ public final class Restore {
     List<Layout.Segment> segments = layout.segments();
     String where;
     if (scan.tail() != null) {
-      where = "in segment " + scan.tail().segment().name() + " (" + scan.tail().describe() + ")";
+      where = "in segment " + scan.tail().segment().name() + ", cut short (" + scan.tail().reason() + ")";
     } else if (segments.isEmpty()) {
       where = "with no segment files left";
     } else {
