@@ -147,6 +147,23 @@ class QaFixesTest {
   }
 
   @Test
+  void chopCutShortAfterRenamingAnEpochOutLeavesAJournalStartingAtTheNextEpoch() throws Exception {
+    run(1, 300, 100_000);
+    Epochs.roll(dir, ledger, computations, notes::add);
+    run(301, 400, 100_000);
+    // What chop leaves if it dies between renaming epoch 1 out and deleting it.
+    Files.move(dir.resolve("epoch-000001"), dir.resolve("epoch-000001.tmp"));
+    assertEquals(301, Layout.read(dir).firstSeq(), "readers ignore the renamed epoch");
+    run(401, 450, 100_000);
+    assertFalse(Files.exists(dir.resolve("epoch-000001.tmp")));
+    Restore.Restored r = Restore.run(Layout.read(dir), ledger, computations, false, notes::add);
+    assertEquals(301, r.firstSeq());
+    assertEquals(450, r.lastSeq());
+    assertEquals(1, Layout.read(dir).epochs().size());
+    assertTrue(Epochs.chop(dir, 1).isEmpty());
+  }
+
+  @Test
   void damagedEpochWithSegmentsIsStillAnError() throws Exception {
     run(1, 100, 100_000);
     Files.delete(dir.resolve("epoch-000001/epoch.properties"));
