@@ -1,6 +1,7 @@
 package dev.weft.kernel;
 
 import dev.weft.kernel.effect.Computations;
+import dev.weft.kernel.journal.DurableFiles;
 import dev.weft.kernel.journal.Layout;
 import dev.weft.kernel.machine.Handler;
 import dev.weft.kernel.snapshot.Snapshot;
@@ -13,10 +14,8 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Offline epoch management. {@link #roll} ends the current epoch: it restores the state, writes it as the
@@ -30,6 +29,8 @@ public final class Epochs {
   /** The new epoch. */
   public static Layout.Epoch roll(Path dir, Handler handler, Computations computations, Consumer<String> notes) {
     try (Locked l = lock(dir)) {
+      Layout.recover(dir).forEach(notes);
+      SnapshotStore.removeTemporaries(Restore.snapshotDir(dir)).forEach(notes);
       Layout layout = Layout.read(dir);
       if (layout.epochs().isEmpty()) {
         throw new UsageException(dir + ": not a journal (no epoch directories)");
@@ -39,10 +40,10 @@ public final class Epochs {
         throw new UsageException(dir + ": " + r.tail().describe() + "; open it with weft kernel run first");
       }
       int number = layout.current().number() + 1;
-      Path epochDir = dir.resolve(String.format("epoch-%06d", number));
-      Files.createDirectories(epochDir);
-      SnapshotStore.writeFile(epochDir.resolve(Restore.BASE_SNAPSHOT), new Snapshot(r.lastSeq(), r.state(), r.pending()));
-      return Layout.createEpoch(dir, number, r.lastSeq() + 1, handler.code());
+      Snapshot base = new Snapshot(r.lastSeq(), r.state(), r.pending());
+      // The base snapshot is written inside the epoch's temporary directory: the epoch appears with it or not at all.
+      return Layout.createEpoch(dir, number, r.lastSeq() + 1, handler.code(),
+          tmp -> SnapshotStore.writeFile(tmp.resolve(Restore.BASE_SNAPSHOT), base));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -54,6 +55,7 @@ public final class Epochs {
       throw new UsageException("--keep must be at least 1, got " + keep);
     }
     try (Locked l = lock(dir)) {
+      Layout.recover(dir);
       Layout layout = Layout.read(dir);
       List<Layout.Epoch> epochs = layout.epochs();
       if (epochs.size() <= keep) {
@@ -61,9 +63,19 @@ public final class Epochs {
       }
       List<Layout.Epoch> doomed = epochs.subList(0, epochs.size() - keep);
       long newFirst = epochs.get(epochs.size() - keep).firstSeq();
-      for (Layout.Epoch e : doomed) {
-        deleteTree(e.dir());
-      }
+      // Oldest first, each renamed out of the journal (epoch-NNNNNN.tmp, which open removes) before it is
+      // deleted: a crash part-way leaves a journal starting at a later epoch, never a half-deleted epoch
+      // (deleting in place removes epoch.properties before the segments).
+      DurableFiles.uninterruptibly(() -> {
+        for (Layout.Epoch e : doomed) {
+          Path gone = e.dir().resolveSibling(e.dir().getFileName() + ".tmp");
+          DurableFiles.deleteTree(gone);
+          Files.move(e.dir(), gone, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          DurableFiles.syncDir(dir);
+          DurableFiles.deleteTree(gone);
+        }
+        return null;
+      });
       SnapshotStore snaps = new SnapshotStore(Restore.snapshotDir(dir));
       for (Path p : snaps.list()) {
         if (SnapshotStore.seqOf(p) < newFirst - 1) {
@@ -73,14 +85,6 @@ public final class Epochs {
       return List.copyOf(doomed);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 

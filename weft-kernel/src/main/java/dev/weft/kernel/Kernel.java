@@ -116,28 +116,45 @@ public final class Kernel implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Layout layout = Layout.read(dir);
-    if (layout.epochs().isEmpty()) {
-      Layout.createEpoch(dir, 1, 1, handler.code());
+    Layout layout;
+    JournalWriter opened;
+    try {
+      // An epoch creation or snapshot write that a crash or Ctrl-C cut short left only temporary files.
+      Layout.recover(dir).forEach(listener::note);
+      SnapshotStore.removeTemporaries(snapshots.dir()).forEach(listener::note);
       layout = Layout.read(dir);
+      if (layout.epochs().isEmpty()) {
+        Layout.createEpoch(dir, 1, 1, handler.code());
+        layout = Layout.read(dir);
+      }
+      restored = Restore.run(layout, handler, computations, true, listener::note);
+      JournalReader.Tail tail = restored.tail();
+      if (tail != null) {
+        listener.note("truncating " + tail.describe());
+      }
+      Layout.Epoch epoch = layout.current();
+      List<Layout.Segment> segments = epoch.segments();
+      Path last = null;
+      long valid = 0;
+      if (!segments.isEmpty()) {
+        last = segments.getLast().path();
+        valid = tail != null && tail.segment().path().equals(last) ? tail.validBytes() : sizeOf(last);
+      }
+      opened = new JournalWriter(epoch.dir(), last, valid, restored.lastSeq(), config.journal(), this::durable);
+    } catch (RuntimeException | Error e) {
+      // Release the directory so a later open in this JVM (or a retry) is not refused as "in use".
+      try {
+        lock.release();
+        lockFile.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
-    restored = Restore.run(layout, handler, computations, true, listener::note);
+    writer = opened;
     state = restored.state();
     pending = new TreeMap<>(restored.pending());
     lastSnapshotSeq = restored.startedAfter();
-    JournalReader.Tail tail = restored.tail();
-    if (tail != null) {
-      listener.note("truncating " + tail.describe());
-    }
-    Layout.Epoch epoch = layout.current();
-    List<Layout.Segment> segments = epoch.segments();
-    Path last = null;
-    long valid = 0;
-    if (!segments.isEmpty()) {
-      last = segments.getLast().path();
-      valid = tail != null && tail.segment().path().equals(last) ? tail.validBytes() : sizeOf(last);
-    }
-    writer = new JournalWriter(epoch.dir(), last, valid, restored.lastSeq(), config.journal(), this::durable);
     // Effects requested before the restart whose outcomes never made it: their events are durable.
     synchronized (releases) {
       pending.forEach((k, r) -> releases.add(new Release(k, r)));

@@ -106,12 +106,62 @@ public final class Restore {
       }
       task.advance(counted[0] & 0xFFFF);
     }
-    if (scan.lastSeq() < base.seq()) {
-      throw new BadDataException(layout.dir() + ": snapshot at seq " + base.seq()
-          + " is ahead of the journal, which ends at seq " + scan.lastSeq() + ": segments are missing");
-    }
+    checkEnd(layout, scan, base.seq());
     return new Restored(replayer.state, replayer.pending, scan.firstSeq(), scan.lastSeq(), scan.records(),
         base.seq(), scan.tail(), replayer.referencesChecked);
+  }
+
+  /**
+   * The highest sequence number the directory proves was once durable in the journal, and what proves it.
+   * Evidence: snapshot files (a snapshot is written only after its sequence number is durable; the name is
+   * enough, a damaged snapshot still proves the journal reached it), and the newest epoch's first sequence
+   * number (an epoch starts after the previous one ended). Zero when there is no evidence.
+   */
+  public record KnownEnd(long seq, String evidence) {}
+
+  /** See {@link KnownEnd}. */
+  public static KnownEnd knownEnd(Layout layout) {
+    KnownEnd known = new KnownEnd(0, "nothing");
+    List<Path> snaps = new SnapshotStore(snapshotDir(layout.dir())).list();
+    if (!snaps.isEmpty() && SnapshotStore.seqOf(snaps.getFirst()) > known.seq()) {
+      long seq = SnapshotStore.seqOf(snaps.getFirst());
+      known = new KnownEnd(seq, "snapshot at seq " + seq + " (" + snapshotDir(layout.dir()).getFileName() + "/"
+          + snaps.getFirst().getFileName() + ")");
+    }
+    Layout.Epoch current = layout.current();
+    if (current != null && current.firstSeq() - 1 > known.seq()) {
+      known = new KnownEnd(current.firstSeq() - 1, current.dir().getFileName() + " (starting at seq "
+          + current.firstSeq() + ") after seq " + (current.firstSeq() - 1));
+    }
+    return known;
+  }
+
+  /**
+   * Fails with exit 3 when the journal read by {@code scan} ends before what the directory proves it held
+   * ({@link #knownEnd}, or {@code baseSeq}, the snapshot replay started from): segments were deleted or cut
+   * short, and replaying what remains would give a wrong state, not an error. Shared by every replay
+   * ({@code weft kernel run}, {@code weft log verify}, roll).
+   */
+  public static void checkEnd(Layout layout, JournalReader.Scan scan, long baseSeq) {
+    KnownEnd known = knownEnd(layout);
+    if (baseSeq > known.seq()) {
+      known = new KnownEnd(baseSeq, "snapshot at seq " + baseSeq);
+    }
+    if (scan.lastSeq() >= known.seq()) {
+      return;
+    }
+    List<Layout.Segment> segments = layout.segments();
+    String where;
+    if (scan.tail() != null) {
+      where = "in segment " + scan.tail().segment().name() + ", cut short (" + scan.tail().reason() + ")";
+    } else if (segments.isEmpty()) {
+      where = "with no segment files left";
+    } else {
+      where = "in segment " + segments.getLast().name();
+    }
+    throw new BadDataException(layout.dir() + ": " + known.evidence() + " is ahead of the journal, which ends at seq "
+        + scan.lastSeq() + " " + where + ": seq " + (scan.lastSeq() + 1) + ".." + known.seq()
+        + " are missing (segments deleted or cut short)");
   }
 
   /** The state before the oldest epoch: empty for a journal starting at seq 1, else its base snapshot. */

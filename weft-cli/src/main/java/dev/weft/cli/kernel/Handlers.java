@@ -21,7 +21,15 @@ final class Handlers {
   static Handler forJournal(Path dir) {
     Layout layout = Layout.read(dir);
     if (layout.epochs().isEmpty()) {
-      throw new UsageException(dir + ": not a journal (no epoch directories)");
+      boolean unfinished;
+      try (var entries = java.nio.file.Files.list(dir)) {
+        unfinished = entries.anyMatch(p -> p.getFileName().toString().startsWith("epoch-"));
+      } catch (java.io.IOException e) {
+        unfinished = false;
+      }
+      throw new UsageException(dir + (unfinished
+          ? ": holds no events: the creation of its first epoch did not complete (weft kernel run completes it)"
+          : ": not a journal (no epoch directories)"));
     }
     String code = layout.current().code();
     Ledger ledger = new Ledger();

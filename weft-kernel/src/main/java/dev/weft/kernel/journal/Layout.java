@@ -6,12 +6,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -42,17 +40,72 @@ public record Layout(Path dir, List<Epoch> epochs) {
       throw new UsageException(dir + ": no such journal directory");
     }
     List<Epoch> epochs = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(dir)) {
-      for (Path p : entries.sorted().toList()) {
-        String name = p.getFileName().toString();
-        if (Files.isDirectory(p) && name.matches("epoch-\\d{6}")) {
-          epochs.add(readEpoch(p));
+    try {
+      List<Path> dirs = epochDirs(dir);
+      for (int i = 0; i < dirs.size(); i++) {
+        Path p = dirs.get(i);
+        if (i == dirs.size() - 1 && isUnfinished(p)) {
+          continue; // an epoch whose creation never completed (see recover); it holds no events
         }
+        epochs.add(readEpoch(p));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return new Layout(dir, List.copyOf(epochs));
+  }
+
+  private static List<Path> epochDirs(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches("epoch-\\d{6}"))
+          .sorted().toList();
+    }
+  }
+
+  /**
+   * True for an epoch directory left by a creation that did not complete: no {@code epoch.properties} and no
+   * segment. Since epochs are built under a temporary name and renamed into place this only arises from
+   * journals written before that change (the directory was created first, the properties file last).
+   */
+  private static boolean isUnfinished(Path epochDir) throws IOException {
+    if (Files.exists(epochDir.resolve(EPOCH_FILE))) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(epochDir)) {
+      return files.noneMatch(p -> p.getFileName().toString().matches("\\d{20}\\.seg"));
+    }
+  }
+
+  /**
+   * Removes what an interrupted or crashed epoch creation left behind: {@code epoch-NNNNNN.tmp} directories
+   * and an unfinished newest epoch directory (see {@link #read}). Call with the journal lock held, before
+   * {@link #read}. Returns one line per removed directory.
+   */
+  public static List<String> recover(Path dir) {
+    List<String> removed = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return removed;
+    }
+    DurableFiles.uninterruptiblyUnchecked(() -> {
+      try (Stream<Path> entries = Files.list(dir)) {
+        for (Path p : entries.sorted().toList()) {
+          if (Files.isDirectory(p) && p.getFileName().toString().matches("epoch-\\d{6}\\.tmp")) {
+            DurableFiles.deleteTree(p);
+            removed.add("removed " + p.getFileName() + "/, left by an epoch creation that did not complete");
+          }
+        }
+      }
+      List<Path> dirs = epochDirs(dir);
+      if (!dirs.isEmpty() && isUnfinished(dirs.getLast())) {
+        DurableFiles.deleteTree(dirs.getLast());
+        removed.add("removed " + dirs.getLast().getFileName() + "/, an epoch whose creation did not complete");
+      }
+      if (!removed.isEmpty()) {
+        DurableFiles.syncDir(dir);
+      }
+      return null;
+    });
+    return removed;
   }
 
   private static Epoch readEpoch(Path epochDir) throws IOException {
@@ -103,42 +156,53 @@ public record Layout(Path dir, List<Epoch> epochs) {
     return String.format("%020d.seg", firstSeq);
   }
 
-  /** Creates the directory for a new epoch starting at {@code firstSeq}, written atomically. */
+  /** Creates the directory for a new epoch starting at {@code firstSeq}, atomically (see below). */
   public static Epoch createEpoch(Path dir, int number, long firstSeq, String code) {
-    try {
-      Path epochDir = dir.resolve(String.format("epoch-%06d", number));
-      Files.createDirectories(epochDir);
+    return createEpoch(dir, number, firstSeq, code, tmp -> { });
+  }
+
+  /**
+   * Creates the directory for a new epoch starting at {@code firstSeq}: {@code populate} writes any further
+   * files (a base snapshot) into a temporary directory {@code epoch-NNNNNN.tmp}, then {@code epoch.properties}
+   * is written, everything is fsynced and the directory is renamed into place and the journal directory
+   * fsynced. So an epoch directory is complete or absent, whatever interrupts it. The whole sequence runs
+   * {@linkplain DurableFiles#uninterruptibly uninterruptibly}: a Ctrl-C during it takes effect afterwards.
+   */
+  public static Epoch createEpoch(Path dir, int number, long firstSeq, String code, DurableFiles.IoConsumer populate) {
+    String name = String.format("epoch-%06d", number);
+    Path epochDir = dir.resolve(name);
+    Path tmpDir = dir.resolve(name + ".tmp");
+    DurableFiles.uninterruptiblyUnchecked(() -> {
+      if (Files.exists(epochDir)) {
+        throw new java.nio.file.FileAlreadyExistsException(epochDir.toString());
+      }
+      DurableFiles.deleteTree(tmpDir);
+      Files.createDirectories(tmpDir);
+      populate.accept(tmpDir);
       Properties props = new Properties();
       props.setProperty("epoch", Integer.toString(number));
       props.setProperty("first_seq", Long.toString(firstSeq));
       props.setProperty("code", code);
       props.setProperty("format", "weft-journal/1");
-      Path tmp = epochDir.resolve(EPOCH_FILE + ".tmp");
-      try (Writer w = Files.newBufferedWriter(tmp)) {
+      Path file = tmpDir.resolve(EPOCH_FILE);
+      try (Writer w = Files.newBufferedWriter(file)) {
         props.store(w, "weft journal epoch");
       }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
+      DurableFiles.syncFile(file);
+      DurableFiles.syncDir(tmpDir);
       try {
-        Files.move(tmp, epochDir.resolve(EPOCH_FILE), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmpDir, epochDir, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, epochDir.resolve(EPOCH_FILE), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmpDir, epochDir);
       }
-      syncDir(epochDir);
-      syncDir(dir);
-      return new Epoch(number, firstSeq, code, epochDir, List.of());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+      DurableFiles.syncDir(dir);
+      return null;
+    });
+    return new Epoch(number, firstSeq, code, epochDir, List.of());
   }
 
   /** fsyncs a directory so a created or renamed entry in it survives power loss (Linux semantics). */
   static void syncDir(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems refuse to open directories; durability of the entry then rests on the OS.
-    }
+    DurableFiles.syncDir(dir);
   }
 }

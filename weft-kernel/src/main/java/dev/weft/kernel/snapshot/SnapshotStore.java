@@ -2,6 +2,7 @@ package dev.weft.kernel.snapshot;
 
 import dev.weft.kernel.effect.EffectCodec;
 import dev.weft.kernel.effect.EffectRequest;
+import dev.weft.kernel.journal.DurableFiles;
 import dev.weft.kernel.state.StateMap;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -12,12 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,27 +45,56 @@ public final class SnapshotStore {
     return dir;
   }
 
-  /** Writes {@code snap} durably and returns its path. */
+  /**
+   * Writes {@code snap} durably and returns its path: to a temporary name, fsynced, renamed, directory
+   * fsynced. Runs {@linkplain DurableFiles#uninterruptibly uninterruptibly}; on failure the temporary file
+   * is removed.
+   */
   public Path write(Snapshot snap) {
-    try {
+    Path target = dir.resolve(String.format("snap-%020d.snap", snap.seq()));
+    Path tmp = dir.resolve(target.getFileName() + ".tmp");
+    DurableFiles.uninterruptiblyUnchecked(() -> {
       Files.createDirectories(dir);
-      Path target = dir.resolve(String.format("snap-%020d.snap", snap.seq()));
-      Path tmp = dir.resolve(target.getFileName() + ".tmp");
-      writeFile(tmp, snap);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        writeFile(tmp, snap);
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException | RuntimeException e) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
-      try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-        ch.force(true);
-      } catch (IOException e) {
-        // directories cannot be opened on some file systems; the rename's durability then rests on the OS
-      }
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      DurableFiles.syncDir(dir);
+      return null;
+    });
+    return target;
+  }
+
+  /**
+   * Deletes {@code *.tmp} files in {@code dir} left by a snapshot write that a crash cut short (call with the
+   * journal lock held). Returns one line per removed file.
+   */
+  public static List<String> removeTemporaries(Path dir) {
+    List<String> removed = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return removed;
     }
+    DurableFiles.uninterruptiblyUnchecked(() -> {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".tmp")).sorted().toList()) {
+          Files.deleteIfExists(p);
+          removed.add("removed " + dir.getFileName() + "/" + p.getFileName() + ", left by an unfinished snapshot write");
+        }
+      }
+      return null;
+    });
+    return removed;
   }
 
   /** Writes a snapshot file at {@code path} (no rename). */
@@ -105,9 +133,7 @@ public final class SnapshotStore {
       file.write(new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
       file.flush();
     }
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
+    DurableFiles.syncFile(path);
   }
 
   /** Snapshot files, newest first. */
