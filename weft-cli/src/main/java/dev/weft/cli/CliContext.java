@@ -21,7 +21,8 @@ public final class CliContext implements AutoCloseable {
 
   private final WeftCommand root;
   private TaskPool pool;
-  private ProgressListener progress;
+  /** Volatile so err() can read it without the lock: the Ctrl-C handler must never block on us. */
+  private volatile ProgressListener progress;
 
   CliContext(WeftCommand root) {
     this.root = root;
@@ -65,7 +66,7 @@ public final class CliContext implements AutoCloseable {
   }
 
   /** Stderr for messages; while progress bars are drawn, a writer that keeps them from overdrawing it. */
-  public synchronized PrintWriter err() {
+  public PrintWriter err() {
     return progress instanceof ProgressRenderer r ? r.writer() : rawErr();
   }
 

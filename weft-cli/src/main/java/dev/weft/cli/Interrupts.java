@@ -17,6 +17,8 @@ import sun.misc.SignalHandler;
 final class Interrupts {
   private final Thread target;
   private final PrintStream console;
+  /** Where the "cancelling" notice goes once the command runs (its progress-aware stderr). */
+  private volatile java.util.function.Supplier<java.io.PrintWriter> notices;
   private final AtomicInteger count = new AtomicInteger();
   private volatile boolean requested;
   private SignalHandler previous; // null unless installed
@@ -47,6 +49,11 @@ final class Interrupts {
     return requested;
   }
 
+  /** Sends the notices to {@code to} (the command's stderr, which keeps progress bars from drawing over them). */
+  void noticesTo(java.util.function.Supplier<java.io.PrintWriter> to) {
+    this.notices = to;
+  }
+
   /** What a SIGINT does: first cancel the command, then, on a second one, halt. */
   void trigger() {
     if (count.incrementAndGet() > 1) {
@@ -54,7 +61,15 @@ final class Interrupts {
       Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
     }
     requested = true;
-    console.println("\nweft: cancelling (press Ctrl-C again to stop at once)…");
+    String notice = "\nweft: cancelling (press Ctrl-C again to stop at once)…";
+    java.util.function.Supplier<java.io.PrintWriter> to = notices;
+    if (to != null) {
+      java.io.PrintWriter w = to.get();
+      w.println(notice);
+      w.flush();
+    } else {
+      console.println(notice);
+    }
     target.interrupt();
   }
 

@@ -40,6 +40,7 @@ public final class Main {
       return exitCodeFor(ex, commandLine.getErr(), debug(commandLine), interrupts.requested());
     });
     cli.setParameterExceptionHandler(Main::handleUsage);
+    interrupts.noticesTo(() -> ((WeftCommand) cli.getCommand()).context().err());
     // Global options are checked before any subcommand runs, so `--threads -1` fails as a usage error
     // even for commands that never start the pool.
     cli.setExecutionStrategy(parseResult -> {
@@ -74,7 +75,14 @@ public final class Main {
     CommandLine cli = new CommandLine(new WeftCommand());
     cli.addSubcommand(new dev.weft.cli.demo.DemoCommand());
     cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(new dev.weft.cli.store.OciCommand());
+    cli.addSubcommand(new dev.weft.cli.store.CatCommand());
+    cli.addSubcommand(new dev.weft.cli.store.FsckCommand());
+    cli.addSubcommand(new dev.weft.cli.store.GcCommand());
+    cli.addSubcommand(new dev.weft.cli.kernel.KernelCommand());
+    cli.addSubcommand(new dev.weft.cli.kernel.LogCommand());
     cli.addSubcommand(new dev.weft.cli.ec.EcCommand());
+    cli.addSubcommand(new dev.weft.cli.analysis.AnalyzeCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

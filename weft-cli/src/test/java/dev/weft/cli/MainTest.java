@@ -171,9 +171,12 @@ class MainTest {
         }
       });
       Interrupts interrupts = Interrupts.forThread(command, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      StringWriter notices = new StringWriter();
+      interrupts.noticesTo(() -> new PrintWriter(notices, true));
       command.start();
       childrenStarted.await();
       interrupts.trigger();
+      assertEquals("weft: cancelling (press Ctrl-C again to stop at once)…", notices.toString().strip());
       command.join(10_000);
       assertFalse(command.isAlive());
       assertTrue(interrupts.requested());

@@ -23,7 +23,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The workloads' steps, in the order the demo runs them. */
   static List<DemoStep> steps() {
-    return List.of(new dev.weft.cli.ec.EcDemoStep(), new dev.weft.cli.locks.LocksDemoStep());
+    // One line per workload; keep each on its own line so parallel branches merge cleanly.
+    List<DemoStep> steps = new java.util.ArrayList<>();
+    steps.add(new dev.weft.cli.ec.EcDemoStep());
+    steps.add(new dev.weft.cli.store.StoreDemo());
+    steps.add(new dev.weft.cli.kernel.KernelDemo());
+    steps.add(new dev.weft.cli.analysis.AnalysisDemoStep());
+    steps.add(new dev.weft.cli.locks.LocksDemoStep());
+    return steps;
   }
 
   @Override

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * lying on its query's grid.
  */
 class ReferenceQueriesTest {
-  static final Path DATA = Path.of("/work/shared/data/adl/Run2012B_SingleMu_restructured_1000.jsonl");
+  static final Path DATA = dev.weft.analysis.AdlData.json();
 
   static Map<String, SortedMap<Double, Long>> result;
   static List<String> lines;

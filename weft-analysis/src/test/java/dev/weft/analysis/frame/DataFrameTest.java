@@ -1,0 +1,130 @@
+package dev.weft.analysis.frame;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.analysis.columnar.Batch;
+import dev.weft.analysis.hist.Histogram;
+import dev.weft.analysis.hist.RegularAxis;
+import dev.weft.runtime.pool.TaskPool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class DataFrameTest {
+  /** Chunks of events with a double column x and a jagged collection P with float property v. */
+  static List<Batch> data(int chunks, int rows, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Batch> out = new ArrayList<>();
+    for (int c = 0; c < chunks; c++) {
+      double[] x = new double[rows];
+      int[] off = new int[rows + 1];
+      List<Float> v = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        x[i] = r.nextGaussian() * 3 + 5;
+        int n = r.nextInt(4);
+        for (int k = 0; k < n; k++) {
+          v.add((float) r.nextDouble(0, 10));
+        }
+        off[i + 1] = v.size();
+      }
+      float[] vv = new float[v.size()];
+      for (int i = 0; i < vv.length; i++) {
+        vv[i] = v.get(i);
+      }
+      out.add(new Batch(rows, Map.of("P.v", vv), Map.of("E.x", x), Map.of(), Map.of("P", off)));
+    }
+    return out;
+  }
+
+  record Outcome(Histogram hx, Histogram hv, Histogram h2, long count, double sum) {}
+
+  static Outcome run(List<Batch> data, int threads, FillMode mode) {
+    try (TaskPool pool = TaskPool.create(threads)) {
+      DataFrame df = DataFrame.fromBatches(data, pool, mode);
+      Col x = df.doubleColumn("E.x");
+      Collection p = df.collection("P");
+      Items v = df.floatItems("P.v");
+      DataFrame busy = df.filter(e -> e.count(p) >= 2);
+      Col lead = busy.define("lead", e -> {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int j = e.begin(p); j < e.end(p); j++) {
+          m = Math.max(m, e.get(v, j));
+        }
+        return m;
+      });
+      RegularAxis ax = new RegularAxis(50, 0, 10, "x", "");
+      Result<Histogram> hx = df.histo1D("hx", "", ax, x);
+      Result<Histogram> hv = df.histo1D("hv", "", ax, v);
+      Result<Histogram> h2 = busy.histo2D("h2", "", ax, ax, x, lead);
+      Result<Long> count = busy.count();
+      Result<Double> sum = busy.sum(lead);
+      return new Outcome(hx.get(), hv.get(), h2.get(), count.get(), sum.get());
+    }
+  }
+
+  @Test
+  void identicalAtOneTwoAndEightThreadsInEveryMode() {
+    List<Batch> data = data(24, 5_000, 11);
+    Outcome ref = run(data, 1, FillMode.perThread());
+    assertEquals(24 * 5_000, (long) ref.hx().total());
+    for (FillMode m : FillMode.all()) {
+      for (int threads : new int[] {1, 2, 8}) {
+        Outcome o = run(data, threads, m);
+        String what = m.name() + " at " + threads;
+        assertTrue(ref.hx().sameAs(o.hx()), what);
+        assertTrue(ref.hv().sameAs(o.hv()), what);
+        assertTrue(ref.h2().sameAs(o.h2()), what);
+        assertEquals(ref.count(), o.count(), what);
+        assertEquals(ref.sum(), o.sum(), 0.0, what + ": sums are added in chunk order");
+      }
+    }
+  }
+
+  @Test
+  void matchesAPlainLoop() {
+    List<Batch> data = data(3, 2_000, 5);
+    Outcome o = run(data, 2, FillMode.perThread());
+    RegularAxis ax = new RegularAxis(50, 0, 10, "x", "");
+    Histogram hv = Histogram.of("hv", "", ax);
+    long busy = 0;
+    for (Batch b : data) {
+      int[] off = b.offsets("P");
+      float[] v = b.floats("P.v");
+      for (int i = 0; i < b.rows(); i++) {
+        for (int j = off[i]; j < off[i + 1]; j++) {
+          hv.fill(v[j]);
+        }
+        if (off[i + 1] - off[i] >= 2) {
+          busy++;
+        }
+      }
+    }
+    assertTrue(hv.sameAs(o.hv()));
+    assertEquals(busy, o.count());
+  }
+
+  @Test
+  void bookingAfterTheRunIsRefused() {
+    try (TaskPool pool = TaskPool.create(1)) {
+      DataFrame df = DataFrame.fromBatches(data(1, 10, 1), pool, FillMode.perThread());
+      df.count().get();
+      assertThrows(IllegalStateException.class, df::count);
+    }
+  }
+
+  @Test
+  void aFailingLambdaFailsTheRunWithoutHangingThePool() {
+    try (TaskPool pool = TaskPool.create(2)) {
+      DataFrame df = DataFrame.fromBatches(data(10, 100, 1), pool, FillMode.perThread());
+      Result<Long> n = df.filter(e -> {
+        throw new IllegalStateException("boom");
+      }).count();
+      assertThrows(IllegalStateException.class, n::get);
+      assertEquals(3L, pool.submit(() -> 3L).join());
+    }
+  }
+}

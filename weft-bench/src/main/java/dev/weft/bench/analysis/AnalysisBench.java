@@ -1,0 +1,279 @@
+package dev.weft.bench.analysis;
+
+import dev.weft.analysis.adl.AdlQueries;
+import dev.weft.analysis.columnar.Batch;
+import dev.weft.analysis.frame.DataFrame;
+import dev.weft.analysis.frame.FillMode;
+import dev.weft.analysis.frame.Result;
+import dev.weft.analysis.hist.Histogram;
+import dev.weft.analysis.hist.RegularAxis;
+import dev.weft.analysis.io.Resample;
+import dev.weft.analysis.proc.ProcessFill;
+import dev.weft.analysis.proc.Synthetic;
+import dev.weft.cli.analysis.SampleData;
+import dev.weft.cli.bench.BenchArea;
+import dev.weft.cli.bench.BenchContext;
+import dev.weft.cli.bench.BenchOutput;
+import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.worker.CallLimits;
+import dev.weft.runtime.worker.WorkerPool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The analysis benchmarks of issue 6. Every figure is the median of several timed repetitions after one
+ * untimed warm-up run; every fill-mode run is checked against the plain loop's histogram (zero lost
+ * updates) and the run aborts if one differs.
+ */
+public final class AnalysisBench implements BenchArea {
+  static final int BINS = 100;
+  static final int CHUNK = 1 << 16;
+  static final long SEED = 42;
+
+  @Override
+  public String name() {
+    return "analysis";
+  }
+
+  @Override
+  public String description() {
+    return "histogram fills per mode and thread count, threads vs processes, ADL queries on generated events";
+  }
+
+  @Override
+  public void run(BenchContext ctx, BenchOutput out) throws Exception {
+    boolean quick = ctx.quick();
+    int reps = quick ? 3 : 9;
+    long fills = quick ? 2_000_000 : 20_000_000;
+    long adlEvents = quick ? 500_000 : 10_000_000;
+    // Extra words choose parts: fill, modes (fill without processes), adl; none means everything.
+    List<String> parts = ctx.args().isEmpty() ? List.of("fill", "adl") : ctx.args();
+    if (parts.contains("fill") || parts.contains("modes")) {
+      fillBenchmarks(ctx, out, fills, reps, parts.contains("fill"));
+    }
+    if (parts.contains("adl")) {
+      adlBenchmarks(ctx, out, adlEvents, quick ? 2 : 3);
+    }
+  }
+
+  /**
+   * Median wall time in nanoseconds of {@code reps} runs, after warm-up runs (at least two, and at least
+   * half a second) so the JIT has compiled the code being measured.
+   */
+  static long median(int reps, LongSupplier timedRun) {
+    long warm = System.nanoTime();
+    for (int i = 0; i < 2 || System.nanoTime() - warm < 500_000_000L; i++) {
+      timedRun.getAsLong();
+    }
+    long[] t = new long[reps];
+    long[] cpu = new long[reps];
+    for (int i = 0; i < reps; i++) {
+      long c0 = processCpuNanos();
+      t[i] = timedRun.getAsLong();
+      cpu[i] = processCpuNanos() - c0;
+    }
+    Arrays.sort(t);
+    Arrays.sort(cpu);
+    lastCpuMedian = cpu[reps / 2];
+    return t[reps / 2];
+  }
+
+  /**
+   * The median process CPU time of the last {@link #median} call. On a machine shared with other jobs
+   * the wall time includes waiting for a core; CPU time does not, so work per CPU-second is the steadier
+   * "per core" figure (it includes the JIT and GC threads, so it slightly understates the rate).
+   */
+  static long lastCpuMedian;
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static long time(Runnable r) {
+    long t0 = System.nanoTime();
+    r.run();
+    return System.nanoTime() - t0;
+  }
+
+  /** The baseline: a bare loop over the array into one histogram. */
+  static Histogram plainFill(double[] values, RegularAxis axis) {
+    Histogram h = Histogram.of("fill", "", axis);
+    for (double v : values) {
+      h.add(axis.index(v));
+    }
+    return h;
+  }
+
+  static List<FillMode> modes() {
+    List<FillMode> m = new ArrayList<>(FillMode.all());
+    return m;
+  }
+
+  private void fillBenchmarks(BenchContext ctx, BenchOutput out, long n, int reps, boolean processes) throws Exception {
+    RegularAxis axis = new RegularAxis(BINS, 0, 1, "x", "");
+    double[] values = new double[Math.toIntExact(n)];
+    Synthetic.values(SEED, 0, 0, 1, values);
+    ctx.log().printf("analysis: %,d fills into a %d-bin histogram, median of %d runs; the machine may be shared%n",
+        n, BINS, reps);
+
+    Histogram[] plainResult = new Histogram[1];
+    long plain = median(reps, () -> time(() -> plainResult[0] = plainFill(values, axis)));
+    double plainRate = n / (plain / 1e9);
+    out.row("weft", "fill", 1).param("mode", "plain").param("events", n)
+        .param("per_cpu_second", n / (lastCpuMedian / 1e9)).emit(plainRate, "fills/s");
+
+    List<Batch> batches = new ArrayList<>();
+    for (int from = 0; from < values.length; from += CHUNK) {
+      double[] part = Arrays.copyOfRange(values, from, Math.min(values.length, from + CHUNK));
+      batches.add(new Batch(part.length, Map.of(), Map.of("E.x", part), Map.of(), Map.of()));
+    }
+    double perThreadOne = 0;
+    double perThreadTwo = 0;
+    for (FillMode mode : modes()) {
+      for (int threads : new int[] {1, 2}) {
+        try (TaskPool pool = TaskPool.create(threads)) {
+          Histogram[] got = new Histogram[1];
+          long t = median(reps, () -> time(() -> {
+            DataFrame df = DataFrame.fromBatches(batches, pool, mode);
+            Result<Histogram> h = df.histo1D("fill", "", axis, df.doubleColumn("E.x"));
+            got[0] = h.get();
+          }));
+          if (!got[0].sameAs(plainResult[0])) {
+            throw new IllegalStateException("lost or extra updates in fill mode " + mode.name() + " at " + threads + " threads");
+          }
+          double rate = n / (t / 1e9);
+          BenchOutput.Row row = out.row("weft", "fill", threads).param("mode", mode.name()).param("events", n)
+              .param("per_cpu_second", n / (lastCpuMedian / 1e9));
+          if (mode.kind() == FillMode.Kind.PER_THREAD && threads == 1) {
+            perThreadOne = rate;
+            row.param("vs_plain", rate / plainRate);
+          }
+          if (mode.kind() == FillMode.Kind.PER_THREAD && threads == 2) {
+            perThreadTwo = rate;
+            row.param("speedup_vs_1_thread", rate / perThreadOne);
+          }
+          row.emit(rate, "fills/s");
+        }
+      }
+    }
+    out.row("weft", "fill", 1).param("mode", "per-thread").param("events", n)
+        .param("what", "engine with one worker vs the plain loop; positive = slower")
+        .emit((plainRate / perThreadOne - 1) * 100, "% overhead");
+    if (processes) {
+      processBenchmarks(ctx, out, n, reps, axis, plainResult[0], perThreadTwo);
+    }
+  }
+
+  /**
+   * The processes' job done by pool threads instead: each of {@code shares} tasks makes its share of the
+   * synthetic values (as a child process does, so the work is the same) and fills its own histogram;
+   * the histograms are merged at the end.
+   */
+  static Histogram threadsSameWork(TaskPool pool, int shares, long n, RegularAxis axis) {
+    List<dev.weft.runtime.pool.Task<Histogram>> parts = new ArrayList<>();
+    try (dev.weft.runtime.pool.Scope scope = pool.openScope()) {
+      for (int p = 0; p < shares; p++) {
+        long from = n * p / shares;
+        long to = n * (p + 1) / shares;
+        parts.add(scope.fork(() -> {
+          Histogram h = Histogram.of("fill", "synthetic fill", axis);
+          double[] buf = new double[1 << 20];
+          for (long done = from; done < to; done += buf.length) {
+            int k = (int) Math.min(buf.length, to - done);
+            double[] part = k == buf.length ? buf : new double[k];
+            Synthetic.values(SEED, done, 0, 1, part);
+            for (double v : part) {
+              h.add(axis.index(v));
+            }
+          }
+          return h;
+        }));
+      }
+      scope.join();
+    }
+    Histogram all = Histogram.of("fill", "synthetic fill", axis);
+    parts.forEach(t -> all.merge(t.join()));
+    return all;
+  }
+
+  private void processBenchmarks(BenchContext ctx, BenchOutput out, long n, int reps, RegularAxis axis,
+      Histogram expected, double unused) throws Exception {
+    CallLimits limits = CallLimits.defaults().withTimeout(Duration.ofMinutes(10));
+    // Same work on threads: generate each share's values and fill, as the children do.
+    double threadsTwoRate = 0;
+    for (int threads : new int[] {1, 2}) {
+      try (TaskPool pool = TaskPool.create(threads)) {
+        Histogram[] got = new Histogram[1];
+        long t = median(reps, () -> time(() -> got[0] = threadsSameWork(pool, threads, n, axis)));
+        if (!got[0].sameAs(expected)) {
+          throw new IllegalStateException("threads (generate+fill) filled a different histogram than the plain loop");
+        }
+        threadsTwoRate = n / (t / 1e9);
+        out.row("weft", "fill", threads).param("mode", "per-thread").param("events", n)
+            .param("work", "generate+fill (the processes' job, on threads)").emit(threadsTwoRate, "fills/s");
+      }
+    }
+    for (int processes : new int[] {1, 2}) {
+      try (WorkerPool workers = WorkerPool.create(WorkerPool.Config.defaults().withMaxWorkers(processes))) {
+        long spawn = ProcessFill.warmUp(workers, processes, limits);
+        ProcessFill.Outcome[] last = new ProcessFill.Outcome[1];
+        long t = median(reps, () -> {
+          try {
+            last[0] = ProcessFill.synthetic(workers, processes, SEED, n, BINS, 0, 1, limits);
+            return last[0].timing().wallNanos();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted");
+          }
+        });
+        if (!last[0].histograms().get("fill").sameAs(expected)) {
+          throw new IllegalStateException("processes filled a different histogram than the plain loop");
+        }
+        ProcessFill.Timing tm = last[0].timing();
+        BenchOutput.Row row = out.row("weft", "fill", processes).param("mode", "processes").param("events", n)
+            .param("processes", processes)
+            .param("spawn_ms", spawn / 1e6)
+            .param("child_compute_ms", tm.childComputeNanos() / 1e6)
+            .param("transfer_ms", tm.transferNanos() / 1e6)
+            .param("decode_merge_ms", tm.decodeNanos() / 1e6)
+            .param("bytes_returned", tm.bytesReturned())
+            .param("work", "generate+fill")
+            .param("note", "value excludes spawn (warm workers); children generate their share, no input is shipped");
+        if (processes == 2) {
+          row.param("threads_vs_processes", threadsTwoRate / (n / (t / 1e9)))
+              .param("threads_vs_processes_with_spawn", threadsTwoRate / (n / ((t + spawn) / 1e9)));
+        }
+        row.emit(n / (t / 1e9), "fills/s");
+      }
+    }
+  }
+
+  private void adlBenchmarks(BenchContext ctx, BenchOutput out, long events, int reps) {
+    Batch sample = Resample.readAll(SampleData.defaultSample(), AdlQueries.columns());
+    long t0 = System.nanoTime();
+    List<Batch> batches = Resample.batches(sample, AdlQueries.columns(), events, CHUNK, SEED);
+    ctx.log().printf("analysis: %,d ADL events resampled in memory in %.1f s; median of %d runs per query%n", events,
+        (System.nanoTime() - t0) / 1e9, reps);
+    for (String q : AdlQueries.QUERIES) {
+      for (int threads : new int[] {1, 2}) {
+        try (TaskPool pool = TaskPool.create(threads)) {
+          long t = median(reps, () -> time(() -> {
+            DataFrame df = DataFrame.fromBatches(batches, pool, FillMode.perThread());
+            Map<String, Result<Histogram>> booked = AdlQueries.book(df, AdlQueries.parse(q));
+            df.run();
+            booked.values().forEach(Result::get);
+          }));
+          double perCore = events / (t / 1e9) / threads;
+          out.row("weft", "adl-q" + q, threads).param("mode", "per-thread").param("events", events)
+              .param("in_memory", true).param("per_cpu_second", events / (lastCpuMedian / 1e9))
+              .emit(perCore, "events/s/core");
+        }
+      }
+    }
+  }
+}

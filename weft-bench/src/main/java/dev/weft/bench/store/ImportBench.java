@@ -1,0 +1,396 @@
+package dev.weft.bench.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.weft.cli.bench.BenchArea;
+import dev.weft.cli.bench.BenchContext;
+import dev.weft.cli.bench.BenchOutput;
+import dev.weft.runtime.limit.Limits;
+import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.store.oci.ImageImporter;
+import dev.weft.store.repo.Repository;
+import dev.weft.store.tar.SplitResult;
+import dev.weft.store.tar.TarSplitter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Generates a root-filesystem-like layer from files on this machine (/usr), as tar, tar+gzip and tar+zstd
+ * single-layer images and an 8-layer image, then measures in MB/s of uncompressed tar: weft import with
+ * writes (1 and all threads), the CPU-only path (decompress + split + hash, no writes), a repeat import,
+ * the many-layer image, {@code ostree commit --tree=tar=} of the same tars and {@code umoci unpack} of the
+ * same images. Medians of the runs; every repository is fresh.
+ */
+public final class ImportBench implements BenchArea {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] COMPRESSIONS = {"none", "gzip", "zstd"};
+
+  @Override
+  public String name() {
+    return "import";
+  }
+
+  @Override
+  public String description() {
+    return "OCI image import (split streams) vs ostree commit and umoci unpack; --quick for a 128 MB layer; runs=N";
+  }
+
+  @Override
+  public void run(BenchContext ctx, BenchOutput out) throws Exception {
+    PrintWriter log = ctx.log();
+    long target = ctx.quick() ? 128L << 20 : 1100L << 20;
+    int runs = ctx.quick() ? 1 : 3;
+    for (String a : ctx.args()) {
+      if (a.startsWith("runs=")) {
+        runs = Integer.parseInt(a.substring(5)); // fewer runs when the machine is too busy for three
+      }
+    }
+    int all = ctx.allThreads();
+    Path work = Files.createTempDirectory("weft-bench-import-");
+    try {
+      log.printf("bench import: generating a %d MB layer from /usr in %s…%n", target >> 20, work);
+      log.flush();
+      List<Path> files = collectFiles(Path.of("/usr"), target);
+      Path tar = work.resolve("layer.tar");
+      writeTar(tar, files);
+      long tarBytes = Files.size(tar);
+      double mb = tarBytes / 1e6;
+      Map<String, Path> layouts = new java.util.LinkedHashMap<>();
+      for (String c : COMPRESSIONS) {
+        layouts.put(c, writeLayout(work.resolve("img-" + c), List.of(tar), c));
+      }
+      int nLayers = 8;
+      List<Path> parts = new ArrayList<>();
+      for (int i = 0; i < nLayers; i++) {
+        Path p = work.resolve("part" + i + ".tar");
+        writeTar(p, files.subList(i * files.size() / nLayers, (i + 1) * files.size() / nLayers));
+        parts.add(p);
+      }
+      Path many = writeLayout(work.resolve("img-many"), parts, "gzip");
+      log.printf("bench import: %,d files, tar %,d bytes; runs per point: %d (medians); machine shared with other builds%n",
+          files.size(), tarBytes, runs);
+      log.flush();
+
+      int[] threadCounts = all > 1 ? new int[] {1, all} : new int[] {1};
+      for (String c : COMPRESSIONS) {
+        for (int threads : threadCounts) {
+          double cpu = median(runs, () -> cpuOnly(work, layouts.get(c), c, threads));
+          out.row("weft", "split-cpu-only", threads).param("compression", c).param("layers", 1).emit(mb / cpu, "MB/s");
+          double[] split = new double[1];
+          double t = median(runs, () -> {
+            Path repo = work.resolve("repo");
+            double s = importOnce(repo, layouts.get(c), threads);
+            if (c.equals("none")) {
+              split[0] = splitStreamBytes(repo);
+            }
+            return s;
+          });
+          out.row("weft", "import", threads).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
+          if (c.equals("none") && threads == threadCounts[threadCounts.length - 1]) {
+            out.row("weft", "splitstream-size", threads).param("compression", c).param("layers", 1)
+                .emit(100.0 * split[0] / tarBytes, "% of tar");
+          }
+        }
+      }
+      // Repeat import: everything present.
+      Path repo = work.resolve("repo-repeat");
+      importOnce(repo, layouts.get("gzip"), all);
+      double again = median(runs, () -> {
+        try (TaskPool pool = pool(all)) {
+          return time(() -> new ImageImporter(Repository.open(repo, true), pool, ProgressListener.NONE)
+              .importImage(layouts.get("gzip") + ":bench", null));
+        }
+      });
+      out.row("weft", "repeat-import", all).param("compression", "gzip").param("layers", 1).emit(again, "s");
+      deleteTree(repo);
+      for (int threads : threadCounts) {
+        double t = median(runs, () -> importOnce(work.resolve("repo"), many, threads));
+        out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers).emit(mb / t, "MB/s");
+      }
+      ostree(work, tar, mb, runs, out, log, "none");
+      Path tgz = work.resolve("layer.tar.gz");
+      compress(tar, tgz, "gzip");
+      ostree(work, tgz, mb, runs, out, log, "gzip");
+      umoci(work, layouts.get("none"), mb, runs, out, log, "none");
+      umoci(work, layouts.get("gzip"), mb, runs, out, log, "gzip");
+      log.println("bench import: umoci (Debian 12's 0.4.7) cannot read zstd layers, so it has no zstd figure");
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private interface Timed {
+    double run() throws Exception;
+  }
+
+  private static double median(int runs, Timed t) throws Exception {
+    double[] v = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      v[i] = t.run();
+    }
+    Arrays.sort(v);
+    return v[runs / 2];
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  private static double time(Body b) throws Exception {
+    long t0 = System.nanoTime();
+    b.run();
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static TaskPool pool(int threads) {
+    return TaskPool.create(threads, new Limits());
+  }
+
+  private static double importOnce(Path repoDir, Path layout, int threads) throws Exception {
+    deleteTree(repoDir);
+    try (TaskPool pool = pool(threads)) {
+      Repository repo = Repository.open(repoDir, true);
+      return time(() -> new ImageImporter(repo, pool, ProgressListener.NONE).importImage(layout + ":bench", null));
+    }
+  }
+
+  private static long splitStreamBytes(Path repoDir) throws IOException {
+    Repository repo = Repository.open(repoDir, false);
+    long total = 0;
+    for (String s : repo.streamNames()) {
+      if (s.startsWith("oci-layer-")) {
+        total += Files.size(repo.objectPath(repo.streamId(s).orElseThrow()));
+      }
+    }
+    return total;
+  }
+
+  /** Decompress, split and hash, writing no objects. */
+  private static double cpuOnly(Path work, Path layout, String compression, int threads) throws Exception {
+    Path blob;
+    try (var s = Files.list(layout.resolve("blobs/sha256"))) {
+      blob = s.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+    }
+    Path repoDir = work.resolve("repo-cpu");
+    deleteTree(repoDir);
+    Repository repo = Repository.open(repoDir, true);
+    try (TaskPool pool = pool(threads)) {
+      return time(() -> {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 1 << 20);
+             InputStream in = switch (compression) {
+               case "gzip" -> new GZIPInputStream(raw, 1 << 16);
+               case "zstd" -> new com.github.luben.zstd.ZstdInputStream(raw);
+               default -> raw;
+             }) {
+          SplitResult r = new TarSplitter(repo, pool, pool.limits().budget("store.import.bytes", 256L << 20),
+              "bench", false).split(in);
+          if (r.tarBytes() == 0) {
+            throw new IllegalStateException("empty tar");
+          }
+        }
+      });
+    }
+  }
+
+  private static void ostree(Path work, Path tar, double mb, int runs, BenchOutput out, PrintWriter log, String c)
+      throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/ostree"))) {
+      log.println("bench import: ostree not installed (apt-get install ostree); skipped");
+      return;
+    }
+    double t = median(runs, () -> {
+      Path repo = work.resolve("ostree-repo");
+      deleteTree(repo);
+      exec(List.of("ostree", "init", "--repo=" + repo, "--mode=bare-user"));
+      return time(() -> exec(List.of("ostree", "commit", "--repo=" + repo, "--branch=bench", "--tree=tar=" + tar)));
+    });
+    out.row("ostree", "commit-tree-tar", 0).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
+  }
+
+  private static void umoci(Path work, Path layout, double mb, int runs, BenchOutput out, PrintWriter log, String c)
+      throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/umoci"))) {
+      log.println("bench import: umoci not installed (apt-get install umoci); skipped");
+      return;
+    }
+    double t = median(runs, () -> {
+      Path bundle = work.resolve("umoci-bundle");
+      deleteTree(bundle);
+      return time(() -> exec(List.of("umoci", "unpack", "--rootless", "--image", layout + ":bench", bundle.toString())));
+    });
+    out.row("umoci", "unpack", 0).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
+    deleteTree(work.resolve("umoci-bundle"));
+  }
+
+  private static void exec(List<String> cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    byte[] o = p.getInputStream().readAllBytes();
+    if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IOException(String.join(" ", cmd) + " failed: " + new String(o));
+    }
+  }
+
+  /** Regular readable files under {@code root} until their sizes add up to {@code target}, in walk order. */
+  private static List<Path> collectFiles(Path root, long target) throws IOException {
+    List<Path> out = new ArrayList<>();
+    long[] total = {0};
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+        if (a.isRegularFile() && Files.isReadable(f)) {
+          out.add(f);
+          total[0] += a.size();
+        }
+        return total[0] >= target ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path f, IOException e) {
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return out;
+  }
+
+  private static void writeTar(Path tar, List<Path> files) throws IOException {
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(new BufferedOutputStream(Files.newOutputStream(tar), 1 << 20))) {
+      t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      t.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      java.util.Set<Path> dirs = new java.util.HashSet<>();
+      for (Path f : files) {
+        // Parent directories first, as in a real root filesystem tar (ostree needs them).
+        List<Path> missing = new ArrayList<>();
+        for (Path d = f.getParent(); d != null && d.getNameCount() > 0 && dirs.add(d); d = d.getParent()) {
+          missing.add(0, d);
+        }
+        for (Path d : missing) {
+          TarArchiveEntry de = new TarArchiveEntry(d, d.toString().substring(1) + "/", LinkOption.NOFOLLOW_LINKS);
+          t.putArchiveEntry(de);
+          t.closeArchiveEntry();
+        }
+        TarArchiveEntry e = new TarArchiveEntry(f, f.toString().substring(1), LinkOption.NOFOLLOW_LINKS);
+        try (InputStream in = Files.newInputStream(f)) {
+          long size = Files.size(f);
+          e.setSize(size);
+          t.putArchiveEntry(e);
+          long copied = in.transferTo(t);
+          if (copied != size) {
+            throw new IOException(f + " changed while being read");
+          }
+          t.closeArchiveEntry();
+        } catch (java.nio.file.AccessDeniedException skipped) {
+          // unreadable after all; leave it out
+        }
+      }
+    }
+  }
+
+  private static void compress(Path in, Path outFile, String c) throws IOException {
+    try (OutputStream o = Files.newOutputStream(outFile);
+         OutputStream z = switch (c) {
+           case "gzip" -> new GZIPOutputStream(new BufferedOutputStream(o, 1 << 20), 1 << 16);
+           case "zstd" -> new ZstdOutputStream(new BufferedOutputStream(o, 1 << 20), 3);
+           default -> new BufferedOutputStream(o, 1 << 20);
+         }) {
+      Files.copy(in, z);
+    }
+  }
+
+  private static String sha256(Path p) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(p); OutputStream o = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
+      in.transferTo(o);
+    }
+    return "sha256:" + HexFormat.of().formatHex(md.digest());
+  }
+
+  /** Writes an OCI layout tagged "bench" with {@code tars} as layers compressed with {@code c}. */
+  private static Path writeLayout(Path dir, List<Path> tars, String c) throws Exception {
+    Path blobs = dir.resolve("blobs/sha256");
+    Files.createDirectories(blobs);
+    ObjectNode config = JSON.createObjectNode();
+    config.put("architecture", "amd64");
+    config.put("os", "linux");
+    ObjectNode rootfs = config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    ArrayNode diffIds = rootfs.putArray("diff_ids");
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+    ArrayNode layers = JSON.createArrayNode();
+    for (Path tar : tars) {
+      diffIds.add(sha256(tar));
+      Path tmp = dir.resolve("layer.tmp");
+      compress(tar, tmp, c);
+      String d = sha256(tmp);
+      long size = Files.size(tmp);
+      Files.move(tmp, blobs.resolve(d.substring(7)));
+      layers.addObject().put("mediaType", switch (c) {
+        case "gzip" -> "application/vnd.oci.image.layer.v1.tar+gzip";
+        case "zstd" -> "application/vnd.oci.image.layer.v1.tar+zstd";
+        default -> "application/vnd.oci.image.layer.v1.tar";
+      }).put("digest", d).put("size", size);
+    }
+    byte[] cfg = JSON.writeValueAsBytes(config);
+    manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json")
+        .put("digest", put(blobs, cfg)).put("size", cfg.length);
+    manifest.set("layers", layers);
+    byte[] m = JSON.writeValueAsBytes(manifest);
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    ObjectNode d = index.putArray("manifests").addObject();
+    d.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+    d.put("digest", put(blobs, m));
+    d.put("size", m.length);
+    d.putObject("annotations").put("org.opencontainers.image.ref.name", "bench");
+    Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
+    Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    return dir;
+  }
+
+  private static String put(Path blobs, byte[] data) throws Exception {
+    String d = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    Files.write(blobs.resolve(d.substring(7)), data);
+    return d;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      Files.setAttribute(p, "unix:mode", 0700); // unpacked read-only directories must be emptied too
+      try (var s = Files.list(p)) {
+        for (Path c : s.toList()) {
+          deleteTree(c);
+        }
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.weft.cli.analysis;
+
+import dev.weft.analysis.hist.Histogram;
+import dev.weft.analysis.hist.HistogramCodec;
+import dev.weft.analysis.plot.HistogramPlot;
+import dev.weft.cli.CliContext;
+import dev.weft.runtime.UsageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code weft analyze plot}: draws a saved histogram. */
+@Command(name = "plot", mixinStandardHelpOptions = true,
+    description = "Draw a saved 1-D histogram (a .hist.json written by 'weft analyze adl') as PNG or SVG.")
+public final class PlotCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "HIST", description = "The histogram file (.hist.json).")
+  Path hist;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Output .png or .svg (default: HIST with .png).")
+  Path out;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = CliContext.of(spec);
+    if (!Files.isRegularFile(hist)) {
+      throw new UsageException(hist + ": no such file");
+    }
+    Path target = out;
+    if (target == null) {
+      String name = hist.getFileName().toString().replaceFirst("(\\.hist)?\\.json$", "");
+      target = hist.resolveSibling(name + ".png");
+    }
+    String lower = target.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (!lower.endsWith(".png") && !lower.endsWith(".svg")) {
+      throw new UsageException("--out must end in .png or .svg, got " + target);
+    }
+    Histogram h = HistogramCodec.read(hist);
+    if (h.y() != null) {
+      throw new UsageException(hist + ": 2-D histograms cannot be plotted yet");
+    }
+    HistogramPlot.write(h, target);
+    if (ctx.json()) {
+      ctx.printJson(Map.of("histogram", hist.toString(), "plot", target.toString()));
+    } else {
+      ctx.out().println("wrote " + target);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,253 @@
+package dev.weft.cli.kernel;
+
+import dev.weft.cli.bench.BenchOutput;
+import dev.weft.kernel.Kernel;
+import dev.weft.kernel.Restore;
+import dev.weft.kernel.effect.Computations;
+import dev.weft.kernel.effect.PoolEffects;
+import dev.weft.kernel.journal.Durability;
+import dev.weft.kernel.journal.JournalReader;
+import dev.weft.kernel.journal.JournalWriter;
+import dev.weft.kernel.journal.Layout;
+import dev.weft.kernel.ledger.BusyWork;
+import dev.weft.kernel.ledger.Ledger;
+import dev.weft.kernel.ledger.Workload;
+import dev.weft.kernel.machine.Event;
+import dev.weft.kernel.machine.Transition;
+import dev.weft.kernel.state.StateMap;
+import dev.weft.kernel.stm.Speculative;
+import dev.weft.runtime.pool.TaskPool;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The kernel's benchmarks, behind both {@code weft kernel bench} and {@code weft bench kernel}: durable append,
+ * replay read + CRC, replay with apply and hash checks, sequential vs speculative apply of the ledger, and
+ * restart from snapshot + tail. Every figure is the median of {@code reps} runs measured here.
+ */
+public final class KernelBench {
+  private final BenchOutput out;
+  private final PrintWriter log;
+  private final TaskPool pool;
+  private final boolean quick;
+  private final Path scratch;
+  private final int reps;
+
+  public KernelBench(BenchOutput out, PrintWriter log, TaskPool pool, boolean quick, Path scratch) {
+    this.out = out;
+    this.log = log;
+    this.pool = pool;
+    this.quick = quick;
+    this.scratch = scratch;
+    this.reps = quick ? 1 : 3;
+  }
+
+  /** Runs the selected ops (all when {@code ops} is empty). */
+  public void run(List<String> ops) throws Exception {
+    Files.createDirectories(scratch);
+    boolean all = ops.isEmpty();
+    try {
+      if (all || ops.contains("append") || ops.contains("replay")) {
+        appendAndReplay();
+      }
+      if (all || ops.contains("apply")) {
+        apply();
+      }
+      if (all || ops.contains("restart")) {
+        restart();
+      }
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private void appendAndReplay() throws Exception {
+    long n = quick ? 100_000 : 1_000_000;
+    byte[] body = new byte[128 - dev.weft.kernel.journal.RecordFormat.OVERHEAD];
+    Path journal = null;
+    for (Durability d : Durability.values()) {
+      long count = d == Durability.FSYNC_EACH ? n / 200 : n; // one fsync per event: keep it short
+      double[] rates = new double[reps];
+      double[] perBatch = new double[reps];
+      for (int r = 0; r < reps; r++) {
+        Path dir = scratch.resolve("append-" + d + "-" + r);
+        Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "bench/1");
+        long t0 = System.nanoTime();
+        try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
+            JournalWriter.Options.defaults().withDurability(d).withBatch(64, 1000), seq -> { })) {
+          for (long i = 1; i <= count; i++) {
+            w.append(1, i, body);
+          }
+          w.awaitDurable(count);
+          perBatch[r] = (double) count / w.batches();
+        }
+        rates[r] = count / ((System.nanoTime() - t0) / 1e9);
+        if (d == Durability.FSYNC_BATCH && journal == null) {
+          journal = dir;
+        } else {
+          deleteTree(dir);
+        }
+      }
+      out.row("journal", "append", 1).param("durability", d.name().toLowerCase().replace('_', '-'))
+          .param("batch", 64).param("mean_events_per_batch", Math.round(median(perBatch)))
+          .param("event_bytes", 128).param("events", count).emit(median(rates), "events/s");
+    }
+    // Closed loop: the appender waits for each batch of exactly 64 to be fsynced before appending more.
+    double[] closed = new double[reps];
+    long closedCount = n / 10;
+    for (int r = 0; r < reps; r++) {
+      Path dir = scratch.resolve("append-closed-" + r);
+      Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "bench/1");
+      long t0 = System.nanoTime();
+      try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
+          JournalWriter.Options.defaults().withBatch(64, 1000), seq -> { })) {
+        for (long i = 1; i <= closedCount; i++) {
+          w.append(1, i, body);
+          if (i % 64 == 0) {
+            w.awaitDurable(i);
+          }
+        }
+        w.awaitDurable(closedCount);
+      }
+      closed[r] = closedCount / ((System.nanoTime() - t0) / 1e9);
+      deleteTree(dir);
+    }
+    out.row("journal", "append-wait-each-batch", 1).param("durability", "fsync-batch").param("batch", 64)
+        .param("mean_events_per_batch", 64).param("event_bytes", 128).param("events", closedCount)
+        .emit(median(closed), "events/s");
+    Layout layout = Layout.read(journal);
+    double[] rates = new double[reps + 1];
+    for (int r = 0; r <= reps; r++) { // the first pass also warms the page cache
+      long t0 = System.nanoTime();
+      JournalReader.Scan scan = JournalReader.read(layout, 1, (seq, type, hash, b) -> { });
+      rates[r] = scan.records() / ((System.nanoTime() - t0) / 1e9);
+    }
+    out.row("journal", "replay-read-crc", 1).param("event_bytes", 128).param("events", n)
+        .emit(median(Arrays.copyOfRange(rates, 1, rates.length)), "events/s");
+    deleteTree(journal);
+  }
+
+  private void apply() {
+    Ledger ledger = new Ledger();
+    log.printf("busy work: %d rounds per microsecond%n", BusyWork.roundsPerMicro());
+    long[] accountCounts = {2, 10, 100, 1_000, 10_000};
+    int[] works = {0, 10};
+    int threads = pool.parallelism();
+    for (int work : works) {
+      for (long accounts : accountCounts) {
+        int n = work == 0 ? (quick ? 100_000 : 1_000_000) : (quick ? 5_000 : 40_000);
+        Workload w = new Workload(accounts, work, 1, 0, 28);
+        List<Event> events = new ArrayList<>(n);
+        for (long s = 1; s <= n; s++) {
+          events.add(w.event(s));
+        }
+        double[] seqRates = new double[reps];
+        long seqHash = 0;
+        for (int r = 0; r < reps; r++) {
+          long t0 = System.nanoTime();
+          StateMap state = StateMap.empty();
+          for (Event e : events) {
+            state = Transition.applyIgnoringEffects(ledger, state, e);
+          }
+          seqRates[r] = n / ((System.nanoTime() - t0) / 1e9);
+          seqHash = state.hash();
+        }
+        out.row("sequential", "apply", 1).param("accounts", accounts).param("work_us", work)
+            .param("events", n).param("state_hash", Long.toHexString(seqHash)).emit(median(seqRates), "events/s");
+        double[] parRates = new double[reps];
+        long parHash = 0;
+        long fellBack = 0;
+        for (int r = 0; r < reps; r++) {
+          Speculative spec = new Speculative(ledger, pool, threads);
+          long t0 = System.nanoTime();
+          StateMap state = StateMap.empty();
+          int window = 10_000; // each window costs a wake-up of the pool workers, which is slow on a busy machine
+          for (int from = 0; from < n; from += window) {
+            state = spec.apply(state, events.subList(from, Math.min(n, from + window))).state();
+          }
+          parRates[r] = n / ((System.nanoTime() - t0) / 1e9);
+          parHash = state.hash();
+          fellBack = spec.windowsFellBack();
+        }
+        if (parHash != seqHash) {
+          throw new IllegalStateException("speculative apply diverged from sequential: " + Long.toHexString(parHash)
+              + " vs " + Long.toHexString(seqHash));
+        }
+        out.row("parallel", "apply", threads).param("accounts", accounts).param("work_us", work)
+            .param("events", n).param("windows_fell_back", fellBack).param("state_hash", Long.toHexString(parHash))
+            .emit(median(parRates), "events/s");
+      }
+    }
+  }
+
+  private void restart() throws Exception {
+    long n = quick ? 200_000 : 10_000_000;
+    Path dir = scratch.resolve("restart");
+    Ledger ledger = new Ledger();
+    Computations computations = Computations.discover();
+    Workload w = new Workload(10_000, 0, 3, 0, 99);
+    Kernel.Config config = Kernel.Config.defaults()
+        .withJournal(JournalWriter.Options.defaults().withDurability(Durability.OS_CACHE).withBatch(1024, 5000))
+        .withSnapshots(n * 3 / 10, 3_600_000); // snapshots at 30, 60, 90 %: restart replays a 10 % tail
+    log.printf("building a %,d-event ledger journal for the restart benchmark…%n", n);
+    long t0 = System.nanoTime();
+    try (Kernel k = Kernel.open(dir, ledger, config, pool, new PoolEffects(pool, computations), null,
+        new Kernel.Listener() { }, computations)) {
+      for (long s = 1; s <= n; s++) {
+        k.submit(w.event(s));
+      }
+    }
+    double build = (System.nanoTime() - t0) / 1e9;
+    out.row("kernel", "live-append-os-cache", 1).param("accounts", 10_000).param("events", n)
+        .emit(n / build, "events/s");
+    double[] secs = new double[reps];
+    double[] fullRates = new double[reps];
+    long tail = 0;
+    for (int r = 0; r < reps; r++) {
+      long s0 = System.nanoTime();
+      Restore.Restored res = Restore.run(Layout.read(dir), ledger, computations, true, note -> { });
+      secs[r] = (System.nanoTime() - s0) / 1e9;
+      tail = res.replayed();
+      long f0 = System.nanoTime();
+      Restore.Restored full = Restore.run(Layout.read(dir), ledger, computations, false, note -> { });
+      fullRates[r] = full.replayed() / ((System.nanoTime() - f0) / 1e9);
+    }
+    out.row("sequential", "replay-apply-verify", 1).param("accounts", 10_000).param("events", n)
+        .emit(median(fullRates), "events/s");
+    double[] parRates = new double[1]; // one repetition: a parallel replay of the whole history is long
+    for (int r = 0; r < parRates.length; r++) {
+      long f0 = System.nanoTime();
+      Restore.Restored full = Restore.run(Layout.read(dir), ledger, computations, false, note -> { },
+          new Speculative(ledger, pool, pool.parallelism()));
+      parRates[r] = full.replayed() / ((System.nanoTime() - f0) / 1e9);
+    }
+    out.row("parallel", "replay-apply-verify", pool.parallelism()).param("accounts", 10_000).param("events", n)
+        .emit(median(parRates), "events/s");
+    out.row("kernel", "restart-snapshot-plus-tail", 1).param("accounts", 10_000).param("events", n)
+        .param("tail_events", tail).emit(median(secs), "s");
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

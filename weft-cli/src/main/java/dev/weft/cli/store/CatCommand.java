@@ -1,0 +1,61 @@
+package dev.weft.cli.store;
+
+import dev.weft.cli.CliContext;
+import dev.weft.runtime.BadDataException;
+import dev.weft.store.repo.Repository;
+import dev.weft.store.splitstream.SplitStream;
+import dev.weft.store.verity.ObjectId;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code weft cat STREAM}: rebuilds a stream's original bytes. */
+@Command(name = "cat", mixinStandardHelpOptions = true,
+    description = {"Rebuild a split stream's original bytes (e.g. a layer tar) to stdout or -o FILE.",
+        "STREAM is a name under streams/ (oci-layer-sha256:...), refs/<ref>, or an object digest."})
+public final class CatCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "STREAM", description = "Stream name, refs/<ref>, or 64-hex object digest.")
+  String stream;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout.")
+  Path output;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = CliContext.of(spec);
+    Repository repo = Repository.open(ctx.repo(), false);
+    String name = stream;
+    if (name.startsWith("refs/")) {
+      String ref = name.substring(5);
+      name = repo.refTarget(ref).orElseThrow(() -> new BadDataException("no ref " + ref + " in " + repo.root()));
+    }
+    ObjectId id = ObjectId.parseOrNull(name);
+    if (id == null) {
+      String n = name;
+      id = repo.streamId(n).orElseThrow(() -> new BadDataException("no stream " + n + " in " + repo.root()));
+    }
+    SplitStream ss = SplitStream.load(repo, id, name);
+    try (OutputStream out = output != null ? Files.newOutputStream(output)
+        : new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20) {
+          @Override
+          public void close() throws java.io.IOException {
+            flush(); // never close the process's stdout
+          }
+        }) {
+      ss.cat(repo, out);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,245 @@
+package dev.weft.cli.store;
+
+import dev.weft.cli.CliContext;
+import dev.weft.runtime.BadDataException;
+import dev.weft.store.oci.ImageExporter;
+import dev.weft.store.oci.ImageImporter;
+import dev.weft.store.oci.ImportReport;
+import dev.weft.store.oci.OciNames;
+import dev.weft.store.oci.StoredImage;
+import dev.weft.store.oci.Unpacker;
+import dev.weft.store.repo.Repository;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code weft oci}: OCI images in the repository. */
+@Command(name = "oci", mixinStandardHelpOptions = true,
+    description = "OCI container images in the composefs-compatible repository (--repo).",
+    subcommands = {OciCommand.Import.class, OciCommand.Ls.class, OciCommand.Inspect.class, OciCommand.Export.class,
+        OciCommand.Unpack.class, OciCommand.Untag.class})
+public final class OciCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = {"Import an OCI image layout directory or a 'docker save' archive.",
+          "Layers are split into composefs split streams; layers already present are skipped."})
+  static final class Import implements Callable<Integer> {
+    @Parameters(paramLabel = "SOURCE[:TAG]", description = "OCI layout directory or docker-save .tar, optionally :TAG.")
+    String source;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name to store the image under (default: its tag).")
+    String name;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Repository repo = Repository.open(ctx.repo(), true);
+      ImportReport r = new ImageImporter(repo, ctx.pool(), ctx.progress()).importImage(source, name);
+      long imported = r.layers().stream().filter(ImportReport.LayerResult::imported).count();
+      if (ctx.json()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("manifest", r.manifestDigest());
+        m.put("layers", r.layers().size());
+        m.put("layersImported", imported);
+        m.put("tarBytes", r.tarBytes());
+        m.put("objectsWritten", r.objectsWritten());
+        m.put("bytesWritten", r.bytesWritten());
+        m.put("seconds", r.seconds());
+        ctx.printJson(m);
+      } else {
+        ctx.out().printf("imported %s (%s): %d layers, %d new, %d skipped; %,d tar bytes split, %,d objects (%,d bytes) written in %.2f s%n",
+            r.name(), r.manifestDigest(), r.layers().size(), imported, r.layers().size() - imported, r.tarBytes(),
+            r.objectsWritten(), r.bytesWritten(), r.seconds());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the images in the repository.")
+  static final class Ls implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Repository repo = Repository.open(ctx.repo(), true);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (String n : StoredImage.names(repo)) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", n);
+        try {
+          StoredImage img = StoredImage.load(repo, n);
+          row.put("manifest", img.manifestDigest());
+          row.put("layers", img.layers().size());
+        } catch (BadDataException e) {
+          row.put("error", e.getMessage());
+        }
+        rows.add(row);
+      }
+      if (ctx.json()) {
+        ctx.printJson(rows);
+      } else {
+        for (Map<String, Object> r : rows) {
+          ctx.out().printf("%-40s %s%n", r.get("name"), r.containsKey("error") ? "BROKEN: " + r.get("error")
+              : r.get("manifest") + "  " + r.get("layers") + " layers");
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show an image's manifest, config and layers.")
+  static final class Inspect implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "Image name (see 'weft oci ls').")
+    String name;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Repository repo = Repository.open(ctx.repo(), false);
+      StoredImage img = StoredImage.load(repo, name);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", img.name());
+      m.put("ref", "streams/refs/" + OciNames.ref(img.name()));
+      m.put("manifest", img.manifestDigest());
+      m.put("config", img.configDigest());
+      var cfg = img.configJson();
+      m.put("architecture", cfg.path("architecture").asText(null));
+      m.put("os", cfg.path("os").asText(null));
+      m.put("created", cfg.path("created").asText(null));
+      List<Map<String, Object>> layers = new ArrayList<>();
+      for (StoredImage.StoredLayer l : img.layers()) {
+        var ss = dev.weft.store.splitstream.SplitStream.load(repo, l.streamId(), l.streamName());
+        Map<String, Object> lm = new LinkedHashMap<>();
+        lm.put("diffId", l.diffId());
+        lm.put("blob", l.blobDigest());
+        lm.put("mediaType", l.mediaType());
+        lm.put("tarBytes", ss.streamSize());
+        lm.put("objects", ss.objectRefs().size());
+        lm.put("splitStreamBytes", java.nio.file.Files.size(repo.objectPath(l.streamId())));
+        lm.put("stream", l.streamName() + " -> " + l.streamId());
+        layers.add(lm);
+      }
+      m.put("layers", layers);
+      if (ctx.json()) {
+        ctx.printJson(m);
+      } else {
+        m.forEach((k, v) -> {
+          if (!k.equals("layers")) {
+            ctx.out().printf("%-13s %s%n", k, v);
+          }
+        });
+        for (Map<String, Object> l : layers) {
+          ctx.out().printf("layer %s  %,d tar bytes, %d objects, split stream %,d bytes%n", l.get("diffId"),
+              l.get("tarBytes"), l.get("objects"), l.get("splitStreamBytes"));
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write an image as an OCI layout; layer tars are bit-identical to the imported ones.")
+  static final class Export implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Image name.")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "Output directory (created).")
+    Path dir;
+
+    @Option(names = "--compress", paramLabel = "none|gzip|zstd", description = "Layer compression (default: ${DEFAULT-VALUE}).")
+    String compress = "gzip";
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Repository repo = Repository.open(ctx.repo(), false);
+      String digest = new ImageExporter(repo, ctx.pool()).export(name, dir, compress);
+      if (ctx.json()) {
+        ctx.printJson(Map.of("name", name, "dir", dir.toString(), "manifest", digest, "compression", compress));
+      } else {
+        ctx.out().printf("exported %s to %s (manifest %s, layers %s)%n", name, dir, digest, compress);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "unpack", mixinStandardHelpOptions = true,
+      description = {"Write an image's merged root filesystem to DIR: layers in order, whiteouts and opaque",
+          "directories applied, modes, times, symlinks and hard links kept; hostile entries refused."})
+  static final class Unpack implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Image name.")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "Target directory (must be empty or absent).")
+    Path dir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Repository repo = Repository.open(ctx.repo(), false);
+      Unpacker.Report r = new Unpacker(repo).unpack(name, dir);
+      if (ctx.json()) {
+        ctx.printJson(Map.of("name", name, "dir", dir.toString(), "entries", r.entries(), "skipped", r.skipped()));
+      } else {
+        ctx.out().printf("unpacked %s to %s: %,d entries%s%n", name, dir, r.entries(),
+            r.skipped().isEmpty() ? "" : "; skipped (not root): " + r.skipped().size() + " device nodes");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "untag", mixinStandardHelpOptions = true,
+      description = "Remove an image's name; its data stays until 'weft gc'.")
+  static final class Untag implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "Image name.")
+    String name;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      Repository repo = Repository.open(ctx.repo(), false);
+      if (!repo.removeRef(OciNames.ref(name))) {
+        throw new BadDataException("no image named '" + name + "' in " + repo.root());
+      }
+      if (ctx.json()) {
+        ctx.printJson(Map.of("untagged", name));
+      } else {
+        ctx.out().println("untagged " + name + "; run 'weft gc' to free its data");
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.weft.cli.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weft.cli.Main;
+import dev.weft.store.oci.TestImagesForCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreCliTest {
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  Run weft(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] full = new String[args.length + 2];
+    full[0] = "--repo";
+    full[1] = dir.resolve("repo").toString();
+    System.arraycopy(args, 0, full, 2, args.length);
+    int code = Main.run(full, new PrintWriter(out, true), new PrintWriter(err, true), false);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void importInspectExportFsckGcEndToEnd() throws IOException {
+    Path layout = TestImagesForCli.layout(dir.resolve("layout"), "v1");
+    Run imp = weft("--json", "oci", "import", layout + ":v1", "--name", "demo:v1");
+    assertEquals(0, imp.code(), imp.err());
+    JsonNode j = new ObjectMapper().readTree(imp.out());
+    assertEquals(3, j.get("layersImported").asInt());
+    Run again = weft("--json", "oci", "import", layout + ":v1", "--name", "demo:v1");
+    assertEquals(0, new ObjectMapper().readTree(again.out()).get("objectsWritten").asLong());
+    assertTrue(weft("oci", "ls").out().contains("demo:v1"));
+    Run insp = weft("--json", "oci", "inspect", "demo:v1");
+    assertEquals(0, insp.code(), insp.err());
+    String diffId = new ObjectMapper().readTree(insp.out()).get("layers").get(0).get("diffId").asText();
+    Path tar = dir.resolve("layer.tar");
+    assertEquals(0, weft("cat", "oci-layer-" + diffId, "-o", tar.toString()).code());
+    assertEquals(diffId, TestImagesForCli.sha256(Files.readAllBytes(tar)));
+    assertEquals(0, weft("oci", "export", "demo:v1", dir.resolve("out").toString(), "--compress", "zstd").code());
+    assertEquals(0, weft("fsck").code());
+    Run unpack = weft("oci", "unpack", "demo:v1", dir.resolve("rootfs").toString());
+    assertEquals(0, unpack.code(), unpack.err());
+    Path rootfs = dir.resolve("rootfs");
+    assertEquals("weft2\n", Files.readString(rootfs.resolve("etc/hostname")));
+    assertFalse(Files.exists(rootfs.resolve("usr/lib/gone"), LinkOption.NOFOLLOW_LINKS), "whiteout applied");
+    assertFalse(Files.exists(rootfs.resolve("usr/lib/old/stale")), "opaque dir applied");
+    assertTrue(Files.exists(rootfs.resolve("usr/lib/old/fresh")));
+    assertEquals(0, weft("oci", "untag", "demo:v1").code());
+    Run gc = weft("--json", "gc");
+    assertEquals(0, gc.code(), gc.err());
+    assertTrue(new ObjectMapper().readTree(gc.out()).get("objects").asLong() > 0);
+    assertEquals(3, weft("oci", "inspect", "demo:v1").code(), "gone after untag");
+  }
+
+  @Test
+  void corruptObjectMakesFsckExit3AndBadInputIsOneLine() throws IOException {
+    Path layout = TestImagesForCli.layout(dir.resolve("layout"), "v1");
+    assertEquals(0, weft("oci", "import", layout + ":v1").code());
+    Path objects = dir.resolve("repo/objects");
+    Path victim;
+    try (Stream<Path> s = Files.walk(objects)) {
+      victim = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+    }
+    Files.write(victim, new byte[] {42});
+    Run f = weft("fsck");
+    assertEquals(3, f.code());
+    assertTrue(f.err().contains(objects.relativize(victim).toString().replace("/", "")), f.err());
+    Files.writeString(layout.resolve("index.json"), "not json");
+    Run bad = weft("oci", "import", layout + ":v1");
+    assertEquals(3, bad.code());
+    assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    assertTrue(bad.err().contains("index.json"));
+  }
+
+  /** Our unpack against umoci's on the same image (skipped where umoci is not installed). */
+  @Test
+  void unpackMatchesUmoci() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/umoci")), "umoci not installed");
+    Path layout = TestImagesForCli.layoutNoZstd(dir.resolve("layout"), "v1");
+    assertEquals(0, weft("oci", "import", layout + ":v1").code());
+    assertEquals(0, weft("oci", "unpack", "v1", dir.resolve("ours").toString()).code());
+    Process p = new ProcessBuilder("/usr/bin/umoci", "unpack", "--rootless", "--image", layout + ":v1",
+        dir.resolve("bundle").toString()).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), log);
+    assertEquals(tree(dir.resolve("bundle/rootfs")), tree(dir.resolve("ours")));
+  }
+
+  static Map<String, String> tree(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.toList()) {
+        String rel = root.relativize(p).toString();
+        if (rel.isEmpty()) {
+          continue;
+        }
+        int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        String desc;
+        if (Files.isSymbolicLink(p)) {
+          desc = "link " + Files.readSymbolicLink(p);
+        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          desc = "dir " + Integer.toOctalString(mode & 07777);
+        } else {
+          desc = "file " + Integer.toOctalString(mode & 07777) + " " + TestImagesForCli.sha256(Files.readAllBytes(p))
+              + " mtime " + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000
+              + " nlink " + Files.getAttribute(p, "unix:nlink");
+        }
+        out.put(rel, desc);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,374 @@
+package dev.weft.kernel;
+
+import dev.weft.kernel.effect.BlobStore;
+import dev.weft.kernel.effect.EffectExecutor;
+import dev.weft.kernel.effect.EffectRequest;
+import dev.weft.kernel.effect.Outcome;
+import dev.weft.kernel.journal.JournalReader;
+import dev.weft.kernel.journal.JournalWriter;
+import dev.weft.kernel.journal.Layout;
+import dev.weft.kernel.machine.Applied;
+import dev.weft.kernel.machine.Event;
+import dev.weft.kernel.machine.Handler;
+import dev.weft.kernel.machine.OutcomeEvent;
+import dev.weft.kernel.machine.Transition;
+import dev.weft.kernel.snapshot.Snapshot;
+import dev.weft.kernel.snapshot.SnapshotStore;
+import dev.weft.kernel.state.StateMap;
+import dev.weft.runtime.UsageException;
+import dev.weft.runtime.pool.Task;
+import dev.weft.runtime.pool.TaskPool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A live kernel over one journal directory: applies events one at a time with the pure handler, appends each
+ * with its state hash (group commit), releases effects only once their event is durable, turns effect
+ * outcomes into new events, and snapshots the immutable state in the background.
+ *
+ * <p>Threads: callers of {@link #submit} (serialised by this object's monitor); the journal's writer thread,
+ * which reports durability and releases effects without taking the monitor; effect completions, which
+ * submit outcome events; snapshot writes on the shared pool. The directory is locked against a second kernel.
+ */
+public final class Kernel implements AutoCloseable {
+  /** Kernel settings: journal options, snapshot cadence, bail retries. */
+  public record Config(JournalWriter.Options journal, long snapshotEveryEvents, long snapshotEveryMillis,
+      int maxBailRetries) {
+    public static Config defaults() {
+      return new Config(JournalWriter.Options.defaults(), 100_000, 30_000, 3);
+    }
+
+    public Config withJournal(JournalWriter.Options options) {
+      return new Config(options, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries);
+    }
+
+    public Config withSnapshots(long everyEvents, long everyMillis) {
+      return new Config(journal, everyEvents, everyMillis, maxBailRetries);
+    }
+  }
+
+  /** What the kernel reports while it runs. Called from the writer thread or effect threads: must not block. */
+  public interface Listener {
+    /** Every record up to {@code seq} is durable. */
+    default void durable(long seq) {}
+
+    /** A one-line note (torn tail truncated, snapshot written, effect bailed). */
+    default void note(String line) {}
+  }
+
+  private final Path dir;
+  private final Handler handler;
+  private final Config config;
+  private final TaskPool pool;
+  private final EffectExecutor pooled;
+  private final EffectExecutor isolated;
+  private final Listener listener;
+  private final BlobStore blobs;
+  private final SnapshotStore snapshots;
+  private final FileChannel lockFile;
+  private final FileLock lock;
+  private final JournalWriter writer;
+  private final Restore.Restored restored;
+
+  // guarded by this
+  private StateMap state;
+  private final SortedMap<Snapshot.EffectKey, EffectRequest> pending;
+  private long lastSnapshotSeq;
+  private long lastSnapshotNanos = System.nanoTime();
+  private Task<Void> snapshotInFlight;
+  private boolean closed;
+
+  /** Effects waiting for their event to become durable, in sequence order; guarded by itself. */
+  private final ArrayDeque<Release> releases = new ArrayDeque<>();
+  private final AtomicInteger inFlightEffects = new AtomicInteger();
+
+  private record Release(Snapshot.EffectKey key, EffectRequest request) {}
+
+  private Kernel(Path dir, Handler handler, Config config, TaskPool pool, EffectExecutor pooled,
+      EffectExecutor isolated, Listener listener, dev.weft.kernel.effect.Computations computations) {
+    this.dir = dir;
+    this.handler = handler;
+    this.config = config;
+    this.pool = pool;
+    this.pooled = pooled;
+    this.isolated = isolated;
+    this.listener = listener;
+    this.blobs = new BlobStore(Restore.blobDir(dir));
+    this.snapshots = new SnapshotStore(Restore.snapshotDir(dir));
+    try {
+      Files.createDirectories(dir);
+      lockFile = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = tryLock(lockFile);
+      if (lock == null) {
+        lockFile.close();
+        throw new UsageException(dir + ": journal is in use by another weft process");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Layout layout = Layout.read(dir);
+    if (layout.epochs().isEmpty()) {
+      Layout.createEpoch(dir, 1, 1, handler.code());
+      layout = Layout.read(dir);
+    }
+    restored = Restore.run(layout, handler, computations, true, listener::note);
+    state = restored.state();
+    pending = new TreeMap<>(restored.pending());
+    lastSnapshotSeq = restored.startedAfter();
+    JournalReader.Tail tail = restored.tail();
+    if (tail != null) {
+      listener.note("truncating " + tail.describe());
+    }
+    Layout.Epoch epoch = layout.current();
+    List<Layout.Segment> segments = epoch.segments();
+    Path last = null;
+    long valid = 0;
+    if (!segments.isEmpty()) {
+      last = segments.getLast().path();
+      valid = tail != null && tail.segment().path().equals(last) ? tail.validBytes() : sizeOf(last);
+    }
+    writer = new JournalWriter(epoch.dir(), last, valid, restored.lastSeq(), config.journal(), this::durable);
+    // Effects requested before the restart whose outcomes never made it: their events are durable.
+    synchronized (releases) {
+      pending.forEach((k, r) -> releases.add(new Release(k, r)));
+    }
+    releaseUpTo(restored.lastSeq());
+  }
+
+  /**
+   * Opens (creating if needed) the journal in {@code dir}, restores the state from the newest snapshot plus
+   * the tail, and truncates a torn tail.
+   *
+   * @param isolated executor for {@link EffectRequest.Placement#WORKER} effects; null runs them on the pool
+   */
+  public static Kernel open(Path dir, Handler handler, Config config, TaskPool pool, EffectExecutor pooled,
+      EffectExecutor isolated, Listener listener, dev.weft.kernel.effect.Computations computations) {
+    return new Kernel(dir, handler, config, pool, pooled, isolated, listener, computations);
+  }
+
+  /** The lock, or null if another process (or another kernel in this JVM) holds it. */
+  static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return null;
+    }
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What the restart found (snapshot used, events replayed, torn tail). */
+  public Restore.Restored restored() {
+    return restored;
+  }
+
+  /** Applies {@code event}, appends it and returns its sequence number (durable later; see the listener). */
+  public synchronized long submit(Event event) {
+    if (closed) {
+      throw new IllegalStateException("kernel is closed");
+    }
+    Applied applied = Transition.apply(handler, state, event);
+    long seq = writer.nextSeq();
+    if (event.type() == Event.OUTCOME) {
+      OutcomeEvent o = OutcomeEvent.decode(event);
+      pending.remove(new Snapshot.EffectKey(o.originSeq(), o.index()));
+    }
+    List<EffectRequest> effects = applied.effects();
+    if (!effects.isEmpty()) {
+      synchronized (releases) {
+        for (int k = 0; k < effects.size(); k++) {
+          Snapshot.EffectKey key = new Snapshot.EffectKey(seq, k);
+          pending.put(key, effects.get(k));
+          releases.add(new Release(key, effects.get(k)));
+        }
+      }
+    }
+    state = applied.state();
+    long appended = writer.append(event.type(), state.hash(), event.body());
+    if (appended != seq) {
+      throw new IllegalStateException("journal assigned seq " + appended + ", expected " + seq);
+    }
+    maybeSnapshot(seq);
+    return seq;
+  }
+
+  public synchronized StateMap state() {
+    return state;
+  }
+
+  public long durableSeq() {
+    return writer.durableSeq();
+  }
+
+  public void awaitDurable(long seq) throws InterruptedException {
+    writer.awaitDurable(seq);
+  }
+
+  /** Effects released and not yet turned into outcome events. */
+  public int effectsInFlight() {
+    return inFlightEffects.get();
+  }
+
+  /** Effects requested whose outcome is not journaled yet (released or still waiting for durability). */
+  public synchronized int pendingEffects() {
+    return pending.size();
+  }
+
+  /**
+   * Waits until every requested effect has its outcome journaled and durable, or {@code timeoutMillis}
+   * passed. Returns true if none is left pending.
+   */
+  public boolean awaitEffects(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      long last;
+      synchronized (this) {
+        last = writer.nextSeq() - 1;
+      }
+      writer.awaitDurable(last);
+      if (pendingEffects() == 0) {
+        synchronized (this) {
+          last = writer.nextSeq() - 1;
+        }
+        writer.awaitDurable(last);
+        return true;
+      }
+      Thread.sleep(1);
+    }
+    return pendingEffects() == 0;
+  }
+
+  private void durable(long seq) {
+    listener.durable(seq);
+    releaseUpTo(seq);
+  }
+
+  /** Output commit: starts effects whose originating event is durable (up to {@code seq}). */
+  private void releaseUpTo(long seq) {
+    while (true) {
+      Release r;
+      synchronized (releases) {
+        if (releases.isEmpty() || releases.peekFirst().key().originSeq() > seq) {
+          return;
+        }
+        r = releases.pollFirst();
+      }
+      inFlightEffects.incrementAndGet();
+      start(r, 1);
+    }
+  }
+
+  private void start(Release r, int attempt) {
+    EffectExecutor executor = r.request().placement() == EffectRequest.Placement.WORKER && isolated != null
+        ? isolated : pooled;
+    // Outcomes are submitted from a virtual thread: never from the journal's writer thread (which may be
+    // the completing thread), since submit can wait for the writer to free batch space.
+    executor.run(r.request()).whenCompleteAsync((outcome, error) -> {
+      Outcome o = error != null ? new Outcome.Bail(error.toString()) : outcome;
+      if (o instanceof Outcome.Bail bail) {
+        if (attempt <= config.maxBailRetries() && !isClosed()) {
+          listener.note(r.key() + " bailed (" + bail.why() + "); retry " + attempt);
+          start(r, attempt + 1);
+        } else {
+          listener.note(r.key() + " bailed (" + bail.why() + "); left pending until the next start");
+          inFlightEffects.decrementAndGet();
+        }
+        return;
+      }
+      try {
+        if (!isClosed()) {
+          submit(new OutcomeEvent(r.key().originSeq(), r.key().index(), record(r.request(), o)).toEvent());
+        }
+      } catch (RuntimeException e) {
+        listener.note(r.key() + ": outcome not journaled: " + e.getMessage());
+      } finally {
+        inFlightEffects.decrementAndGet();
+      }
+    }, task -> Thread.ofVirtual().name("weft-kernel-outcome").start(task));
+  }
+
+  private OutcomeEvent.Recorded record(EffectRequest request, Outcome outcome) {
+    return switch (outcome) {
+      case Outcome.Value v -> switch (request.mode()) {
+        case INLINE -> new OutcomeEvent.Inline(v.bytes());
+        case BLOB -> new OutcomeEvent.Stored(blobs.put(v.bytes()), v.bytes().length);
+        case REFERENCE -> new OutcomeEvent.Reference(BlobStore.sha256(v.bytes()), v.bytes().length);
+      };
+      case Outcome.Failed f -> new OutcomeEvent.Failed(f.exceptionClass(), f.message(), f.trace());
+      case Outcome.TimedOut t -> new OutcomeEvent.TimedOut(t.after().toMillis());
+      case Outcome.ResourceExceeded r -> new OutcomeEvent.ResourceExceeded(r.what());
+      case Outcome.Bail b -> throw new IllegalStateException("bails are never journaled");
+    };
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  private void maybeSnapshot(long seq) {
+    boolean due = seq - lastSnapshotSeq >= config.snapshotEveryEvents()
+        || (System.nanoTime() - lastSnapshotNanos) / 1_000_000 >= config.snapshotEveryMillis();
+    if (!due || (snapshotInFlight != null && !snapshotInFlight.isDone())) {
+      return;
+    }
+    Snapshot snap = new Snapshot(seq, state, new TreeMap<>(pending));
+    lastSnapshotSeq = seq;
+    lastSnapshotNanos = System.nanoTime();
+    snapshotInFlight = pool.submit(() -> {
+      writer.awaitDurable(seq); // a snapshot must never be ahead of the durable journal
+      snapshots.write(snap);
+      pruneSnapshots();
+      return null;
+    });
+  }
+
+  /** Keeps the two newest snapshots. */
+  private void pruneSnapshots() throws IOException {
+    List<Path> all = snapshots.list();
+    for (int i = 2; i < all.size(); i++) {
+      Files.deleteIfExists(all.get(i));
+    }
+  }
+
+  /** Flushes the journal, waits for a snapshot in flight and releases the directory. */
+  @Override
+  public void close() {
+    Task<Void> snap;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      snap = snapshotInFlight;
+    }
+    try {
+      writer.close();
+      if (snap != null) {
+        snap.awaitStopped();
+      }
+    } finally {
+      try {
+        lock.release();
+        lockFile.close();
+      } catch (IOException e) {
+        listener.note("could not release " + dir.resolve("LOCK") + ": " + e.getMessage());
+      }
+    }
+  }
+}

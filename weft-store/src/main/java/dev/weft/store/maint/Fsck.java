@@ -1,0 +1,207 @@
+package dev.weft.store.maint;
+
+import dev.weft.runtime.WeftException;
+import dev.weft.runtime.pool.Scope;
+import dev.weft.runtime.pool.Task;
+import dev.weft.runtime.pool.TaskPool;
+import dev.weft.store.repo.RepoLock;
+import dev.weft.store.repo.Repository;
+import dev.weft.store.splitstream.SplitStream;
+import dev.weft.store.verity.FsVerity;
+import dev.weft.store.verity.ObjectId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Checks a repository: every object's fs-verity digest equals its name (hashed in parallel on the pool),
+ * every stream parses and names only present, good objects and streams, OCI streams rebuild to the digest
+ * in their name, every ref names a stream. With {@code repair}, removes bad objects, the streams that need
+ * them (transitively) and refs left dangling, under the exclusive lock, so the next import refetches them.
+ */
+public final class Fsck {
+  private final Repository repo;
+  private final TaskPool pool;
+
+  public Fsck(Repository repo, TaskPool pool) {
+    this.repo = repo;
+    this.pool = pool;
+  }
+
+  /**
+   * The outcome.
+   *
+   * @param objects objects re-hashed
+   * @param streams streams checked
+   * @param refs refs checked
+   * @param problems one line per problem, naming the object, stream or ref
+   * @param removed what repair removed (empty without repair)
+   */
+  public record Report(long objects, long streams, long refs, List<String> problems, List<String> removed) {
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+  }
+
+  public Report run(boolean repair) throws IOException {
+    try (RepoLock lock = repair ? repo.lockExclusive() : repo.lockShared()) {
+      List<String> problems = new ArrayList<>();
+      List<String> removed = new ArrayList<>();
+      List<ObjectId> objects = repo.listObjects();
+      Set<ObjectId> bad = new HashSet<>();
+      try (Scope scope = pool.openScope()) {
+        List<Task<Boolean>> checks = new ArrayList<>();
+        for (ObjectId id : objects) {
+          checks.add(scope.fork(() -> digestOf(repo, id).equals(id)));
+        }
+        scope.join();
+        for (int i = 0; i < objects.size(); i++) {
+          if (!checks.get(i).join()) {
+            bad.add(objects.get(i));
+            problems.add("object " + objects.get(i) + ": content does not match its fs-verity digest");
+          }
+        }
+      }
+      Set<ObjectId> present = new HashSet<>(objects);
+      Map<String, ObjectId> streams = new TreeMap<>();
+      for (String s : repo.streamNames()) {
+        repo.streamId(s).ifPresent(id -> streams.put(s, id));
+      }
+      Map<String, String> badStreams = new TreeMap<>();
+      Map<String, SplitStream> parsed = new HashMap<>();
+      for (var e : streams.entrySet()) {
+        String name = e.getKey();
+        ObjectId id = e.getValue();
+        if (!present.contains(id)) {
+          badStreams.put(name, "its object " + id + " is missing");
+        } else if (bad.contains(id)) {
+          badStreams.put(name, "its object " + id + " is corrupt");
+        } else {
+          try {
+            SplitStream ss = SplitStream.load(repo, id, name);
+            parsed.put(name, ss);
+            for (ObjectId o : ss.objectRefs()) {
+              if (!present.contains(o) || bad.contains(o)) {
+                badStreams.put(name, "needs " + (bad.contains(o) ? "corrupt" : "missing") + " object " + o);
+                break;
+              }
+            }
+          } catch (WeftException ex) {
+            badStreams.put(name, ex.getMessage());
+          }
+        }
+      }
+      // OCI digests: rebuild every good OCI stream and compare with the digest in its name (in parallel).
+      try (Scope scope = pool.openScope()) {
+        Map<String, Task<String>> digests = new TreeMap<>();
+        for (var e : parsed.entrySet()) {
+          String expected = ociDigest(e.getKey());
+          if (expected != null && !badStreams.containsKey(e.getKey())) {
+            digests.put(e.getKey(), scope.fork(() -> sha256(e.getValue())));
+          }
+        }
+        scope.join();
+        digests.forEach((name, t) -> {
+          if (!t.join().equals(ociDigest(name))) {
+            badStreams.put(name, "rebuilds to " + t.join());
+          }
+        });
+      }
+      // A stream naming a bad or missing stream is bad too, until nothing changes.
+      Set<ObjectId> goodIds = new HashSet<>();
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        goodIds.clear();
+        streams.forEach((n, id) -> {
+          if (!badStreams.containsKey(n)) {
+            goodIds.add(id);
+          }
+        });
+        for (var e : parsed.entrySet()) {
+          if (badStreams.containsKey(e.getKey())) {
+            continue;
+          }
+          for (var ref : e.getValue().namedRefs().entrySet()) {
+            if (!goodIds.contains(ref.getValue())) {
+              badStreams.put(e.getKey(), "names stream '" + ref.getKey() + "' (" + ref.getValue() + ") which is missing or bad");
+              changed = true;
+              break;
+            }
+          }
+        }
+      }
+      badStreams.forEach((n, why) -> problems.add("stream " + n + ": " + why));
+      List<String> refs = repo.refs("");
+      List<String> danglingRefs = new ArrayList<>();
+      for (String r : refs) {
+        String target = repo.refTarget(r).orElse("");
+        if (!streams.containsKey(target) || badStreams.containsKey(target)) {
+          danglingRefs.add(r);
+          problems.add("ref " + r + ": names " + (streams.containsKey(target) ? "bad" : "missing") + " stream " + target);
+        }
+      }
+      if (repair) {
+        for (ObjectId id : bad) {
+          Repository.deleteQuietly(repo.objectPath(id));
+          removed.add("object " + id);
+        }
+        for (String s : badStreams.keySet()) {
+          repo.removeStream(s);
+          removed.add("stream " + s);
+        }
+        for (String r : danglingRefs) {
+          repo.removeRef(r);
+          removed.add("ref " + r);
+        }
+        repo.barrier();
+      }
+      return new Report(objects.size(), streams.size(), refs.size(), problems, removed);
+    }
+  }
+
+  /** The digest an OCI stream's name promises, or null for other streams. */
+  static String ociDigest(String stream) {
+    for (String prefix : new String[] {"oci-layer-", "oci-config-", "oci-manifest-"}) {
+      if (stream.startsWith(prefix) && stream.substring(prefix.length()).startsWith("sha256:")) {
+        return stream.substring(prefix.length());
+      }
+    }
+    return null;
+  }
+
+  private String sha256(SplitStream ss) throws IOException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
+      ss.cat(repo, out);
+    }
+    return "sha256:" + HexFormat.of().formatHex(md.digest());
+  }
+
+  static ObjectId digestOf(Repository repo, ObjectId id) throws IOException {
+    FsVerity.Hasher h = new FsVerity.Hasher();
+    byte[] buf = new byte[1 << 20];
+    try (InputStream in = repo.openObject(id)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        h.update(buf, 0, n);
+      }
+    }
+    return h.digest();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.weft.store.maint;
+
+import dev.weft.store.repo.RepoLock;
+import dev.weft.store.repo.Repository;
+import dev.weft.store.splitstream.SplitStream;
+import dev.weft.store.verity.ObjectId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Removes what no ref reaches, under the exclusive lock: from each ref's stream, follows named stream refs
+ * and marks object refs (composefs's algorithm); unreached stream links, objects and leftover temporary
+ * files go.
+ */
+public final class Gc {
+  private final Repository repo;
+
+  public Gc(Repository repo) {
+    this.repo = repo;
+  }
+
+  /**
+   * What gc removed (or would remove with dry run).
+   *
+   * @param keptObjects reachable objects
+   */
+  public record Report(boolean dryRun, long keptObjects, List<String> streams, long objects, long bytes, long tempFiles) {}
+
+  public Report run(boolean dryRun) throws IOException {
+    try (RepoLock lock = repo.lockExclusive()) {
+      Map<ObjectId, List<String>> streamsById = new HashMap<>();
+      for (String s : repo.streamNames()) {
+        repo.streamId(s).ifPresent(id -> streamsById.computeIfAbsent(id, k -> new ArrayList<>()).add(s));
+      }
+      Set<ObjectId> live = new HashSet<>();
+      Deque<ObjectId> work = new ArrayDeque<>();
+      for (String r : repo.refs("")) {
+        repo.refTarget(r).flatMap(t -> repo.streamId(t)).ifPresent(work::add);
+      }
+      while (!work.isEmpty()) {
+        ObjectId s = work.pop();
+        if (!live.add(s) || !repo.hasObject(s)) {
+          continue;
+        }
+        SplitStream ss = SplitStream.load(repo, s, "stream " + s);
+        live.addAll(ss.objectRefs());
+        work.addAll(ss.namedRefs().values());
+      }
+      List<String> deadStreams = new ArrayList<>();
+      for (var e : streamsById.entrySet()) {
+        if (!live.contains(e.getKey())) {
+          deadStreams.addAll(e.getValue());
+        }
+      }
+      deadStreams.sort(null);
+      long objects = 0;
+      long bytes = 0;
+      List<ObjectId> all = repo.listObjects();
+      List<Path> temps = repo.listTempFiles();
+      for (ObjectId id : all) {
+        if (!live.contains(id)) {
+          objects++;
+          Path p = repo.objectPath(id);
+          bytes += Files.size(p);
+          if (!dryRun) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+      if (!dryRun) {
+        for (String s : deadStreams) {
+          repo.removeStream(s);
+        }
+        for (Path t : temps) {
+          Repository.deleteQuietly(t);
+        }
+        repo.barrier();
+      }
+      return new Report(dryRun, all.size() - objects, deadStreams, objects, bytes, temps.size());
+    }
+  }
+}

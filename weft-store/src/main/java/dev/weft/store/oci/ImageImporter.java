@@ -1,0 +1,552 @@
+package dev.weft.store.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.luben.zstd.ZstdInputStream;
+import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.UsageException;
+import dev.weft.runtime.limit.ByteBudget;
+import dev.weft.runtime.limit.NamedLimit;
+import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.runtime.progress.ProgressTask;
+import dev.weft.store.repo.RepoLock;
+import dev.weft.store.repo.Repository;
+import dev.weft.store.splitstream.ContentType;
+import dev.weft.store.splitstream.SplitStreamWriter;
+import dev.weft.store.tar.SplitResult;
+import dev.weft.store.tar.TarSplitter;
+import dev.weft.store.verity.ObjectId;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Imports an OCI image (layout directory or {@code docker save} archive) into a repository.
+ *
+ * <p>Threads: missing layers are imported largest first, at most {@code store.import.layers} at once
+ * (default: the pool's parallelism), each driven by its own virtual thread, which only reads and
+ * decompresses (sequential by nature); the hashing and object writes of every layer run on the shared pool
+ * under the {@code store.import.bytes} budget (default 256 MiB). Drivers block only on I/O, the budget and
+ * their own tasks, never while holding a pool thread, so any number of threads versus layers finishes.
+ *
+ * <p>Cancellation: interrupting the calling thread interrupts every driver, whose scopes cancel their
+ * tasks and wait for them and delete their temporary files; then {@link CancellationException} is thrown.
+ * Published layers stay (they are complete and durable) and are reused by the next import.
+ */
+public final class ImageImporter {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  private final Repository repo;
+  private final TaskPool pool;
+  private final ProgressListener progress;
+
+  public ImageImporter(Repository repo, TaskPool pool, ProgressListener progress) {
+    this.repo = repo;
+    this.pool = pool;
+    this.progress = progress;
+  }
+
+  /** The image to import after reading its manifest and config. */
+  private record Resolved(String manifestDigest, byte[] manifest, String configDigest, byte[] config,
+      List<Layer> layers, String tag) {}
+
+  /**
+   * Imports {@code source} ({@code PATH} or {@code PATH:TAG}) under {@code name} (default: the tag).
+   */
+  public ImportReport importImage(String source, String name) throws IOException {
+    long t0 = System.nanoTime();
+    Path path = Path.of(source);
+    String tag = null;
+    if (!Files.exists(path)) {
+      int colon = source.lastIndexOf(':');
+      if (colon > 0 && Files.exists(Path.of(source.substring(0, colon)))) {
+        path = Path.of(source.substring(0, colon));
+        tag = source.substring(colon + 1);
+      } else {
+        throw new UsageException(source + ": no such image layout directory or archive");
+      }
+    }
+    try (OciSource src = OciSource.open(path); RepoLock lock = repo.lockShared()) {
+      Resolved img = src.exists("index.json") ? resolveLayout(src, tag) : resolveDockerArchive(src, tag);
+      String imageName = name != null ? name : img.tag();
+      if (imageName == null || imageName.isBlank()) {
+        throw new UsageException(source + ": the image has no tag; give one with --name");
+      }
+      long objects0 = repo.objectsWritten();
+      long bytes0 = repo.bytesWritten();
+      List<Layer> missing = img.layers().stream().filter(l -> !repo.hasStream(l.streamName())).toList();
+      Map<String, SplitResult> done = new ConcurrentHashMap<>();
+      try {
+        importLayers(src, missing, imageName, done);
+      } catch (CancellationException e) {
+        publishFinishedLayers(img, done);
+        throw e;
+      }
+      publishImage(img, imageName, done);
+      List<ImportReport.LayerResult> results = new ArrayList<>();
+      long tarBytes = 0;
+      for (Layer l : img.layers()) {
+        SplitResult r = done.get(l.diffId());
+        results.add(new ImportReport.LayerResult(l.diffId(), l.size(), r != null, r == null ? 0 : r.tarBytes(),
+            r == null ? 0 : r.externalFiles()));
+        tarBytes += r == null ? 0 : r.tarBytes();
+      }
+      return new ImportReport(imageName, img.manifestDigest(), results, tarBytes, repo.objectsWritten() - objects0,
+          repo.bytesWritten() - bytes0, (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  // ---- resolving the image ----
+
+  private static JsonNode parseJson(byte[] bytes, String what) {
+    try {
+      JsonNode n = JSON.readTree(bytes);
+      if (n == null || !n.isObject() && !n.isArray()) {
+        throw new BadDataException(what + ": not a JSON object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new BadDataException(what + ": malformed JSON: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static String firstLine(String s) {
+    int nl = s == null ? -1 : s.indexOf('\n');
+    return s == null ? "" : nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static byte[] readVerified(OciSource src, String digest, String what) throws IOException {
+    Digests.check(digest, what);
+    String p = OciSource.blobPath(digest);
+    if (!src.exists(p)) {
+      throw new BadDataException(src.location + ": " + what + " blob " + digest + " is missing");
+    }
+    byte[] b = src.read(p);
+    String actual = Digests.of(b);
+    if (!actual.equals(digest)) {
+      throw new BadDataException(src.location + ": " + what + " blob " + digest + " has digest " + actual);
+    }
+    return b;
+  }
+
+  private Resolved resolveLayout(OciSource src, String tag) throws IOException {
+    JsonNode index = parseJson(src.read("index.json"), src.location + ": index.json");
+    JsonNode desc = pickManifest(src, index, tag, "index.json");
+    String manifestDigest = Digests.check(desc.path("digest").asText(null), src.location + ": index.json manifest digest");
+    byte[] manifest = readVerified(src, manifestDigest, "manifest");
+    JsonNode m = parseJson(manifest, src.location + ": manifest " + manifestDigest);
+    String chosenTag = tag != null ? tag : desc.path("annotations").path(REF_NAME).asText(null);
+    return resolveManifest(src, manifestDigest, manifest, m, chosenTag);
+  }
+
+  /** Picks the manifest for {@code tag} (or the only one), descending into nested indexes. */
+  private JsonNode pickManifest(OciSource src, JsonNode index, String tag, String what) throws IOException {
+    JsonNode manifests = index.path("manifests");
+    if (!manifests.isArray()) {
+      throw new BadDataException(src.location + ": " + what + " has no \"manifests\" array");
+    }
+    List<JsonNode> candidates = new ArrayList<>();
+    for (JsonNode d : manifests) {
+      String mt = d.path("mediaType").asText("");
+      boolean image = mt.equals("application/vnd.oci.image.manifest.v1+json")
+          || mt.equals("application/vnd.docker.distribution.manifest.v2+json");
+      boolean nested = mt.equals("application/vnd.oci.image.index.v1+json")
+          || mt.equals("application/vnd.docker.distribution.manifest.list.v2+json");
+      if (!image && !nested) {
+        continue; // attestations, signatures, unknown artifacts: the spec says to ignore them
+      }
+      if (tag != null) {
+        String ref = d.path("annotations").path(REF_NAME).asText("");
+        String containerd = d.path("annotations").path("io.containerd.image.name").asText("");
+        if (!ref.equals(tag) && !containerd.endsWith(":" + tag)) {
+          continue;
+        }
+      }
+      candidates.add(d);
+    }
+    if (candidates.isEmpty()) {
+      throw new BadDataException(src.location + ": " + what + " has no image manifest"
+          + (tag != null ? " tagged '" + tag + "'" : ""));
+    }
+    if (candidates.size() > 1 && tag == null) {
+      List<String> tags = candidates.stream().map(d -> d.path("annotations").path(REF_NAME).asText("?")).toList();
+      throw new UsageException(src.location + ": holds several images " + tags + "; choose one with PATH:TAG");
+    }
+    JsonNode d = candidates.get(0);
+    String mt = d.path("mediaType").asText("");
+    if (mt.contains("index") || mt.contains("list")) {
+      String digest = Digests.check(d.path("digest").asText(null), src.location + ": nested index digest");
+      JsonNode nested = parseJson(readVerified(src, digest, "index"), src.location + ": index " + digest);
+      for (JsonNode n : nested.path("manifests")) {
+        JsonNode p = n.path("platform");
+        if (p.path("os").asText("linux").equals("linux") && p.path("architecture").asText("amd64").equals("amd64")
+            && n.path("mediaType").asText("").contains("manifest")) {
+          return n;
+        }
+      }
+      throw new BadDataException(src.location + ": index " + digest + " has no linux/amd64 image");
+    }
+    return d;
+  }
+
+  private Resolved resolveManifest(OciSource src, String manifestDigest, byte[] manifest, JsonNode m, String tag)
+      throws IOException {
+    String where = src.location + ": manifest " + manifestDigest;
+    JsonNode configDesc = m.path("config");
+    String configDigest = Digests.check(configDesc.path("digest").asText(null), where + " config digest");
+    byte[] config = readVerified(src, configDigest, "config");
+    List<String> diffIds = diffIds(config, src.location + ": config " + configDigest);
+    JsonNode layers = m.path("layers");
+    if (!layers.isArray()) {
+      throw new BadDataException(where + ": no \"layers\" array");
+    }
+    if (layers.size() != diffIds.size()) {
+      throw new BadDataException(where + ": " + layers.size() + " layers but the config lists " + diffIds.size()
+          + " diff_ids");
+    }
+    List<Layer> out = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      JsonNode l = layers.get(i);
+      String digest = Digests.check(l.path("digest").asText(null), where + " layer " + i + " digest");
+      String mediaType = l.path("mediaType").asText("");
+      compressionOf(mediaType, where + " layer " + digest);
+      String p = OciSource.blobPath(digest);
+      if (!src.exists(p)) {
+        throw new BadDataException(src.location + ": layer blob " + digest + " is missing");
+      }
+      out.add(new Layer(i, digest, src.size(p), mediaType, diffIds.get(i), p));
+    }
+    return new Resolved(manifestDigest, manifest, configDigest, config, out, tag);
+  }
+
+  private static List<String> diffIds(byte[] config, String where) {
+    JsonNode c = parseJson(config, where);
+    JsonNode ids = c.path("rootfs").path("diff_ids");
+    if (!ids.isArray()) {
+      throw new BadDataException(where + ": no rootfs.diff_ids");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode id : ids) {
+      out.add(Digests.check(id.asText(null), where + " diff_id"));
+    }
+    return out;
+  }
+
+  /** "none", "gzip" or "zstd" for a layer media type; unknown types are bad data. */
+  static String compressionOf(String mediaType, String where) {
+    return switch (mediaType) {
+      case "application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.nondistributable.v1.tar",
+           "application/vnd.docker.image.rootfs.diff.tar" -> "none";
+      case "application/vnd.oci.image.layer.v1.tar+gzip",
+           "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+           "application/vnd.docker.image.rootfs.diff.tar.gzip",
+           "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip" -> "gzip";
+      case "application/vnd.oci.image.layer.v1.tar+zstd",
+           "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd" -> "zstd";
+      case "detect" -> "detect";
+      default -> throw new BadDataException(where + ": unsupported layer media type '" + mediaType + "'");
+    };
+  }
+
+  /** {@code docker save}: manifest.json lists config and layer files; weft writes the OCI manifest for it. */
+  private Resolved resolveDockerArchive(OciSource src, String tag) throws IOException {
+    if (!src.exists("manifest.json")) {
+      throw new BadDataException(src.location + ": neither an OCI layout (index.json) nor a docker archive (manifest.json)");
+    }
+    JsonNode list = parseJson(src.read("manifest.json"), src.location + ": manifest.json");
+    JsonNode chosen = null;
+    String chosenTag = null;
+    for (JsonNode e : list) {
+      for (JsonNode t : e.path("RepoTags")) {
+        String full = t.asText();
+        String shortTag = full.substring(full.lastIndexOf(':') + 1);
+        if (tag == null || tag.equals(full) || tag.equals(shortTag)) {
+          if (chosen == null) {
+            chosen = e;
+            chosenTag = full;
+          }
+        }
+      }
+      if (tag == null && chosen == null) {
+        chosen = e;
+      }
+    }
+    if (chosen == null || !list.isArray()) {
+      throw new BadDataException(src.location + ": manifest.json has no image" + (tag != null ? " tagged '" + tag + "'" : ""));
+    }
+    String configPath = chosen.path("Config").asText("");
+    byte[] config = src.read(configPath);
+    String configDigest = Digests.of(config);
+    String named = configPath.replaceAll("^.*/", "").replace(".json", "");
+    if (named.matches("[0-9a-f]{64}") && !configDigest.equals("sha256:" + named)) {
+      throw new BadDataException(src.location + ": config " + configPath + " has digest " + configDigest);
+    }
+    List<String> diffIds = diffIds(config, src.location + ": config " + configPath);
+    JsonNode layerPaths = chosen.path("Layers");
+    if (layerPaths.size() != diffIds.size()) {
+      throw new BadDataException(src.location + ": manifest.json lists " + layerPaths.size()
+          + " layers but the config lists " + diffIds.size() + " diff_ids");
+    }
+    ObjectNode m = JSON.createObjectNode();
+    m.put("schemaVersion", 2);
+    m.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+    ObjectNode c = m.putObject("config");
+    c.put("mediaType", "application/vnd.oci.image.config.v1+json");
+    c.put("digest", configDigest);
+    c.put("size", config.length);
+    ArrayNode ls = m.putArray("layers");
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < layerPaths.size(); i++) {
+      String p = layerPaths.get(i).asText("");
+      if (!src.exists(p)) {
+        throw new BadDataException(src.location + ": layer " + p + " is missing");
+      }
+      // docker save writes uncompressed layers, so the blob digest is the diff_id (checked while importing)
+      ObjectNode l = ls.addObject();
+      l.put("mediaType", "application/vnd.oci.image.layer.v1.tar");
+      l.put("digest", diffIds.get(i));
+      l.put("size", src.size(p));
+      layers.add(new Layer(i, diffIds.get(i), src.size(p), "detect", diffIds.get(i), p));
+    }
+    byte[] manifest = JSON.writeValueAsBytes(m);
+    return new Resolved(Digests.of(manifest), manifest, configDigest, config, layers, chosenTag);
+  }
+
+  // ---- importing layers ----
+
+  private void importLayers(OciSource src, List<Layer> missing, String imageName, Map<String, SplitResult> done) {
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<Layer> order = new ArrayList<>(missing);
+    order.sort(Comparator.comparingLong(Layer::size).reversed().thenComparingInt(Layer::index));
+    long total = order.stream().mapToLong(Layer::size).sum();
+    NamedLimit layerLimit = pool.limits().limit("store.import.layers", pool.parallelism());
+    ByteBudget budget = pool.limits().budget("store.import.bytes", 256L << 20);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> drivers = new ArrayList<>();
+    try (ProgressTask overall = ProgressTask.start(progress, "import " + imageName, total, "bytes")) {
+      for (Layer l : order) {
+        drivers.add(Thread.ofVirtual().name("weft-import-" + l.index()).start(() -> {
+          try (NamedLimit.Permit p = layerLimit.acquire()) {
+            if (failure.get() != null) {
+              return;
+            }
+            done.put(l.diffId(), importLayer(src, l, budget, overall));
+          } catch (Throwable t) {
+            if (failure.compareAndSet(null, t)) {
+              drivers.forEach(d -> {
+                if (d != Thread.currentThread()) {
+                  d.interrupt();
+                }
+              });
+            }
+          }
+        }));
+      }
+      boolean interrupted = false;
+      for (Thread d : drivers) {
+        while (true) {
+          try {
+            d.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+            failure.compareAndSet(null, new CancellationException("import cancelled"));
+            drivers.forEach(Thread::interrupt);
+          }
+        }
+      }
+      Throwable f = failure.get();
+      if (interrupted || Thread.currentThread().isInterrupted()) {
+        overall.fail(f);
+        Thread.currentThread().interrupt();
+        throw new CancellationException("import cancelled");
+      }
+      if (f != null) {
+        overall.fail(f);
+        if (f instanceof RuntimeException re) {
+          throw re;
+        }
+        if (f instanceof Error err) {
+          throw err;
+        }
+        throw new java.io.UncheckedIOException(new IOException(f.getMessage(), f));
+      }
+    }
+  }
+
+  /**
+   * After a cancel, makes the layers that finished durable and links their streams (no image, no ref), so
+   * running the import again reuses them. The interrupt is set aside meanwhile: NIO channels refuse to work
+   * on an interrupted thread.
+   */
+  private void publishFinishedLayers(Resolved img, Map<String, SplitResult> done) throws IOException {
+    if (done.isEmpty()) {
+      return;
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      Map<String, ObjectId> ids = new java.util.LinkedHashMap<>();
+      for (Layer l : img.layers()) {
+        SplitResult r = done.get(l.diffId());
+        if (r != null) {
+          ids.put(l.streamName(), repo.putObject(r.splitStream()));
+        }
+      }
+      repo.barrier();
+      for (var e : ids.entrySet()) {
+        repo.linkStream(e.getKey(), e.getValue());
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private SplitResult importLayer(OciSource src, Layer l, ByteBudget budget, ProgressTask overall) throws IOException {
+    String what = "layer " + l.digest();
+    try (ProgressTask bar = overall.child("layer " + shortDigest(l.diffId()), l.size(), "bytes");
+         InputStream raw = src.open(l.path())) {
+      MessageDigest blobDigest = Digests.sha256();
+      InputStream counted = new FilterInputStream(new DigestInputStream(raw, blobDigest)) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            bar.advance(n);
+            overall.advance(n);
+          }
+          return n;
+        }
+      };
+      MessageDigest diffDigest = Digests.sha256();
+      SplitResult result;
+      try {
+        InputStream tar = new DigestInputStream(decompress(counted, l, what), diffDigest);
+        result = new TarSplitter(repo, pool, budget, what).split(tar);
+        tar.transferTo(java.io.OutputStream.nullOutputStream());
+        counted.transferTo(java.io.OutputStream.nullOutputStream()); // trailing bytes still count for the digest
+      } catch (BadDataException | CancellationException e) {
+        throw e;
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new CancellationException("import cancelled");
+        }
+        throw new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + e.getMessage());
+      }
+      String blob = Digests.of(blobDigest);
+      if (!l.mediaType().equals("detect") && !blob.equals(l.digest())) {
+        throw new BadDataException(what + ": blob digest is " + blob);
+      }
+      String diff = Digests.of(diffDigest);
+      if (!diff.equals(l.diffId())) {
+        throw new BadDataException(what + ": uncompressed tar has digest " + diff + " but the config's diff_id is "
+            + l.diffId());
+      }
+      return result;
+    }
+  }
+
+  private static String compressionLabel(Layer l) {
+    return l.mediaType().equals("detect") ? "layer" : compressionOf(l.mediaType(), "") + " layer";
+  }
+
+  private static InputStream decompress(InputStream in, Layer l, String what) throws IOException {
+    String c = compressionOf(l.mediaType(), what);
+    if (c.equals("detect")) {
+      PushbackInputStream p = new PushbackInputStream(in, 4);
+      byte[] head = p.readNBytes(4);
+      p.unread(head);
+      in = p;
+      if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+        c = "gzip";
+      } else if (head.length == 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
+          && (head[3] & 0xff) == 0xfd) {
+        c = "zstd";
+      } else {
+        c = "none";
+      }
+    }
+    return switch (c) {
+      case "gzip" -> new GZIPInputStream(in, 1 << 16);
+      case "zstd" -> new ZstdInputStream(in);
+      default -> in;
+    };
+  }
+
+  static String shortDigest(String d) {
+    return d.length() > 19 ? d.substring(0, 19) : d;
+  }
+
+  // ---- publishing ----
+
+  /**
+   * Stores the new layer streams, the config and manifest streams, runs the one durability barrier, and
+   * only then links the streams and points the name at the manifest, so nothing published can name an
+   * object that is not durable, and a failed or cancelled import publishes nothing.
+   */
+  private void publishImage(Resolved img, String name, Map<String, SplitResult> imported) throws IOException {
+    List<ObjectId> layerIds = new ArrayList<>();
+    Map<String, ObjectId> toLink = new java.util.LinkedHashMap<>();
+    for (Layer l : img.layers()) {
+      SplitResult r = imported.get(l.diffId());
+      ObjectId id;
+      if (r != null) {
+        id = repo.putObject(r.splitStream());
+        toLink.put(l.streamName(), id);
+      } else {
+        id = repo.streamId(l.streamName()).orElseThrow(
+            () -> new IllegalStateException("layer stream " + l.streamName() + " vanished"));
+      }
+      layerIds.add(id);
+    }
+    SplitStreamWriter config = new SplitStreamWriter(ContentType.OCI_CONFIG);
+    config.writeExternal(repo.putObject(img.config()), img.config().length);
+    for (int i = 0; i < layerIds.size(); i++) {
+      config.addNamedStreamRef(img.layers().get(i).diffId(), layerIds.get(i));
+    }
+    ObjectId configId = repo.putObject(config.finish());
+    toLink.put(OciNames.configStream(img.configDigest()), configId);
+
+    SplitStreamWriter manifest = new SplitStreamWriter(ContentType.OCI_MANIFEST);
+    manifest.writeExternal(repo.putObject(img.manifest()), img.manifest().length);
+    manifest.addNamedStreamRef("config:" + img.configDigest(), configId);
+    for (int i = 0; i < layerIds.size(); i++) {
+      manifest.addNamedStreamRef(img.layers().get(i).diffId(), layerIds.get(i));
+    }
+    String manifestStream = OciNames.manifestStream(img.manifestDigest());
+    toLink.put(manifestStream, repo.putObject(manifest.finish()));
+    if (repo.hasUnsyncedWrites()) {
+      repo.barrier();
+    }
+    for (var e : toLink.entrySet()) {
+      if (!repo.streamId(e.getKey()).equals(Optional.of(e.getValue()))) {
+        repo.linkStream(e.getKey(), e.getValue());
+      }
+    }
+    String ref = OciNames.ref(name);
+    if (!repo.refTarget(ref).map(manifestStream::equals).orElse(false)) {
+      repo.setRef(ref, manifestStream);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.weft.store.oci;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** composefs-rs's names for OCI streams and refs. */
+public final class OciNames {
+  public static final String REF_PREFIX = "oci/";
+
+  private OciNames() {}
+
+  public static String layerStream(String diffId) {
+    return "oci-layer-" + diffId;
+  }
+
+  public static String configStream(String digest) {
+    return "oci-config-" + digest;
+  }
+
+  public static String manifestStream(String digest) {
+    return "oci-manifest-" + digest;
+  }
+
+  /** The ref of an image name: {@code oci/<name>} with '/' (and other unsafe bytes) percent-encoded. */
+  public static String ref(String name) {
+    return REF_PREFIX + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("%3A", ":").replace("+", "%20");
+  }
+
+  /** The image name of a ref under {@code oci/}. */
+  public static String name(String ref) {
+    return URLDecoder.decode(ref.substring(REF_PREFIX.length()), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.weft.store.repo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The repository lock: shared for imports and reads that add data, exclusive for gc and repair. Between
+ * processes it is a {@link FileChannel#lock} on {@code REPO/.lock}; inside one JVM (where file locks do not
+ * exclude each other) a read-write lock per repository does the same job, and the file lock is held while
+ * any thread of this JVM holds the repository.
+ */
+public final class RepoLock implements AutoCloseable {
+  private static final Map<Path, Holder> HOLDERS = new ConcurrentHashMap<>();
+
+  private final Holder holder;
+  private final boolean exclusive;
+  private boolean released;
+
+  private RepoLock(Holder holder, boolean exclusive) {
+    this.holder = holder;
+    this.exclusive = exclusive;
+  }
+
+  static RepoLock acquire(Path lockFile, boolean exclusive) {
+    Holder h = HOLDERS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), Holder::new);
+    Lock l = exclusive ? h.rw.writeLock() : h.rw.readLock();
+    l.lock();
+    try {
+      h.enter(exclusive);
+    } catch (RuntimeException e) {
+      l.unlock();
+      throw e;
+    }
+    return new RepoLock(h, exclusive);
+  }
+
+  public boolean exclusive() {
+    return exclusive;
+  }
+
+  @Override
+  public void close() {
+    if (released) {
+      return;
+    }
+    released = true;
+    holder.exit();
+    (exclusive ? holder.rw.writeLock() : holder.rw.readLock()).unlock();
+  }
+
+  /** Per-repository state: the JVM-local lock and the file lock shared by this JVM's holders. */
+  private static final class Holder {
+    final ReentrantReadWriteLock rw = new ReentrantReadWriteLock(true);
+    final Path file;
+    private int holders; // guarded by this
+    private FileChannel channel; // guarded by this
+    private FileLock fileLock; // guarded by this
+
+    Holder(Path file) {
+      this.file = file;
+    }
+
+    synchronized void enter(boolean exclusive) {
+      try {
+        if (holders == 0) {
+          channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+          fileLock = channel.lock(0, Long.MAX_VALUE, !exclusive);
+        }
+        holders++;
+      } catch (IOException e) {
+        closeQuietly();
+        throw new UncheckedIOException("cannot lock " + file, e);
+      }
+    }
+
+    synchronized void exit() {
+      if (--holders == 0) {
+        closeQuietly();
+      }
+    }
+
+    private void closeQuietly() {
+      try {
+        if (fileLock != null) {
+          fileLock.release();
+        }
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (IOException ignored) {
+        // releasing a lock on close cannot be retried; the OS drops it with the descriptor
+      } finally {
+        fileLock = null;
+        channel = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,446 @@
+package dev.weft.store.repo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.runtime.BadDataException;
+import dev.weft.store.verity.FsVerity;
+import dev.weft.store.verity.ObjectId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Stream;
+
+/**
+ * A composefs-compatible repository (see the package documentation for the layout and API). Thread-safe:
+ * objects may be put from many pool threads at once. Writes go to {@code objects/.tmp-*} and are renamed
+ * into place; new objects become durable at the next {@link #barrier()}.
+ */
+public final class Repository {
+  public static final int FORMAT_VERSION = 1;
+  public static final String ALGORITHM = "fsverity-sha256-12";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TMP_PREFIX = ".tmp-";
+  private static final AtomicLong TMP_IDS = new AtomicLong(System.nanoTime());
+  private static final long PID = ProcessHandle.current().pid();
+
+  private final Path root;
+  private final Path objects;
+  private final Path streams;
+  private final Path refs;
+  /** Bit i of word i/64 set once objects/XX exists, to skip createDirectories on the hot path. */
+  private final AtomicLongArray prefixDirs = new AtomicLongArray(4);
+  /** Files and directories written since the last barrier; fsynced only when syncfs is unavailable. */
+  private final Queue<Path> unsynced = new ConcurrentLinkedQueue<>();
+  private final AtomicLong objectsWritten = new AtomicLong();
+  private final AtomicLong bytesWritten = new AtomicLong();
+
+  private Repository(Path root) {
+    this.root = root;
+    this.objects = root.resolve("objects");
+    this.streams = root.resolve("streams");
+    this.refs = streams.resolve("refs");
+  }
+
+  /**
+   * Opens the repository at {@code root}, creating it (with {@code meta.json}) when {@code create} and it
+   * does not exist. A missing repository without {@code create}, or an unsupported {@code meta.json}, is a
+   * {@link BadDataException} naming the file.
+   */
+  public static Repository open(Path root, boolean create) {
+    Repository repo = new Repository(root);
+    Path meta = root.resolve("meta.json");
+    try {
+      if (!Files.exists(meta)) {
+        if (!create) {
+          throw new BadDataException(root + ": not a weft/composefs repository (no meta.json); import something first");
+        }
+        Files.createDirectories(repo.objects);
+        Files.createDirectories(repo.refs);
+        ObjectNode m = JSON.createObjectNode();
+        m.put("version", FORMAT_VERSION);
+        m.put("algorithm", ALGORITHM);
+        ObjectNode f = m.putObject("features");
+        f.putArray("compatible");
+        f.putArray("read-only-compatible");
+        f.putArray("incompatible");
+        Path tmp = root.resolve(".meta.json.tmp");
+        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        Files.move(tmp, meta, StandardCopyOption.ATOMIC_MOVE);
+        return repo;
+      }
+      JsonNode m;
+      try {
+        m = JSON.readTree(meta.toFile());
+      } catch (IOException e) {
+        throw new BadDataException(meta + ": malformed JSON: " + firstLine(e.getMessage()));
+      }
+      if (m == null || !m.path("version").canConvertToInt()) {
+        throw new BadDataException(meta + ": no integer \"version\"");
+      }
+      if (m.get("version").asInt() > FORMAT_VERSION) {
+        throw new BadDataException(meta + ": repository version " + m.get("version").asInt()
+            + " is newer than this weft understands (" + FORMAT_VERSION + ")");
+      }
+      if (!ALGORITHM.equals(m.path("algorithm").asText())) {
+        throw new BadDataException(meta + ": algorithm " + m.path("algorithm") + " is not supported (only "
+            + ALGORITHM + ")");
+      }
+      JsonNode incompatible = m.path("features").path("incompatible");
+      if (incompatible.isArray() && !incompatible.isEmpty()) {
+        throw new BadDataException(meta + ": repository needs unknown features " + incompatible);
+      }
+      Files.createDirectories(repo.objects);
+      Files.createDirectories(repo.refs);
+      return repo;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open repository " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Shared lock: imports, exports, fsck without repair. */
+  public RepoLock lockShared() {
+    return RepoLock.acquire(root.resolve(".lock"), false);
+  }
+
+  /** Exclusive lock: gc, fsck --repair. */
+  public RepoLock lockExclusive() {
+    return RepoLock.acquire(root.resolve(".lock"), true);
+  }
+
+  // ---- objects ----
+
+  public Path objectPath(ObjectId id) {
+    String hex = id.hex();
+    return objects.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
+  }
+
+  public boolean hasObject(ObjectId id) {
+    return Files.exists(objectPath(id));
+  }
+
+  /** Stores {@code data} and returns its digest; an object that exists already is not written again. */
+  public ObjectId putObject(byte[] data) {
+    return putObject(data, 0, data.length);
+  }
+
+  public ObjectId putObject(byte[] data, int offset, int length) {
+    ObjectId id = FsVerity.digest(data, offset, length);
+    Path target = objectPath(id);
+    if (Files.exists(target)) {
+      return id;
+    }
+    Path tmp = tempName();
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+      }
+      commitTemp(tmp, id, length);
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write object " + id + " to " + root + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  /** A new empty file under {@code objects/} for an object written piecewise; commit or delete it. */
+  public Path newTempFile() {
+    try {
+      Path tmp = tempName();
+      Files.createFile(tmp);
+      return tmp;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary file in " + objects + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Path tempName() {
+    return objects.resolve(TMP_PREFIX + PID + "-" + TMP_IDS.incrementAndGet());
+  }
+
+  /** Renames a fully written temporary file into place as object {@code id} (its digest, computed by the caller). */
+  public void commitTemp(Path tmp, ObjectId id, long size) throws IOException {
+    Path target = objectPath(id);
+    ensurePrefixDir(id, target.getParent());
+    if (Files.exists(target)) {
+      Files.deleteIfExists(tmp);
+      return;
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    unsynced.add(target);
+    objectsWritten.incrementAndGet();
+    bytesWritten.addAndGet(size);
+  }
+
+  private void ensurePrefixDir(ObjectId id, Path dir) throws IOException {
+    int prefix = Byte.toUnsignedInt(id.bytes()[0]);
+    long bit = 1L << (prefix & 63);
+    if ((prefixDirs.get(prefix >>> 6) & bit) == 0) {
+      Files.createDirectories(dir);
+      unsynced.add(dir);
+      prefixDirs.getAndUpdate(prefix >>> 6, w -> w | bit);
+    }
+  }
+
+  public static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // best effort: a stray temporary file is removed by gc
+    }
+  }
+
+  public InputStream openObject(ObjectId id) throws IOException {
+    try {
+      return Files.newInputStream(objectPath(id));
+    } catch (NoSuchFileException e) {
+      throw new BadDataException(root + ": object " + id + " is missing");
+    }
+  }
+
+  public byte[] readObject(ObjectId id) throws IOException {
+    try {
+      return Files.readAllBytes(objectPath(id));
+    } catch (NoSuchFileException e) {
+      throw new BadDataException(root + ": object " + id + " is missing");
+    }
+  }
+
+  /** Every object in the store, in no particular order. */
+  public List<ObjectId> listObjects() throws IOException {
+    List<ObjectId> out = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(objects)) {
+      for (Path d : dirs) {
+        String prefix = d.getFileName().toString();
+        if (prefix.length() != 2 || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+          for (Path f : files) {
+            ObjectId id = ObjectId.parseOrNull(prefix + f.getFileName());
+            if (id != null) {
+              out.add(id);
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Temporary files left by interrupted writers (removed by gc under the exclusive lock). */
+  public List<Path> listTempFiles() throws IOException {
+    try (Stream<Path> s = Files.list(objects)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).toList();
+    }
+  }
+
+  /** Objects and bytes this instance wrote (objects found present are not counted). */
+  public long objectsWritten() {
+    return objectsWritten.get();
+  }
+
+  public long bytesWritten() {
+    return bytesWritten.get();
+  }
+
+  // ---- durability ----
+
+  /** True if this instance wrote objects since its last barrier (so publishing needs one). */
+  public boolean hasUnsyncedWrites() {
+    return !unsynced.isEmpty();
+  }
+
+  /**
+   * Makes every object written so far durable: one {@code syncfs} of the repository's filesystem, or,
+   * where that is unavailable, an fsync of each file and directory written since the last barrier.
+   */
+  public void barrier() throws IOException {
+    List<Path> pending = new ArrayList<>();
+    for (Path p; (p = unsynced.poll()) != null; ) {
+      pending.add(p);
+    }
+    if (Syncfs.sync(root)) {
+      return;
+    }
+    for (Path p : pending) {
+      fsync(p);
+    }
+    fsync(objects);
+  }
+
+  private static void fsync(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (NoSuchFileException e) {
+      // removed by a concurrent gc; nothing to make durable
+    }
+  }
+
+  // ---- streams ----
+
+  private static void checkName(String name) {
+    if (name.isEmpty() || name.contains("/") || name.startsWith(".") || name.equals("refs") || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("bad stream name: " + name);
+    }
+  }
+
+  /**
+   * Stores a split stream's bytes as an object, makes it and every object written before it durable, then
+   * links {@code streams/name} to it (replacing an older link atomically).
+   */
+  public ObjectId publishStream(String name, byte[] splitStream) throws IOException {
+    checkName(name);
+    ObjectId id = putObject(splitStream);
+    barrier();
+    String hex = id.hex();
+    replaceSymlink(streams.resolve(name), Path.of("..", "objects", hex.substring(0, 2), hex.substring(2)));
+    return id;
+  }
+
+  /**
+   * Links {@code streams/name} to an object already stored with {@link #putObject}; the caller must have
+   * run {@link #barrier()} after storing it and everything it names. Lets an import publish many streams
+   * after one barrier.
+   */
+  public void linkStream(String name, ObjectId id) throws IOException {
+    checkName(name);
+    if (!hasObject(id)) {
+      throw new IllegalStateException("stream " + name + " would name missing object " + id);
+    }
+    String hex = id.hex();
+    replaceSymlink(streams.resolve(name), Path.of("..", "objects", hex.substring(0, 2), hex.substring(2)));
+  }
+
+  /** The object a stream links to, if the link exists (the object itself may be missing). */
+  public Optional<ObjectId> streamId(String name) {
+    checkName(name);
+    Path link = streams.resolve(name);
+    try {
+      Path target = Files.readSymbolicLink(link);
+      int n = target.getNameCount();
+      if (n < 2) {
+        return Optional.empty();
+      }
+      return Optional.ofNullable(ObjectId.parseOrNull(target.getName(n - 2).toString() + target.getName(n - 1)));
+    } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** True if the stream is linked and its object exists. */
+  public boolean hasStream(String name) {
+    return streamId(name).map(this::hasObject).orElse(false);
+  }
+
+  public List<String> streamNames() throws IOException {
+    try (Stream<Path> s = Files.list(streams)) {
+      return s.filter(p -> Files.isSymbolicLink(p)).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  public void removeStream(String name) throws IOException {
+    checkName(name);
+    Files.deleteIfExists(streams.resolve(name));
+  }
+
+  // ---- refs ----
+
+  private Path refPath(String ref) {
+    Path p = refs.resolve(ref).normalize();
+    if (!p.startsWith(refs) || p.equals(refs) || ref.startsWith("/")) {
+      throw new IllegalArgumentException("bad ref name: " + ref);
+    }
+    return p;
+  }
+
+  /** Points {@code streams/refs/<ref>} at {@code streams/<stream>}; a GC root. */
+  public void setRef(String ref, String stream) throws IOException {
+    checkName(stream);
+    Path link = refPath(ref);
+    Files.createDirectories(link.getParent());
+    // From streams/refs/a/b the stream streams/<stream> is ../../<stream>: one ".." per ref component.
+    Path target = Path.of(stream);
+    for (int i = 0; i < refs.relativize(link).getNameCount(); i++) {
+      target = Path.of("..").resolve(target);
+    }
+    replaceSymlink(link, target);
+    fsync(link.getParent());
+  }
+
+  /** The stream a ref names, or empty when the ref does not exist. */
+  public Optional<String> refTarget(String ref) {
+    try {
+      return Optional.of(Files.readSymbolicLink(refPath(ref)).getFileName().toString());
+    } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Ref names (relative to {@code streams/refs}) under {@code prefix} ("" for all), sorted. */
+  public List<String> refs(String prefix) throws IOException {
+    Path base = prefix.isEmpty() ? refs : refs.resolve(prefix);
+    if (!Files.isDirectory(base)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(base)) {
+      return s.filter(Files::isSymbolicLink).map(p -> refs.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  public boolean removeRef(String ref) throws IOException {
+    return Files.deleteIfExists(refPath(ref));
+  }
+
+  private void replaceSymlink(Path link, Path target) throws IOException {
+    Path tmp = link.resolveSibling(TMP_PREFIX + link.getFileName() + "-" + TMP_IDS.incrementAndGet());
+    try {
+      Files.createSymbolicLink(tmp, target);
+    } catch (FileAlreadyExistsException e) {
+      Files.delete(tmp);
+      Files.createSymbolicLink(tmp, target);
+    }
+    try {
+      Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+}

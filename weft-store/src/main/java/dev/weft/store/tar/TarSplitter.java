@@ -1,0 +1,392 @@
+package dev.weft.store.tar;
+
+import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.limit.ByteBudget;
+import dev.weft.runtime.pool.Scope;
+import dev.weft.runtime.pool.Task;
+import dev.weft.runtime.pool.TaskPool;
+import dev.weft.store.repo.Repository;
+import dev.weft.store.splitstream.SplitStreamWriter;
+import dev.weft.store.verity.FsVerity;
+import dev.weft.store.verity.ObjectId;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarUtils;
+
+/**
+ * Splits one tar into a split stream, storing external file contents in a repository.
+ *
+ * <p>Threads: the caller's thread reads the tar (and whatever decompression sits under the stream) and
+ * parses headers; each external file, or each 8 MiB piece of a large one, is forked to the shared pool to
+ * be hashed and written, holding a lease on the byte budget until written, so memory stays bounded. The
+ * stream is assembled in tar order as the head of the queue of pending results completes, so the output
+ * is identical at any thread count. The caller must not be a pool thread: it blocks on the budget.
+ */
+public final class TarSplitter {
+  /** composefs's INLINE_CONTENT_MAX_V0: regular files up to this size stay inline. */
+  public static final int INLINE_MAX = 64;
+  /** Files above this are hashed and written in pieces of this size (a multiple of the 4 KiB block). */
+  static final int PIECE = 8 << 20;
+  private static final int BLOCK = 512;
+
+  private final Repository repo;
+  private final TaskPool pool;
+  private final ByteBudget budget;
+  private final String what;
+  private final boolean writeObjects;
+
+  /**
+   * @param budget bytes of file content in flight at once (read but not yet written)
+   * @param what names the tar in errors, e.g. "layer sha256:ab…"
+   */
+  public TarSplitter(Repository repo, TaskPool pool, ByteBudget budget, String what) {
+    this(repo, pool, budget, what, true);
+  }
+
+  /**
+   * @param writeObjects false to only hash file contents (the benchmark's CPU-only path); the split stream
+   *     then names objects that are not in the repository and must not be published
+   */
+  public TarSplitter(Repository repo, TaskPool pool, ByteBudget budget, String what, boolean writeObjects) {
+    this.repo = repo;
+    this.pool = pool;
+    this.budget = budget;
+    this.what = what;
+    this.writeObjects = writeObjects;
+  }
+
+  /** A chunk waiting for the stream: inline bytes, a small object, or a large object in pieces. */
+  private sealed interface Pending {}
+
+  private record Inline(byte[] data) implements Pending {}
+
+  private record Small(Task<ObjectId> task, long size, ByteBudget.Lease lease) implements Pending {}
+
+  private static final class Large implements Pending {
+    final Path tmp;
+    final FileChannel channel;
+    final long size;
+    final List<Task<byte[]>> pieces = new ArrayList<>();
+    final List<ByteBudget.Lease> leases = new ArrayList<>();
+    boolean committed;
+
+    Large(Path tmp, FileChannel channel, long size) {
+      this.tmp = tmp;
+      this.channel = channel;
+      this.size = size;
+    }
+
+    boolean done() {
+      return pieces.stream().allMatch(Task::isDone);
+    }
+
+    void discard() {
+      leases.forEach(ByteBudget.Lease::close);
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (IOException ignored) {
+        // closing a temp file we are about to delete
+      }
+      if (!committed && tmp != null) {
+        Repository.deleteQuietly(tmp);
+      }
+    }
+  }
+
+  /** Splits {@code tar} (already decompressed); the result is not yet published. */
+  public SplitResult split(InputStream tar) throws IOException {
+    State s = new State();
+    try (Scope scope = pool.openScope()) {
+      s.scope = scope;
+      s.run(tar);
+      scope.join();
+      s.drain(true);
+      return new SplitResult(s.writer.finish(), s.offset, s.entries, s.externalFiles, s.externalBytes);
+    } finally {
+      // Runs after the scope closed, so no task still touches these buffers and files.
+      for (Pending p : s.queue) {
+        if (p instanceof Small sm) {
+          sm.lease().close();
+        } else if (p instanceof Large lg) {
+          lg.discard();
+        }
+      }
+    }
+  }
+
+  private final class State {
+    final SplitStreamWriter writer = new SplitStreamWriter(dev.weft.store.splitstream.ContentType.OCI_LAYER);
+    final Deque<Pending> queue = new ArrayDeque<>();
+    final ByteArrayOutputStream inline = new ByteArrayOutputStream();
+    final byte[] block = new byte[BLOCK];
+    Scope scope;
+    long offset;
+    long entries;
+    long externalFiles;
+    long externalBytes;
+
+    void run(InputStream in) throws IOException {
+      ByteArrayOutputStream group = new ByteArrayOutputStream();
+      boolean extended = false;
+      while (true) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new CancellationException("tar split cancelled");
+        }
+        long headerAt = offset;
+        int n = in.readNBytes(block, 0, BLOCK);
+        if (n == 0 && group.size() == 0) {
+          break; // clean end at a header boundary without end-of-archive blocks
+        }
+        if (n < BLOCK) {
+          throw bad("truncated at byte " + (offset + n) + " (inside a header)");
+        }
+        offset += BLOCK;
+        if (isZero(block)) {
+          if (group.size() > 0) {
+            throw bad("end-of-archive block at byte " + headerAt + " follows an extension header");
+          }
+          emitInline(block, BLOCK);
+          copyRestInline(in);
+          break;
+        }
+        if (!TarUtils.verifyCheckSum(block)) {
+          throw bad("bad header checksum at byte " + headerAt);
+        }
+        byte type = block[156];
+        group.write(block, 0, BLOCK);
+        emitInline(block, BLOCK);
+        if (type == 'x' || type == 'g' || type == 'L' || type == 'K' || type == 'X') {
+          long size = decode(block, headerAt).getSize();
+          if (size > (16 << 20)) {
+            throw bad("extension header at byte " + headerAt + " claims " + size + " bytes");
+          }
+          byte[] content = readPadded(in, size);
+          group.write(content, 0, content.length);
+          emitInline(content, content.length);
+          extended = true;
+          continue;
+        }
+        TarArchiveEntry e = extended ? decodeGroup(group.toByteArray(), headerAt) : decode(block, headerAt);
+        group.reset();
+        extended = false;
+        entries++;
+        if (type == 'S' || e.isSparse() || e.isPaxGNU1XSparse() || e.getExtraPaxHeaders().keySet().stream()
+            .anyMatch(k -> k.startsWith("GNU.sparse."))) {
+          throw bad("sparse entry '" + e.getName() + "' is not supported");
+        }
+        long size = e.isDirectory() || e.isSymbolicLink() || e.isLink() ? 0 : e.getSize();
+        if (size < 0) {
+          throw bad("negative size in header at byte " + headerAt);
+        }
+        boolean regular = type == '0' || type == 0 || type == '7';
+        if (regular && size > INLINE_MAX) {
+          external(in, size, e.getName());
+        } else if (size > 0) {
+          byte[] content = readPadded(in, size);
+          emitInline(content, content.length);
+        }
+      }
+      flushInline();
+    }
+
+    private TarArchiveEntry decode(byte[] header, long at) {
+      try {
+        return new TarArchiveEntry(header);
+      } catch (IllegalArgumentException e) {
+        throw bad("corrupt header at byte " + at + ": " + e.getMessage());
+      }
+    }
+
+    /** Lets commons-compress apply PAX and GNU long-name headers to the entry that follows them. */
+    private TarArchiveEntry decodeGroup(byte[] groupBytes, long at) {
+      try (TarArchiveInputStream t = new TarArchiveInputStream(new ByteArrayInputStream(groupBytes))) {
+        TarArchiveEntry e = t.getNextEntry();
+        if (e == null) {
+          throw bad("extension headers before byte " + at + " have no entry");
+        }
+        return e;
+      } catch (IOException | IllegalArgumentException e) {
+        throw bad("corrupt extended header before byte " + at + ": " + e.getMessage());
+      }
+    }
+
+    private byte[] readPadded(InputStream in, long size) throws IOException {
+      long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
+      if (padded > Integer.MAX_VALUE - 8) {
+        throw bad("inline entry of " + size + " bytes at byte " + offset + " is too large");
+      }
+      byte[] b = in.readNBytes((int) padded);
+      if (b.length < padded) {
+        throw bad("truncated at byte " + (offset + b.length) + " (inside an entry of " + size + " bytes)");
+      }
+      offset += padded;
+      return b;
+    }
+
+    private void copyRestInline(InputStream in) throws IOException {
+      byte[] buf = new byte[64 << 10];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        offset += n;
+        emitInline(buf, n);
+      }
+    }
+
+    private void external(InputStream in, long size, String name) throws IOException {
+      flushInline();
+      externalFiles++;
+      externalBytes += size;
+      if (size <= PIECE) {
+        ByteBudget.Lease lease = lease(size);
+        byte[] data = readExact(in, (int) size, name);
+        Task<ObjectId> t = scope.fork(() -> writeObjects ? repo.putObject(data) : FsVerity.digest(data));
+        releaseWhenStopped(t, lease);
+        queue.add(new Small(t, size, lease));
+      } else {
+        Path tmp = writeObjects ? repo.newTempFile() : null;
+        FileChannel ch = null;
+        try {
+          ch = tmp == null ? null : FileChannel.open(tmp, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+          Repository.deleteQuietly(tmp);
+          throw e;
+        }
+        FileChannel channel = ch;
+        Large lg = new Large(tmp, ch, size);
+        queue.add(lg);
+        for (long pos = 0; pos < size; pos += PIECE) {
+          int len = (int) Math.min(PIECE, size - pos);
+          ByteBudget.Lease lease = lease(len);
+          lg.leases.add(lease);
+          byte[] data = readExact(in, len, name);
+          long at = pos;
+          Task<byte[]> piece = scope.fork(() -> {
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            long p = at;
+            while (channel != null && buf.hasRemaining()) {
+              p += channel.write(buf, p);
+            }
+            return FsVerity.leafHashes(data, 0, data.length);
+          });
+          releaseWhenStopped(piece, lease);
+          lg.pieces.add(piece);
+          drain(false);
+        }
+      }
+      long pad = (BLOCK - size % BLOCK) % BLOCK;
+      if (pad > 0) {
+        byte[] p = in.readNBytes((int) pad);
+        if (p.length < pad) {
+          throw bad("truncated at byte " + (offset + p.length) + " (padding of '" + name + "')");
+        }
+        offset += pad;
+        emitInline(p, p.length);
+      }
+      drain(false);
+    }
+
+    /**
+     * Returns the bytes once the task has stopped, including when it was cancelled before it ran, so a
+     * failure elsewhere in the scope can never leave this thread waiting on a budget nobody releases.
+     */
+    private void releaseWhenStopped(Task<?> t, ByteBudget.Lease lease) {
+      t.completion().whenComplete((v, ex) -> lease.close());
+    }
+
+    private ByteBudget.Lease lease(long bytes) {
+      if (scope.isCancelled()) {
+        scope.join(); // rethrows the child's failure
+      }
+      try {
+        return budget.acquire(bytes);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("tar split cancelled");
+      }
+    }
+
+    private byte[] readExact(InputStream in, int len, String name) throws IOException {
+      byte[] data = in.readNBytes(len);
+      if (data.length < len) {
+        throw bad("truncated at byte " + (offset + data.length) + " (inside '" + name + "')");
+      }
+      offset += len;
+      return data;
+    }
+
+    private void emitInline(byte[] b, int len) {
+      inline.write(b, 0, len);
+    }
+
+    private void flushInline() {
+      if (inline.size() > 0) {
+        queue.add(new Inline(inline.toByteArray()));
+        inline.reset();
+      }
+    }
+
+    /** Moves finished chunks from the head of the queue into the writer, in order; all of them when {@code all}. */
+    void drain(boolean all) throws IOException {
+      while (!queue.isEmpty()) {
+        Pending head = queue.peekFirst();
+        switch (head) {
+          case Inline in -> writer.writeInline(in.data());
+          case Small sm -> {
+            if (!all && !sm.task().isDone()) {
+              return;
+            }
+            writer.writeExternal(sm.task().join(), sm.size());
+          }
+          case Large lg -> {
+            if (!all && !lg.done()) {
+              return;
+            }
+            writer.writeExternal(finishLarge(lg), lg.size);
+          }
+        }
+        queue.pollFirst();
+      }
+    }
+
+    private ObjectId finishLarge(Large lg) throws IOException {
+      ByteArrayOutputStream leaves = new ByteArrayOutputStream();
+      for (Task<byte[]> t : lg.pieces) {
+        leaves.writeBytes(t.join());
+      }
+      ObjectId id = FsVerity.digestFromLeaves(leaves.toByteArray(), lg.size);
+      if (lg.channel != null) {
+        lg.channel.close();
+        repo.commitTemp(lg.tmp, id, lg.size);
+        lg.committed = true;
+      }
+      return id;
+    }
+
+    private BadDataException bad(String problem) {
+      return new BadDataException(what + ": tar " + problem);
+    }
+  }
+
+  private static boolean isZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

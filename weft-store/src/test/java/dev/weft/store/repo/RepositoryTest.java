@@ -1,0 +1,100 @@
+package dev.weft.store.repo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.runtime.BadDataException;
+import dev.weft.store.maint.Gc;
+import dev.weft.store.splitstream.ContentType;
+import dev.weft.store.splitstream.SplitStreamWriter;
+import dev.weft.store.verity.FsVerity;
+import dev.weft.store.verity.ObjectId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepositoryTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void layoutMetaAndObjectApi() throws IOException {
+    Repository repo = Repository.open(dir.resolve("r"), true);
+    String meta = Files.readString(dir.resolve("r/meta.json"));
+    assertTrue(meta.contains("\"version\" : 1") && meta.contains("fsverity-sha256-12"), meta);
+    byte[] data = "hello world".getBytes();
+    ObjectId id = repo.putObject(data);
+    assertEquals("1e2eaa4202d750a41174ee454970b92c1bc2f925b1e35076d8c7d5f56362ba64", id.hex());
+    assertTrue(Files.isRegularFile(dir.resolve("r/objects/1e/2eaa4202d750a41174ee454970b92c1bc2f925b1e35076d8c7d5f56362ba64")));
+    assertEquals(1, repo.objectsWritten());
+    repo.putObject(data);
+    assertEquals(1, repo.objectsWritten(), "present objects are not written again");
+    assertArrayEquals(data, repo.readObject(id));
+    assertEquals(java.util.List.of(), repo.listTempFiles());
+  }
+
+  /** The flow the erasure-coding datasets use: objects, a manifest stream naming them, a ref. */
+  @Test
+  void datasetAsObjectsPlusManifestSurvivesGc() throws IOException {
+    Repository repo = Repository.open(dir.resolve("r"), true);
+    ObjectId a = repo.putObject(new byte[10_000]);
+    ObjectId b = repo.putObject(new byte[20_000]);
+    SplitStreamWriter w = new SplitStreamWriter(ContentType.of("ecdatset"));
+    w.writeInline("{\"k\":2}".getBytes());
+    w.writeExternal(a, 10_000);
+    w.writeExternal(b, 20_000);
+    ObjectId stream = repo.publishStream("ec-dataset-x", w.finish());
+    repo.setRef("ec/x", "ec-dataset-x");
+    assertEquals("ec-dataset-x", repo.refTarget("ec/x").orElseThrow());
+    assertEquals(Path.of("../../ec-dataset-x"), Files.readSymbolicLink(dir.resolve("r/streams/refs/ec/x")));
+    repo.putObject(new byte[] {9});
+    Gc.Report g = new Gc(repo).run(false);
+    assertEquals(1, g.objects());
+    assertTrue(repo.hasObject(a) && repo.hasObject(b) && repo.hasObject(stream));
+  }
+
+  @Test
+  void newerOrForeignRepositoriesAreRefused() throws IOException {
+    Files.createDirectories(dir.resolve("n"));
+    Files.writeString(dir.resolve("n/meta.json"), "{\"version\":2,\"algorithm\":\"fsverity-sha256-12\"}");
+    assertTrue(assertThrows(BadDataException.class, () -> Repository.open(dir.resolve("n"), true)).getMessage()
+        .contains("newer"));
+    Files.writeString(dir.resolve("n/meta.json"), "{\"version\":1,\"algorithm\":\"fsverity-sha512-12\"}");
+    assertTrue(assertThrows(BadDataException.class, () -> Repository.open(dir.resolve("n"), true)).getMessage()
+        .contains("sha512"));
+    assertThrows(BadDataException.class, () -> Repository.open(dir.resolve("missing"), false));
+  }
+
+  @Test
+  void exclusiveLockWaitsForSharedHolders() throws Exception {
+    Repository repo = Repository.open(dir.resolve("r"), true);
+    CountDownLatch gotExclusive = new CountDownLatch(1);
+    Thread gc;
+    try (RepoLock shared = repo.lockShared(); RepoLock shared2 = repo.lockShared()) {
+      gc = Thread.ofPlatform().start(() -> {
+        try (RepoLock ex = repo.lockExclusive()) {
+          gotExclusive.countDown();
+        }
+      });
+      assertFalse(gotExclusive.await(300, TimeUnit.MILLISECONDS), "exclusive lock granted while shared held");
+    }
+    assertTrue(gotExclusive.await(10, TimeUnit.SECONDS));
+    gc.join();
+  }
+
+  @Test
+  void fsVerityNamesMatchTheWholeFile() throws IOException {
+    Repository repo = Repository.open(dir.resolve("r"), true);
+    byte[] big = new byte[3 * 4096 * 130 + 5];
+    new java.util.Random(3).nextBytes(big);
+    ObjectId id = repo.putObject(big);
+    assertEquals(FsVerity.digest(Files.readAllBytes(repo.objectPath(id))), id);
+  }
+}
