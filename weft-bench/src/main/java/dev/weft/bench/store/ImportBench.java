@@ -119,57 +119,53 @@ public final class ImportBench implements BenchArea {
       parts.add(p);
     }
     Path many = writeLayout(work.resolve("img-many"), parts, "gzip");
-    {
-      int[] threadCounts = all > 1 ? new int[] {1, all} : new int[] {1};
-      for (String c : COMPRESSIONS) {
-        for (int threads : threadCounts) {
-          double cpu = median(runs, () -> cpuOnly(work, layouts.get(c), c, threads));
-          out.row("weft", "split-cpu-only", threads).param("compression", c).param("layers", 1).emit(mb / cpu, "MB/s");
-          double[] split = new double[1];
-          double t = median(runs, () -> {
-            Path repo = work.resolve("repo");
-            double s = importOnce(repo, layouts.get(c), threads);
-            if (c.equals("none")) {
-              split[0] = splitStreamBytes(repo);
-            }
-            return s;
-          });
-          out.row("weft", "import", threads).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
-          if (c.equals("none") && threads == threadCounts[threadCounts.length - 1]) {
-            out.row("weft", "splitstream-size", threads).param("compression", c).param("layers", 1)
-                .emit(100.0 * split[0] / tarBytes, "% of tar");
-          }
-        }
-      }
-      // Repeat import: everything present.
-      Path repo = work.resolve("repo-repeat");
-      importOnce(repo, layouts.get("gzip"), all);
-      double again = median(runs, () -> {
-        try (TaskPool pool = pool(all)) {
-          return time(() -> new ImageImporter(Repository.open(repo, true), pool, ProgressListener.NONE)
-              .importImage(layouts.get("gzip") + ":bench", null));
-        }
-      });
-      out.row("weft", "repeat-import", all).param("compression", "gzip").param("layers", 1).emit(again, "s");
-      deleteTree(repo);
+    int[] threadCounts = all > 1 ? new int[] {1, all} : new int[] {1};
+    for (String c : COMPRESSIONS) {
       for (int threads : threadCounts) {
-        double t = median(runs, () -> importOnce(work.resolve("repo"), many, threads));
-        out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers).emit(mb / t, "MB/s");
+        double cpu = median(runs, () -> cpuOnly(work, layouts.get(c), c, threads));
+        out.row("weft", "split-cpu-only", threads).param("compression", c).param("layers", 1).emit(mb / cpu, "MB/s");
+        double[] split = new double[1];
+        double t = median(runs, () -> {
+          Path repo = work.resolve("repo");
+          double s = importOnce(repo, layouts.get(c), threads);
+          if (c.equals("none")) {
+            split[0] = splitStreamBytes(repo);
+          }
+          return s;
+        });
+        out.row("weft", "import", threads).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
+        if (c.equals("none") && threads == threadCounts[threadCounts.length - 1]) {
+          out.row("weft", "splitstream-size", threads).param("compression", c).param("layers", 1)
+              .emit(100.0 * split[0] / tarBytes, "% of tar");
+        }
       }
+    }
+    // Repeat import: everything present.
+    Path repo = work.resolve("repo-repeat");
+    importOnce(repo, layouts.get("gzip"), all);
+    double again = median(runs, () -> {
+      try (TaskPool pool = pool(all)) {
+        return time(() -> new ImageImporter(Repository.open(repo, true), pool, ProgressListener.NONE)
+            .importImage(layouts.get("gzip") + ":bench", null));
+      }
+    });
+    out.row("weft", "repeat-import", all).param("compression", "gzip").param("layers", 1).emit(again, "s");
+    deleteTree(repo);
+    for (int threads : threadCounts) {
+      double t = median(runs, () -> importOnce(work.resolve("repo"), many, threads));
+      out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers).emit(mb / t, "MB/s");
     }
   }
 
   private void peers(Path work, Path tar, Map<String, Path> layouts, double mb, int runs, BenchOutput out,
       PrintWriter log) throws Exception {
-    {
-      ostree(work, tar, mb, runs, out, log, "none");
-      Path tgz = work.resolve("layer.tar.gz");
-      compress(tar, tgz, "gzip");
-      ostree(work, tgz, mb, runs, out, log, "gzip");
-      umoci(work, layouts.get("none"), mb, runs, out, log, "none");
-      umoci(work, layouts.get("gzip"), mb, runs, out, log, "gzip");
-      log.println("bench import: umoci (Debian 12's 0.4.7) cannot read zstd layers, so it has no zstd figure");
-    }
+    ostree(work, tar, mb, runs, out, log, "none");
+    Path tgz = work.resolve("layer.tar.gz");
+    compress(tar, tgz, "gzip");
+    ostree(work, tgz, mb, runs, out, log, "gzip");
+    umoci(work, layouts.get("none"), mb, runs, out, log, "none");
+    umoci(work, layouts.get("gzip"), mb, runs, out, log, "gzip");
+    log.println("bench import: umoci (Debian 12's 0.4.7) cannot read zstd layers, so it has no zstd figure");
   }
 
   private interface Timed {
