@@ -65,9 +65,18 @@ public final class ImportBench implements BenchArea {
     PrintWriter log = ctx.log();
     long target = ctx.quick() ? 128L << 20 : 1100L << 20;
     int runs = ctx.quick() ? 1 : 3;
+    boolean weft = true;
+    boolean peers = true;
     for (String a : ctx.args()) {
       if (a.startsWith("runs=")) {
         runs = Integer.parseInt(a.substring(5)); // fewer runs when the machine is too busy for three
+      } else if (a.equals("only=weft")) {
+        peers = false;
+      } else if (a.equals("only=peers")) {
+        weft = false;
+      } else {
+        throw new dev.weft.runtime.UsageException("bench import: unknown argument '" + a
+            + "' (known: runs=N, only=weft, only=peers)");
       }
     }
     int all = ctx.allThreads();
@@ -81,67 +90,82 @@ public final class ImportBench implements BenchArea {
       long tarBytes = Files.size(tar);
       double mb = tarBytes / 1e6;
       Map<String, Path> layouts = new java.util.LinkedHashMap<>();
-      for (String c : COMPRESSIONS) {
+      for (String c : weft ? COMPRESSIONS : new String[] {"none", "gzip"}) {
         layouts.put(c, writeLayout(work.resolve("img-" + c), List.of(tar), c));
       }
-      int nLayers = 8;
-      List<Path> parts = new ArrayList<>();
-      for (int i = 0; i < nLayers; i++) {
-        Path p = work.resolve("part" + i + ".tar");
-        writeTar(p, files.subList(i * files.size() / nLayers, (i + 1) * files.size() / nLayers));
-        parts.add(p);
-      }
-      Path many = writeLayout(work.resolve("img-many"), parts, "gzip");
       log.printf("bench import: %,d files, tar %,d bytes; runs per point: %d (medians); machine shared with other builds%n",
           files.size(), tarBytes, runs);
       log.flush();
 
-      int[] threadCounts = all > 1 ? new int[] {1, all} : new int[] {1};
-      for (String c : COMPRESSIONS) {
-        for (int threads : threadCounts) {
-          double cpu = median(runs, () -> cpuOnly(work, layouts.get(c), c, threads));
-          out.row("weft", "split-cpu-only", threads).param("compression", c).param("layers", 1).emit(mb / cpu, "MB/s");
-          double[] split = new double[1];
-          double t = median(runs, () -> {
-            Path repo = work.resolve("repo");
-            double s = importOnce(repo, layouts.get(c), threads);
-            if (c.equals("none")) {
-              split[0] = splitStreamBytes(repo);
-            }
-            return s;
-          });
-          out.row("weft", "import", threads).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
-          if (c.equals("none") && threads == threadCounts[threadCounts.length - 1]) {
-            out.row("weft", "splitstream-size", threads).param("compression", c).param("layers", 1)
-                .emit(100.0 * split[0] / tarBytes, "% of tar");
-          }
-        }
+      if (weft) {
+        weft(work, files, tar, tarBytes, layouts, runs, all, out);
       }
-      // Repeat import: everything present.
-      Path repo = work.resolve("repo-repeat");
-      importOnce(repo, layouts.get("gzip"), all);
-      double again = median(runs, () -> {
-        try (TaskPool pool = pool(all)) {
-          return time(() -> new ImageImporter(Repository.open(repo, true), pool, ProgressListener.NONE)
-              .importImage(layouts.get("gzip") + ":bench", null));
-        }
-      });
-      out.row("weft", "repeat-import", all).param("compression", "gzip").param("layers", 1).emit(again, "s");
-      deleteTree(repo);
-      for (int threads : threadCounts) {
-        double t = median(runs, () -> importOnce(work.resolve("repo"), many, threads));
-        out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers).emit(mb / t, "MB/s");
+      if (peers) {
+        peers(work, tar, layouts, mb, runs, out, log);
       }
-      ostree(work, tar, mb, runs, out, log, "none");
-      Path tgz = work.resolve("layer.tar.gz");
-      compress(tar, tgz, "gzip");
-      ostree(work, tgz, mb, runs, out, log, "gzip");
-      umoci(work, layouts.get("none"), mb, runs, out, log, "none");
-      umoci(work, layouts.get("gzip"), mb, runs, out, log, "gzip");
-      log.println("bench import: umoci (Debian 12's 0.4.7) cannot read zstd layers, so it has no zstd figure");
     } finally {
       deleteTree(work);
     }
+  }
+
+  private void weft(Path work, List<Path> files, Path tar, long tarBytes, Map<String, Path> layouts, int runs, int all,
+      BenchOutput out) throws Exception {
+    double mb = tarBytes / 1e6;
+    int nLayers = 8;
+    List<Path> parts = new ArrayList<>();
+    for (int i = 0; i < nLayers; i++) {
+      Path p = work.resolve("part" + i + ".tar");
+      writeTar(p, files.subList(i * files.size() / nLayers, (i + 1) * files.size() / nLayers));
+      parts.add(p);
+    }
+    Path many = writeLayout(work.resolve("img-many"), parts, "gzip");
+    int[] threadCounts = all > 1 ? new int[] {1, all} : new int[] {1};
+    for (String c : COMPRESSIONS) {
+      for (int threads : threadCounts) {
+        double cpu = median(runs, () -> cpuOnly(work, layouts.get(c), c, threads));
+        out.row("weft", "split-cpu-only", threads).param("compression", c).param("layers", 1).emit(mb / cpu, "MB/s");
+        double[] split = new double[1];
+        double t = median(runs, () -> {
+          Path repo = work.resolve("repo");
+          double s = importOnce(repo, layouts.get(c), threads);
+          if (c.equals("none")) {
+            split[0] = splitStreamBytes(repo);
+          }
+          return s;
+        });
+        out.row("weft", "import", threads).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
+        if (c.equals("none") && threads == threadCounts[threadCounts.length - 1]) {
+          out.row("weft", "splitstream-size", threads).param("compression", c).param("layers", 1)
+              .emit(100.0 * split[0] / tarBytes, "% of tar");
+        }
+      }
+    }
+    // Repeat import: everything present.
+    Path repo = work.resolve("repo-repeat");
+    importOnce(repo, layouts.get("gzip"), all);
+    double again = median(runs, () -> {
+      try (TaskPool pool = pool(all)) {
+        return time(() -> new ImageImporter(Repository.open(repo, true), pool, ProgressListener.NONE)
+            .importImage(layouts.get("gzip") + ":bench", null));
+      }
+    });
+    out.row("weft", "repeat-import", all).param("compression", "gzip").param("layers", 1).emit(again, "s");
+    deleteTree(repo);
+    for (int threads : threadCounts) {
+      double t = median(runs, () -> importOnce(work.resolve("repo"), many, threads));
+      out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers).emit(mb / t, "MB/s");
+    }
+  }
+
+  private void peers(Path work, Path tar, Map<String, Path> layouts, double mb, int runs, BenchOutput out,
+      PrintWriter log) throws Exception {
+    ostree(work, tar, mb, runs, out, log, "none");
+    Path tgz = work.resolve("layer.tar.gz");
+    compress(tar, tgz, "gzip");
+    ostree(work, tgz, mb, runs, out, log, "gzip");
+    umoci(work, layouts.get("none"), mb, runs, out, log, "none");
+    umoci(work, layouts.get("gzip"), mb, runs, out, log, "gzip");
+    log.println("bench import: umoci (Debian 12's 0.4.7) cannot read zstd layers, so it has no zstd figure");
   }
 
   private interface Timed {
@@ -227,7 +251,8 @@ public final class ImportBench implements BenchArea {
       Path repo = work.resolve("ostree-repo");
       deleteTree(repo);
       exec(List.of("ostree", "init", "--repo=" + repo, "--mode=bare-user"));
-      return time(() -> exec(List.of("ostree", "commit", "--repo=" + repo, "--branch=bench", "--tree=tar=" + tar)));
+      return time(() -> exec(List.of("ostree", "commit", "--repo=" + repo, "--branch=bench",
+          "--tar-autocreate-parents", "--tree=tar=" + tar)));
     });
     out.row("ostree", "commit-tree-tar", 0).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
   }

@@ -148,7 +148,7 @@ public final class OciCommand implements Runnable {
         ctx.printJson(m);
       } else {
         m.forEach((k, v) -> {
-          if (!k.equals("layers")) {
+          if (!k.equals("layers") && v != null) {
             ctx.out().printf("%-13s %s%n", k, v);
           }
         });

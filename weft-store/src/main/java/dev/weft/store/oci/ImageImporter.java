@@ -342,7 +342,8 @@ public final class ImageImporter {
     NamedLimit layerLimit = pool.limits().limit("store.import.layers", pool.parallelism());
     ByteBudget budget = pool.limits().budget("store.import.bytes", 256L << 20);
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<Thread> drivers = new ArrayList<>();
+    // Failing drivers interrupt their siblings while this thread may still be starting more.
+    List<Thread> drivers = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (ProgressTask overall = ProgressTask.start(progress, "import " + imageName, total, "bytes")) {
       for (Layer l : order) {
         drivers.add(Thread.ofVirtual().name("weft-import-" + l.index()).start(() -> {
