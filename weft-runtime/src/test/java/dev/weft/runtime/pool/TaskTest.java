@@ -254,8 +254,12 @@ class TaskTest {
       Set<Thread> after = threadsAddedSince(before);
       assertEquals(workers, after, () -> "no threads added by submit/cancel, no worker died or was replaced: "
           + names(workers) + " -> " + names(after));
-      assertEquals(0, pool.active());
-      assertEquals(0, pool.queued());
+      // Snapshots that lag on a starved machine, so polled: a task cancelled before it started is done at
+      // once, but its queue entry stays counted until a pool thread gets a CPU to pop and skip it, and a
+      // pool thread counts as active until it is back in the executor after a task's outcome completed.
+      // A stuck task or a queue that never drains still fails.
+      assertTrue(eventually(() -> pool.active() == 0 && pool.queued() == 0),
+          () -> "the pool never went idle: active " + pool.active() + ", queued " + pool.queued());
     }
     assertTrue(eventually(() -> threadsAddedSince(before).isEmpty()),
         () -> "pool threads left after close: " + names(threadsAddedSince(before)));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -138,33 +139,44 @@ class WorkerPoolTest {
     long workerPid = pidOfWorker(limits); // warm, so the timeout measures the call rather than a cold start
     Path pidFile = dir.resolve("grandchild.pid");
 
-    // Scheduler delay: the pool's wait for the reply is a timed wait, and no code can return from one
-    // before the OS runs its thread again. On a machine with a load of 10 on 2 cores that can be longer
-    // than the whole 200 ms allowance, so measure it: an identical timed wait started at the same moment
-    // on a thread of our own oversleeps by about as much as the pool's wait does. Its oversleep is added to
-    // the allowance; on an idle machine it is ~0 and the bound is the plain timeout + 200 ms.
-    AtomicLong oversleepNanos = new AtomicLong(-1);
-    Thread probe = Thread.ofPlatform().name("timeout-probe").unstarted(() -> {
-      long t0 = System.nanoTime();
+    // Scheduler delay: the 200 ms are for the pool's own work after the timeout (list the tree, SIGKILL
+    // it, a bounded wait for the exit), but on a machine with a load of 10+ on 2 cores any runnable
+    // thread waits for a CPU, first to wake from the timed wait at all, then between every step, and
+    // that alone can exceed 200 ms. So measure it: a probe thread of the same priority sleeps until the
+    // timeout as the pool's wait does, then naps 1 ms at a time until the call returns, and adds up how
+    // much later than asked it got to run each time. That is time the pool's thread very likely spent
+    // waiting for a CPU too, not time the pool took; it is added to the allowance. On an idle machine it
+    // is ~0 and the bound is the plain timeout + 200 ms.
+    AtomicLong lateNanos = new AtomicLong(-1);
+    AtomicBoolean returned = new AtomicBoolean();
+    long start = System.nanoTime();
+    Thread probe = Thread.ofPlatform().name("timeout-probe").start(() -> {
+      long late = 0;
       try {
-        Thread.sleep(timeoutMs);
+        long wakeAt = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Thread.sleep(Duration.ofNanos(Math.max(0, wakeAt - System.nanoTime())));
+        late += Math.max(0, System.nanoTime() - wakeAt);
+        while (!returned.get()) {
+          long t0 = System.nanoTime();
+          Thread.sleep(1);
+          late += Math.max(0, System.nanoTime() - t0 - 1_000_000);
+        }
       } catch (InterruptedException e) {
         return;
       }
-      oversleepNanos.set(Math.max(0, System.nanoTime() - t0 - TimeUnit.MILLISECONDS.toNanos(timeoutMs)));
+      lateNanos.set(late);
     });
 
-    long start = System.nanoTime();
-    probe.start();
     WorkerOutcome o = pool.call("test.spawn-and-hang", utf8(pidFile.toString()), limits);
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    returned.set(true);
     probe.join();
 
     assertEquals(new WorkerOutcome.TimedOut(Duration.ofMillis(timeoutMs)), o);
-    long schedulerDelayMs = oversleepNanos.get() / 1_000_000;
-    assertTrue(schedulerDelayMs >= 0, "the probe did not finish");
+    long schedulerDelayMs = lateNanos.get() / 1_000_000;
+    assertTrue(lateNanos.get() >= 0, "the probe did not finish");
     assertTrue(elapsedMs < timeoutMs + 200 + schedulerDelayMs,
-        "TimedOut after " + elapsedMs + " ms; a timed wait overslept by " + schedulerDelayMs + " ms meanwhile");
+        "TimedOut after " + elapsedMs + " ms; a probe thread waited " + schedulerDelayMs + " ms for a CPU meanwhile");
     assertTrue(Files.exists(pidFile), "the function did not spawn its child within " + timeoutMs + " ms");
     long grandchild = Long.parseLong(Files.readString(pidFile));
     // Both were sent SIGKILL before the call returned (the child is listed while its parent still lives).
