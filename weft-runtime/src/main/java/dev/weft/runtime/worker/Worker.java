@@ -207,7 +207,10 @@ final class Worker {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (!exited || process.descendants().findAny().isPresent()) {
+    // Not again if already killed (a timed-out or interrupted call, close()): the tree was listed and
+    // killed then, a second listing finds nothing (the orphans are re-parented), and its bounded wait
+    // would delay the caller by up to another 150 ms, past the timeout + 200 ms a timed-out call promises.
+    if (!killed && (!exited || process.descendants().findAny().isPresent())) {
       destroyTree();
     }
     if (join) {
