@@ -21,9 +21,11 @@ public final class WeftCommand implements Runnable {
 
   private final CliContext context = new CliContext(this);
 
+  /** Without a subcommand there is nothing to do: show the usage on stderr and fail as a usage error. */
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new dev.weft.runtime.UsageException("a command is required (see the list above)");
   }
 
   public GlobalOptions global() {

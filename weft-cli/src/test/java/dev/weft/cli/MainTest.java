@@ -81,6 +81,15 @@ class MainTest {
   }
 
   @Test
+  void noCommandIsAUsageErrorWithTheUsageOnStderr() {
+    Run r = run();
+    assertEquals(ExitCodes.USAGE, r.code());
+    assertEquals("", r.out());
+    assertTrue(r.err().contains("Commands:"), r.err());
+    assertTrue(r.err().strip().endsWith("weft: a command is required (see the list above)"), r.err());
+  }
+
+  @Test
   void helpAndVersionExitZero() {
     Run help = run("--help");
     assertEquals(ExitCodes.OK, help.code());

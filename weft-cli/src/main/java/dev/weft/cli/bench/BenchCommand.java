@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft bench <area>}: the one entry point for benchmarks against peers in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Run benchmarks of an area against its peers in the same run and print the figures.",
+    description = {"Benchmark an area against its peers in the same run.",
         "With --json: one JSON object per line (bench, impl, op, threads, value, unit, parameters)."})
 public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "AREA", description = "The area to measure; omit to list them.")

@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft demo}: weft's main job on its embedded default, one step per workload. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run every workload end to end on generated sample data and print what it did and",
-        "where the outputs are. The repository goes to --repo (default ./weft-repo)."})
+    description = {"Run every workload end to end on generated sample data.",
+        "Prints what each step did and where its outputs are; sample data and outputs go to --dir,",
+        "the repository to --repo (default ./weft-repo)."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", description = "Where sample data and outputs go (default: ./weft-demo).")
   Path dir = Path.of("weft-demo");
