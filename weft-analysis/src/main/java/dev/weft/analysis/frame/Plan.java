@@ -6,6 +6,7 @@ import dev.weft.analysis.columnar.ColumnType;
 import dev.weft.analysis.io.EventSource;
 import dev.weft.runtime.limit.NamedLimit;
 import dev.weft.runtime.pool.Scope;
+import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.runtime.progress.ProgressTask;
@@ -210,23 +211,24 @@ final class Plan {
         total += b.rows();
         NamedLimit.Permit permit = inFlight.acquire();
         int index = chunk++;
-        scope.fork(() -> {
-          try (permit) {
-            Object[] states = perThread.computeIfAbsent(Thread.currentThread(), t -> {
-              Object[] s = new Object[actions.size()];
-              for (int k = 0; k < s.length; k++) {
-                s[k] = actions.get(k).newThreadState();
-              }
-              allStates.add(s);
-              return s;
-            });
-            ChunkEval eval = new ChunkEval(this, b);
-            for (int k = 0; k < actions.size(); k++) {
-              actions.get(k).fill(eval, index, states[k]);
+        Task<Void> filled = scope.fork(() -> {
+          Object[] states = perThread.computeIfAbsent(Thread.currentThread(), t -> {
+            Object[] s = new Object[actions.size()];
+            for (int k = 0; k < s.length; k++) {
+              s[k] = actions.get(k).newThreadState();
             }
-            progressTask.advance(b.rows());
+            allStates.add(s);
+            return s;
+          });
+          ChunkEval eval = new ChunkEval(this, b);
+          for (int k = 0; k < actions.size(); k++) {
+            actions.get(k).fill(eval, index, states[k]);
           }
+          progressTask.advance(b.rows());
         });
+        // The permit comes back when the task has stopped, also when a sibling's failure cancelled it
+        // before it ran; releasing it inside the task would leave this loop blocked in acquire() forever.
+        filled.completion().whenComplete((v, e) -> permit.close());
       }
       scope.join();
       progressTask.finish();

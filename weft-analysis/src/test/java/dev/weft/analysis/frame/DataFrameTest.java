@@ -2,6 +2,7 @@ package dev.weft.analysis.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.analysis.columnar.Batch;
@@ -125,6 +126,30 @@ class DataFrameTest {
       }).count();
       assertThrows(IllegalStateException.class, n::get);
       assertEquals(3L, pool.submit(() -> 3L).join());
+    }
+  }
+
+  /**
+   * Chunks cancelled before they ran must still give their read-ahead permits back. The limit is the
+   * pool's named limit, shared by every run on that pool, so leaked permits would make a later run on the
+   * same pool wait in acquire() forever.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+  void failedRunsNeverLeakTheReadAheadLimit(int threads) {
+    try (TaskPool pool = TaskPool.create(threads)) {
+      assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+        for (int round = 0; round < 20; round++) {
+          DataFrame df = DataFrame.fromBatches(data(200, 10, 1), pool, FillMode.perThread());
+          Result<Long> n = df.filter(e -> {
+            throw new IllegalStateException("boom");
+          }).count();
+          assertThrows(IllegalStateException.class, n::get);
+        }
+        DataFrame ok = DataFrame.fromBatches(data(200, 10, 1), pool, FillMode.perThread());
+        assertEquals(2000L, ok.count().get(), "a run after the failures still completes");
+      });
+      assertEquals(0, pool.limits().metrics().stream().mapToLong(m -> m.inUse()).sum(), "every permit came back");
     }
   }
 }

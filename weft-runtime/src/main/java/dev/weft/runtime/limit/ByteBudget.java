@@ -57,7 +57,9 @@ public final class ByteBudget {
     }
     acquisitions.incrementAndGet();
     return new Lease() {
-      private boolean closed;
+      // Closing is idempotent from any thread: a producer may close a lease on a failure path while the
+      // completion of the task that holds it closes it too; the bytes must come back exactly once.
+      private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
       @Override
       public long bytes() {
@@ -66,10 +68,9 @@ public final class ByteBudget {
 
       @Override
       public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
           return;
         }
-        closed = true;
         lock.lock();
         try {
           used -= bytes;

@@ -48,12 +48,12 @@ public final class NamedLimit {
     int now = inUse.incrementAndGet();
     peak.accumulateAndGet(now, Math::max);
     return new Permit() {
-      private boolean released;
+      // Idempotent from any thread, like ByteBudget leases: the permit comes back exactly once.
+      private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
       @Override
       public void close() {
-        if (!released) {
-          released = true;
+        if (released.compareAndSet(false, true)) {
           inUse.decrementAndGet();
           semaphore.release();
         }
