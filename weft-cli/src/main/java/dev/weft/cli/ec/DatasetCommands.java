@@ -6,6 +6,7 @@ import dev.weft.ec.dataset.EcDataset;
 import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.runtime.UsageException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -110,6 +111,9 @@ final class DatasetCommands {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
+      if (!Files.isDirectory(store)) {
+        throw new UsageException(store + ": store does not exist" + (Files.exists(store) ? " (not a directory)" : ""));
+      }
       GfKernel kernel = backend.kernel();
       EcDataset.Report r = EcDataset.get(id, new DirectoryBlockStore(store), output, kernel, repair, ctx.pool(),
           ctx.progress());
