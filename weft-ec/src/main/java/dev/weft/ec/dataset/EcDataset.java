@@ -122,7 +122,7 @@ public final class EcDataset {
       TaskPool pool, ProgressListener progress) throws IOException {
     OutputFiles.checkNotDirectory(output);
     if (store.directory().isPresent()) {
-      OutputFiles.checkOutput(output, store.directory().get(), "the block store");
+      OutputFiles.checkOutput(output, store.directory().get(), "the store");
     }
     DatasetManifest man = readManifest(id, store);
     int k = man.k();

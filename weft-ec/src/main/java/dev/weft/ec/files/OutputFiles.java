@@ -24,8 +24,8 @@ public final class OutputFiles {
     Path out = realPath(output);
     Path src = realPath(source);
     if (out.startsWith(src)) {
-      throw new UsageException(output + ": OUTPUT would overwrite " + what + " " + source
-          + "; write it outside " + source);
+      throw new UsageException(output + ": OUTPUT is inside " + what + " " + source
+          + " and could overwrite the data being read; write it elsewhere");
     }
   }
 

@@ -237,7 +237,7 @@ public final class ShardDirectory {
    */
   public void decode(List<ShardStatus> status, Path output, GfKernel kernel, TaskPool pool,
       ProgressListener progress) throws IOException {
-    OutputFiles.checkOutput(output, dir, "the shard set in");
+    OutputFiles.checkOutput(output, dir, "the shard set");
     int k = manifest.k();
     boolean[] present = presentFlags(status);
     boolean[] wanted = new boolean[present.length];
