@@ -4,6 +4,7 @@ import dev.weft.ec.dataset.DatasetManifest;
 import dev.weft.ec.dataset.EcDataset;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.UsageException;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.store.repo.RepoLock;
@@ -62,6 +63,10 @@ public final class RepositoryDatasets {
   /** Rebuilds dataset {@code id} into {@code output}; see {@link EcDataset#get}. */
   public static EcDataset.Report get(String id, Repository repo, Path output, GfKernel kernel, boolean repairStore,
       TaskPool pool, ProgressListener progress) throws IOException {
+    // Checked before it becomes part of a ref path, where "../x" would be an internal error.
+    if (ObjectId.parseOrNull(id) == null) {
+      throw new UsageException(id + ": not a dataset id (64 hex digits, as printed by 'weft put')");
+    }
     try (RepoLock lock = repo.lockShared()) {
       if (repo.refTarget(refName(id)).isEmpty()) {
         throw new BadDataException("no dataset " + id + " in " + repo.root() + " (no ref " + refName(id) + ")");

@@ -64,6 +64,8 @@ class RepositoryDatasetsTest {
 
       assertThrows(UsageException.class, () -> RepositoryDatasets.get(st.id(), repo,
           blockPath(repo, st.id()), Kernels.bestJava(), false, pool, ProgressListener.NONE));
+      assertThrows(UsageException.class, () -> RepositoryDatasets.get("../../meta", repo,
+          tmp.resolve("x"), Kernels.bestJava(), false, pool, ProgressListener.NONE));
       assertThrows(BadDataException.class, () -> RepositoryDatasets.get("ab".repeat(32), repo,
           tmp.resolve("x"), Kernels.bestJava(), false, pool, ProgressListener.NONE));
     }
