@@ -86,6 +86,8 @@ public final class Main {
     cli.addSubcommand(new dev.weft.cli.kernel.KernelCommand());
     cli.addSubcommand(new dev.weft.cli.kernel.LogCommand());
     cli.addSubcommand(new dev.weft.cli.ec.EcCommand());
+    cli.addSubcommand(new dev.weft.cli.ec.DatasetCommands.Put());
+    cli.addSubcommand(new dev.weft.cli.ec.DatasetCommands.Get());
     cli.addSubcommand(new dev.weft.cli.analysis.AnalyzeCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;

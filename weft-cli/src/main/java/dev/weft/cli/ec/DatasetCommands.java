@@ -6,6 +6,9 @@ import dev.weft.ec.dataset.EcDataset;
 import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.runtime.UsageException;
+import dev.weft.store.dataset.RepositoryDatasets;
+import dev.weft.store.repo.Repository;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,11 +23,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code weft ec put} / {@code weft ec get}: erasure-coded datasets in a block-store directory. These are
- * the dataset commands until {@code weft put --ec} / {@code weft get} are wired onto the repository of
- * weft-store (see docs/notes/ec.md); the layout and manifest are the same.
+ * {@code weft put --ec K+M FILE} / {@code weft get ID -o OUT}: erasure-coded datasets in the repository
+ * ({@code --repo}; blocks are objects, kept by gc through the ref {@code ec/ID}). The same commands are
+ * also {@code weft ec put|get}, and with {@code --store DIR} they use a plain block-store directory instead
+ * (ids = SHA-256). One class per command serves both places so the two cannot drift apart.
  */
-final class DatasetCommands {
+public final class DatasetCommands {
   private DatasetCommands() {}
 
   private static final Pattern SHAPE = Pattern.compile("(\\d{1,3})\\+(\\d{1,3})");
@@ -32,7 +36,7 @@ final class DatasetCommands {
   @Command(name = "put", mixinStandardHelpOptions = true,
       description = {"Store FILE as an erasure-coded dataset: blocks in interleaved steps, K data + M parity",
           "blocks per step, and a protected manifest. Prints the dataset id (the manifest's block id)."})
-  static final class Put implements Callable<Integer> {
+  public static final class Put implements Callable<Integer> {
     @Option(names = "--ec", required = true, paramLabel = "K+M", description = "Data and parity blocks per step, e.g. 10+4.")
     String shape;
 
@@ -40,8 +44,8 @@ final class DatasetCommands {
         description = "Block size in bytes. Default: ${DEFAULT-VALUE}.")
     int blockSize;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR",
-        description = "Block store directory (blocks named by SHA-256 under DIR/xx/...).")
+    @Option(names = "--store", paramLabel = "DIR",
+        description = "Use a block store directory (blocks named by SHA-256 under DIR/xx/...) instead of the repository.")
     Path store;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to store.")
@@ -61,9 +65,11 @@ final class DatasetCommands {
         throw new UsageException("--ec must look like K+M, e.g. 10+4, got '" + shape + "'");
       }
       GfKernel kernel = backend.kernel();
-      EcDataset.Stored st = EcDataset.put(file, new DirectoryBlockStore(store),
-          new EcDataset.PutOptions(Integer.parseInt(mt.group(1)), Integer.parseInt(mt.group(2)), blockSize,
-              MatrixKind.CAUCHY, kernel), ctx.pool(), ctx.progress());
+      EcDataset.PutOptions opt = new EcDataset.PutOptions(Integer.parseInt(mt.group(1)),
+          Integer.parseInt(mt.group(2)), blockSize, MatrixKind.CAUCHY, kernel);
+      EcDataset.Stored st = store != null
+          ? EcDataset.put(file, new DirectoryBlockStore(store), opt, ctx.pool(), ctx.progress())
+          : RepositoryDatasets.put(file, Repository.open(ctx.repo(), true), opt, ctx.pool(), ctx.progress());
       if (ctx.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("op", "put");
@@ -78,7 +84,7 @@ final class DatasetCommands {
         ctx.out().println(st.id());
         if (!ctx.quiet()) {
           ctx.err().printf("stored %s (%,d bytes) as %d steps of %s blocks of %,d bytes in %s%n", file,
-              st.manifest().length(), st.manifest().steps(), shape, blockSize, store);
+              st.manifest().length(), st.manifest().steps(), shape, blockSize, store != null ? store : ctx.repo());
         }
       }
       return 0;
@@ -88,17 +94,17 @@ final class DatasetCommands {
   @Command(name = "get", mixinStandardHelpOptions = true,
       description = {"Rebuild dataset ID into OUT, verifying every block and reconstructing missing or corrupt",
           "ones from any K of their column. Fails (exit 3), naming the column, if more than M of a column are gone."})
-  static final class Get implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ID", description = "The dataset id printed by 'weft ec put'.")
+  public static final class Get implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ID", description = "The dataset id printed by 'weft put'.")
     String id;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the file.")
     Path output;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Block store directory.")
+    @Option(names = "--store", paramLabel = "DIR", description = "Read from a block store directory instead of the repository.")
     Path store;
 
-    @Option(names = "--repair", description = "Also write rebuilt blocks back into the store.")
+    @Option(names = "--repair", description = "Also write rebuilt blocks back into the repository (or store).")
     boolean repair;
 
     @Mixin
@@ -111,8 +117,16 @@ final class DatasetCommands {
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       GfKernel kernel = backend.kernel();
-      EcDataset.Report r = EcDataset.get(id, new DirectoryBlockStore(store), output, kernel, repair, ctx.pool(),
-          ctx.progress());
+      EcDataset.Report r;
+      if (store != null) {
+        if (!Files.isDirectory(store)) {
+          throw new UsageException(store + ": store does not exist" + (Files.exists(store) ? " (not a directory)" : ""));
+        }
+        r = EcDataset.get(id, new DirectoryBlockStore(store), output, kernel, repair, ctx.pool(), ctx.progress());
+      } else {
+        r = RepositoryDatasets.get(id, Repository.open(ctx.repo(), false), output, kernel, repair, ctx.pool(),
+            ctx.progress());
+      }
       if (!r.damagedSteps().isEmpty()) {
         ctx.err().println("weft: dataset " + id + ": " + r.damagedBlocks() + " block(s) missing or corrupt in column(s) "
             + r.damagedSteps() + "; rebuilt" + (repair ? " and stored back" : " (use --repair to store them back)"));

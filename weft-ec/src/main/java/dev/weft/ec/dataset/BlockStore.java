@@ -1,6 +1,8 @@
 package dev.weft.ec.dataset;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The content-addressed storage an erasure-coded dataset is written to: blocks are stored and fetched by an
@@ -18,4 +20,12 @@ public interface BlockStore {
 
   /** The id {@link #put} would return for these bytes, so readers can verify what {@link #get} returned. */
   String idOf(byte[] data, int off, int len);
+
+  /**
+   * The directory the blocks live in, if the store has one: a dataset must never be rebuilt into a file
+   * inside it, where it could replace one of its own blocks.
+   */
+  default Optional<Path> directory() {
+    return Optional.empty();
+  }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,11 @@ public final class DirectoryBlockStore implements BlockStore {
 
   public Path dir() {
     return dir;
+  }
+
+  @Override
+  public Optional<Path> directory() {
+    return Optional.of(dir);
   }
 
   /** Where the block with this id lives (whether or not it exists). */

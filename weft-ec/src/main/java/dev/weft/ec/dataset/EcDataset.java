@@ -2,6 +2,7 @@ package dev.weft.ec.dataset;
 
 import dev.weft.ec.codec.ParallelCoder;
 import dev.weft.ec.codec.ReedSolomon;
+import dev.weft.ec.files.OutputFiles;
 import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.runtime.BadDataException;
@@ -58,9 +59,7 @@ public final class EcDataset {
     if (opt.blockSize() < 1) {
       throw new UsageException("block size must be at least 1 byte, got " + opt.blockSize());
     }
-    if (!Files.isRegularFile(file)) {
-      throw new UsageException(file + ": no such file");
-    }
+    OutputFiles.checkInputFile(file);
     int k = opt.k();
     int n = k + opt.m();
     int bs = opt.blockSize();
@@ -117,9 +116,14 @@ public final class EcDataset {
    * @param repairStore also store rebuilt blocks back, so the next read finds them intact
    * @throws BadDataException when the manifest is missing or corrupt, or a step (column) lost more than m
    *     blocks; the message names the column and {@code output} is left untouched
+   * @throws dev.weft.runtime.UsageException when {@code output} is a directory or inside the store's directory
    */
   public static Report get(String id, BlockStore store, Path output, GfKernel kernel, boolean repairStore,
       TaskPool pool, ProgressListener progress) throws IOException {
+    OutputFiles.checkNotDirectory(output);
+    if (store.directory().isPresent()) {
+      OutputFiles.checkOutput(output, store.directory().get(), "the store");
+    }
     DatasetManifest man = readManifest(id, store);
     int k = man.k();
     int n = k + man.m();
@@ -129,9 +133,7 @@ public final class EcDataset {
     AtomicInteger damaged = new AtomicInteger();
     AtomicInteger rebuilt = new AtomicInteger();
     Integer[] damagedSteps = new Integer[steps];
-    Path parent = output.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".tmp-" + output.getFileName(), ".part");
+    Path tmp = OutputFiles.createTemp(output);
     boolean done = false;
     NamedLimit jobs = pool.limits().limit(ParallelCoder.JOBS_LIMIT, pool.parallelism());
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE);

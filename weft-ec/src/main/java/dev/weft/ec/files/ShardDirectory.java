@@ -95,8 +95,9 @@ public final class ShardDirectory {
     if (opt.stripeUnit() < 1) {
       throw new UsageException("--shard-size must be at least 1 byte, got " + opt.stripeUnit());
     }
-    if (!Files.isRegularFile(input)) {
-      throw new UsageException(input + ": no such file");
+    OutputFiles.checkInputFile(input);
+    if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+      throw new UsageException(outDir + ": OUTDIR exists and is not a directory");
     }
     Files.createDirectories(outDir);
     if (Files.exists(outDir.resolve(ShardManifest.FILE_NAME))) {
@@ -232,18 +233,18 @@ public final class ShardDirectory {
    *
    * @throws BadDataException when more than m shards are bad, or a rebuilt shard does not match the
    *     manifest; {@code output} is then left untouched
+   * @throws UsageException when {@code output} is a directory or lies inside this shard directory
    */
   public void decode(List<ShardStatus> status, Path output, GfKernel kernel, TaskPool pool,
       ProgressListener progress) throws IOException {
+    OutputFiles.checkOutput(output, dir, "the shard set");
     int k = manifest.k();
     boolean[] present = presentFlags(status);
     boolean[] wanted = new boolean[present.length];
     for (int i = 0; i < k; i++) {
       wanted[i] = !present[i];
     }
-    Path parent = output.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".tmp-" + output.getFileName(), ".part");
+    Path tmp = OutputFiles.createTemp(output);
     boolean done = false;
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       long[] remaining = {manifest.length()};

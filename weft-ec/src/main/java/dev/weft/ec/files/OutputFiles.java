@@ -1,0 +1,75 @@
+package dev.weft.ec.files;
+
+import dev.weft.runtime.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * Checks and temporaries for files the user asked us to write (decoded files, rebuilt datasets). Shared by
+ * {@link ShardDirectory} and the dataset code so every output path gets the same protection.
+ */
+public final class OutputFiles {
+  private OutputFiles() {}
+
+  /**
+   * Refuses (exit 2) an output that is a directory, or that would land inside {@code source} — the shard
+   * directory or block store being read — or on {@code source} itself. Paths are compared after resolving
+   * symbolic links and {@code ..}, so {@code ./g/../g/manifest.json} or a link into the store is caught too.
+   * Called before anything is written: overwriting a shard or manifest would destroy the data being read.
+   */
+  public static void checkOutput(Path output, Path source, String what) throws IOException {
+    checkNotDirectory(output);
+    Path out = realPath(output);
+    Path src = realPath(source);
+    if (out.startsWith(src)) {
+      throw new UsageException(output + ": OUTPUT is inside " + what + " " + source
+          + " and could overwrite the data being read; write it elsewhere");
+    }
+  }
+
+  /** Refuses (exit 2) an output path naming an existing directory, which the final rename cannot replace. */
+  public static void checkNotDirectory(Path output) {
+    if (Files.isDirectory(output)) {
+      throw new UsageException(output + ": is a directory; OUTPUT must be a file path");
+    }
+  }
+
+  /** Refuses (exit 2) an input that is a directory or does not exist. */
+  public static void checkInputFile(Path input) {
+    if (Files.isDirectory(input)) {
+      throw new UsageException(input + ": is a directory; expected a file");
+    }
+    if (!Files.isRegularFile(input)) {
+      throw new UsageException(input + ": no such file");
+    }
+  }
+
+  /**
+   * Creates an empty temporary file next to {@code output}. Unlike {@code Files.createTempFile} (always 0600)
+   * it gets the umask's default permissions, which survive the final rename: the user asked for this file
+   * and expects it readable like any other they create.
+   */
+  public static Path createTemp(Path output) throws IOException {
+    Path parent = output.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    return Files.createFile(parent.resolve(".tmp-" + output.getFileName() + "-" + UUID.randomUUID() + ".part"));
+  }
+
+  /**
+   * The real path of {@code p}, or, when it does not exist yet, the real path of its deepest existing
+   * ancestor with the remaining names appended.
+   */
+  static Path realPath(Path p) throws IOException {
+    Path abs = p.toAbsolutePath().normalize();
+    Path existing = abs;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return abs;
+    }
+    return existing.toRealPath().resolve(existing.relativize(abs));
+  }
+}
