@@ -60,4 +60,44 @@ class StoreReadCliTest {
     assertEquals(3, unpack.code(), unpack.err());
     assertFalse(Files.exists(dir.resolve("root")));
   }
+
+  @Test
+  void readOnlyCommandsOnAMissingRepositoryExit2AndCreateNothing() {
+    Path missing = dir.resolve("nonexist/x");
+    String[][] commands = {{"oci", "ls"}, {"oci", "inspect", "img"}, {"cat", "refs/x"}, {"fsck"}, {"gc"}};
+    for (String[] c : commands) {
+      Run r = weft(missing, c);
+      assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+      assertTrue(r.err().contains("no such repository"), r.err());
+      assertFalse(Files.exists(dir.resolve("nonexist")), String.join(" ", c) + " created the repository");
+    }
+  }
+
+  @Test
+  void jsonKeysAreSnakeCaseAndMissingCreatedIsNotPrintedAsNull() throws IOException {
+    Path repoDir = dir.resolve("repo");
+    Path layout = TestImagesForCli.layout(dir.resolve("layout"), "v1");
+    Run imp = weft(repoDir, "--json", "oci", "import", layout + ":v1", "--name", "img");
+    assertEquals(0, imp.code(), imp.err());
+    String inspect = weft(repoDir, "--json", "oci", "inspect", "img").out();
+    String gc = weft(repoDir, "--json", "gc", "--dry-run").out();
+    String fsck = weft(repoDir, "--json", "fsck").out();
+    var camel = java.util.regex.Pattern.compile("\"[a-z]+[A-Z][A-Za-z]*\"\\s*:");
+    for (String json : new String[] {imp.out(), inspect, gc, fsck}) {
+      assertFalse(camel.matcher(json).find(), json);
+    }
+    assertTrue(inspect.contains("\"diff_id\""), inspect);
+    String text = weft(repoDir, "oci", "inspect", "img").out();
+    assertFalse(text.contains("null"), text);
+  }
+
+  @Test
+  void malformedJsonNamesLineAndColumnNotJacksonInternals() throws IOException {
+    Path layout = TestImagesForCli.layout(dir.resolve("layout"), "v1");
+    Files.writeString(layout.resolve("index.json"), "{\"manifests\": [");
+    Run r = weft(dir.resolve("repo"), "oci", "import", layout + ":v1");
+    assertEquals(3, r.code(), r.err());
+    assertFalse(r.err().contains("Source:") || r.err().contains("REDACTED"), r.err());
+    assertTrue(r.err().matches("(?s).*line 1, column \\d+.*"), r.err());
+  }
 }

@@ -12,6 +12,7 @@ import dev.weft.runtime.limit.NamedLimit;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.runtime.progress.ProgressTask;
+import dev.weft.store.repo.JsonErrors;
 import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
 import dev.weft.store.splitstream.ContentType;
@@ -129,13 +130,8 @@ public final class ImageImporter {
       }
       return n;
     } catch (IOException e) {
-      throw new BadDataException(what + ": malformed JSON: " + firstLine(e.getMessage()));
+      throw new BadDataException(what + ": malformed JSON: " + JsonErrors.describe(e));
     }
-  }
-
-  private static String firstLine(String s) {
-    int nl = s == null ? -1 : s.indexOf('\n');
-    return s == null ? "" : nl < 0 ? s : s.substring(0, nl);
   }
 
   /** The blob a descriptor names, checked against the descriptor's digest and size. */
