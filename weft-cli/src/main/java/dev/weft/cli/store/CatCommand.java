@@ -11,6 +11,7 @@ import java.io.FileDescriptor;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,14 +48,28 @@ public final class CatCommand implements Callable<Integer> {
       id = repo.streamId(n).orElseThrow(() -> new BadDataException("no stream " + n + " in " + repo.root()));
     }
     SplitStream ss = SplitStream.load(repo, id, name);
-    try (OutputStream out = output != null ? Files.newOutputStream(output)
-        : new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20) {
-          @Override
-          public void close() throws java.io.IOException {
-            flush(); // never close the process's stdout
-          }
-        }) {
-      ss.cat(repo, out);
+    if (output == null) {
+      try (OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20) {
+        @Override
+        public void close() throws java.io.IOException {
+          flush(); // never close the process's stdout
+        }
+      }) {
+        ss.cat(repo, out);
+      }
+      return 0;
+    }
+    // Rebuild next to FILE and rename: a corrupt object found half way must not leave (or clobber FILE
+    // with) bytes that look like the stream.
+    Path abs = output.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        ss.cat(repo, out);
+      }
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
     return 0;
   }

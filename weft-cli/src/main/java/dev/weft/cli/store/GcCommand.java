@@ -28,12 +28,12 @@ public final class GcCommand implements Callable<Integer> {
     Gc.Report r = new Gc(repo).run(dryRun);
     if (ctx.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("dryRun", r.dryRun());
+      m.put("dry_run", r.dryRun());
       m.put("streams", r.streams());
       m.put("objects", r.objects());
       m.put("bytes", r.bytes());
-      m.put("tempFiles", r.tempFiles());
-      m.put("keptObjects", r.keptObjects());
+      m.put("temp_files", r.tempFiles());
+      m.put("kept_objects", r.keptObjects());
       ctx.printJson(m);
     } else {
       ctx.out().printf("%s %d streams, %,d objects (%,d bytes), %d temporary files; kept %,d objects%n",

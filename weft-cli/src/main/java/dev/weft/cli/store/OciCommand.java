@@ -59,10 +59,10 @@ public final class OciCommand implements Runnable {
         m.put("name", r.name());
         m.put("manifest", r.manifestDigest());
         m.put("layers", r.layers().size());
-        m.put("layersImported", imported);
-        m.put("tarBytes", r.tarBytes());
-        m.put("objectsWritten", r.objectsWritten());
-        m.put("bytesWritten", r.bytesWritten());
+        m.put("layers_imported", imported);
+        m.put("tar_bytes", r.tarBytes());
+        m.put("objects_written", r.objectsWritten());
+        m.put("bytes_written", r.bytesWritten());
         m.put("seconds", r.seconds());
         ctx.printJson(m);
       } else {
@@ -82,7 +82,7 @@ public final class OciCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      Repository repo = Repository.open(ctx.repo(), true);
+      Repository repo = Repository.open(ctx.repo(), false);
       List<Map<String, Object>> rows = new ArrayList<>();
       for (String n : StoredImage.names(repo)) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -127,19 +127,19 @@ public final class OciCommand implements Runnable {
       m.put("manifest", img.manifestDigest());
       m.put("config", img.configDigest());
       var cfg = img.configJson();
-      m.put("architecture", cfg.path("architecture").asText(null));
-      m.put("os", cfg.path("os").asText(null));
-      m.put("created", cfg.path("created").asText(null));
+      m.put("architecture", text(cfg.path("architecture")));
+      m.put("os", text(cfg.path("os")));
+      m.put("created", text(cfg.path("created")));
       List<Map<String, Object>> layers = new ArrayList<>();
       for (StoredImage.StoredLayer l : img.layers()) {
         var ss = dev.weft.store.splitstream.SplitStream.load(repo, l.streamId(), l.streamName());
         Map<String, Object> lm = new LinkedHashMap<>();
-        lm.put("diffId", l.diffId());
+        lm.put("diff_id", l.diffId());
         lm.put("blob", l.blobDigest());
-        lm.put("mediaType", l.mediaType());
-        lm.put("tarBytes", ss.streamSize());
+        lm.put("media_type", l.mediaType());
+        lm.put("tar_bytes", ss.streamSize());
         lm.put("objects", ss.objectRefs().size());
-        lm.put("splitStreamBytes", java.nio.file.Files.size(repo.objectPath(l.streamId())));
+        lm.put("split_stream_bytes", java.nio.file.Files.size(repo.objectPath(l.streamId())));
         lm.put("stream", l.streamName() + " -> " + l.streamId());
         layers.add(lm);
       }
@@ -153,11 +153,15 @@ public final class OciCommand implements Runnable {
           }
         });
         for (Map<String, Object> l : layers) {
-          ctx.out().printf("layer %s  %,d tar bytes, %d objects, split stream %,d bytes%n", l.get("diffId"),
-              l.get("tarBytes"), l.get("objects"), l.get("splitStreamBytes"));
+          ctx.out().printf("layer %s  %,d tar bytes, %d objects, split stream %,d bytes%n", l.get("diff_id"),
+              l.get("tar_bytes"), l.get("objects"), l.get("split_stream_bytes"));
         }
       }
       return 0;
+    }
+    /** A config string field, or null when absent or JSON null (asText would give the text "null"). */
+    private static String text(com.fasterxml.jackson.databind.JsonNode n) {
+      return n.isTextual() ? n.asText() : null;
     }
   }
 

@@ -44,13 +44,13 @@ class StoreCliTest {
     Run imp = weft("--json", "oci", "import", layout + ":v1", "--name", "demo:v1");
     assertEquals(0, imp.code(), imp.err());
     JsonNode j = new ObjectMapper().readTree(imp.out());
-    assertEquals(3, j.get("layersImported").asInt());
+    assertEquals(3, j.get("layers_imported").asInt());
     Run again = weft("--json", "oci", "import", layout + ":v1", "--name", "demo:v1");
-    assertEquals(0, new ObjectMapper().readTree(again.out()).get("objectsWritten").asLong());
+    assertEquals(0, new ObjectMapper().readTree(again.out()).get("objects_written").asLong());
     assertTrue(weft("oci", "ls").out().contains("demo:v1"));
     Run insp = weft("--json", "oci", "inspect", "demo:v1");
     assertEquals(0, insp.code(), insp.err());
-    String diffId = new ObjectMapper().readTree(insp.out()).get("layers").get(0).get("diffId").asText();
+    String diffId = new ObjectMapper().readTree(insp.out()).get("layers").get(0).get("diff_id").asText();
     Path tar = dir.resolve("layer.tar");
     assertEquals(0, weft("cat", "oci-layer-" + diffId, "-o", tar.toString()).code());
     assertEquals(diffId, TestImagesForCli.sha256(Files.readAllBytes(tar)));

@@ -12,6 +12,7 @@ import dev.weft.runtime.limit.NamedLimit;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.runtime.progress.ProgressTask;
+import dev.weft.store.repo.JsonErrors;
 import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
 import dev.weft.store.splitstream.ContentType;
@@ -93,6 +94,11 @@ public final class ImageImporter {
       long objects0 = repo.objectsWritten();
       long bytes0 = repo.bytesWritten();
       List<Layer> missing = img.layers().stream().filter(l -> !repo.hasStream(l.streamName())).toList();
+      for (Layer l : img.layers()) {
+        if (!missing.contains(l)) {
+          verifyPresentBlob(src, l);
+        }
+      }
       Map<String, SplitResult> done = new ConcurrentHashMap<>();
       try {
         importLayers(src, missing, imageName, done);
@@ -124,22 +130,19 @@ public final class ImageImporter {
       }
       return n;
     } catch (IOException e) {
-      throw new BadDataException(what + ": malformed JSON: " + firstLine(e.getMessage()));
+      throw new BadDataException(what + ": malformed JSON: " + JsonErrors.describe(e));
     }
   }
 
-  private static String firstLine(String s) {
-    int nl = s == null ? -1 : s.indexOf('\n');
-    return s == null ? "" : nl < 0 ? s : s.substring(0, nl);
-  }
-
-  private static byte[] readVerified(OciSource src, String digest, String what) throws IOException {
+  /** The blob a descriptor names, checked against the descriptor's digest and size. */
+  private static byte[] readVerified(OciSource src, JsonNode desc, String digest, String what) throws IOException {
     Digests.check(digest, what);
     String p = OciSource.blobPath(digest);
     if (!src.exists(p)) {
       throw new BadDataException(src.location + ": " + what + " blob " + digest + " is missing");
     }
     byte[] b = src.read(p);
+    checkSize(src, desc, b.length, what + " blob " + digest);
     String actual = Digests.of(b);
     if (!actual.equals(digest)) {
       throw new BadDataException(src.location + ": " + what + " blob " + digest + " has digest " + actual);
@@ -147,11 +150,27 @@ public final class ImageImporter {
     return b;
   }
 
+  /**
+   * The OCI spec requires a blob's length to equal its descriptor's {@code size}; a mismatch is a corrupt
+   * image. A descriptor without a size is accepted (some hand-made layouts omit it): the digest still
+   * pins the content.
+   */
+  private static void checkSize(OciSource src, JsonNode desc, long actual, String what) {
+    JsonNode size = desc.get("size");
+    if (size == null) {
+      return;
+    }
+    if (!size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() != actual) {
+      throw new BadDataException(src.location + ": " + what + " is " + actual + " bytes but its descriptor says size "
+          + size);
+    }
+  }
+
   private Resolved resolveLayout(OciSource src, String tag) throws IOException {
     JsonNode index = parseJson(src.read("index.json"), src.location + ": index.json");
     JsonNode desc = pickManifest(src, index, tag, "index.json");
     String manifestDigest = Digests.check(desc.path("digest").asText(null), src.location + ": index.json manifest digest");
-    byte[] manifest = readVerified(src, manifestDigest, "manifest");
+    byte[] manifest = readVerified(src, desc, manifestDigest, "manifest");
     JsonNode m = parseJson(manifest, src.location + ": manifest " + manifestDigest);
     String chosenTag = tag != null ? tag : desc.path("annotations").path(REF_NAME).asText(null);
     return resolveManifest(src, manifestDigest, manifest, m, chosenTag);
@@ -194,7 +213,7 @@ public final class ImageImporter {
     String mt = d.path("mediaType").asText("");
     if (mt.contains("index") || mt.contains("list")) {
       String digest = Digests.check(d.path("digest").asText(null), src.location + ": nested index digest");
-      JsonNode nested = parseJson(readVerified(src, digest, "index"), src.location + ": index " + digest);
+      JsonNode nested = parseJson(readVerified(src, d, digest, "index"), src.location + ": index " + digest);
       for (JsonNode n : nested.path("manifests")) {
         JsonNode p = n.path("platform");
         if (p.path("os").asText("linux").equals("linux") && p.path("architecture").asText("amd64").equals("amd64")
@@ -212,7 +231,7 @@ public final class ImageImporter {
     String where = src.location + ": manifest " + manifestDigest;
     JsonNode configDesc = m.path("config");
     String configDigest = Digests.check(configDesc.path("digest").asText(null), where + " config digest");
-    byte[] config = readVerified(src, configDigest, "config");
+    byte[] config = readVerified(src, configDesc, configDigest, "config");
     List<String> diffIds = diffIds(config, src.location + ": config " + configDigest);
     JsonNode layers = m.path("layers");
     if (!layers.isArray()) {
@@ -232,7 +251,9 @@ public final class ImageImporter {
       if (!src.exists(p)) {
         throw new BadDataException(src.location + ": layer blob " + digest + " is missing");
       }
-      out.add(new Layer(i, digest, src.size(p), mediaType, diffIds.get(i), p));
+      long size = src.size(p);
+      checkSize(src, l, size, "layer blob " + digest);
+      out.add(new Layer(i, digest, size, mediaType, diffIds.get(i), p));
     }
     return new Resolved(manifestDigest, manifest, configDigest, config, out, tag);
   }
@@ -447,18 +468,18 @@ public final class ImageImporter {
         result = new TarSplitter(repo, pool, budget, what).split(tar);
         tar.transferTo(java.io.OutputStream.nullOutputStream());
         counted.transferTo(java.io.OutputStream.nullOutputStream()); // trailing bytes still count for the digest
-      } catch (BadDataException | CancellationException e) {
+      } catch (CancellationException e) {
         throw e;
+      } catch (BadDataException e) {
+        throw blobMismatchOr(counted, blobDigest, l, e);
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) {
           throw new CancellationException("import cancelled");
         }
-        throw new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + e.getMessage());
+        throw blobMismatchOr(counted, blobDigest, l,
+            new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + e.getMessage()));
       }
-      String blob = Digests.of(blobDigest);
-      if (!l.mediaType().equals("detect") && !blob.equals(l.digest())) {
-        throw new BadDataException(what + ": blob digest is " + blob);
-      }
+      checkBlobDigest(l, blobDigest);
       String diff = Digests.of(diffDigest);
       if (!diff.equals(l.diffId())) {
         throw new BadDataException(what + ": uncompressed tar has digest " + diff + " but the config's diff_id is "
@@ -466,6 +487,47 @@ public final class ImageImporter {
       }
       return result;
     }
+  }
+
+  /**
+   * A damaged blob usually first shows up as a decompression or tar error; when the blob does not match
+   * its digest that is the real problem, so hash the rest of the raw blob (no decompression) and report
+   * the mismatch instead of {@code error}.
+   */
+  private static BadDataException blobMismatchOr(InputStream counted, MessageDigest blobDigest, Layer l,
+      BadDataException error) {
+    try {
+      counted.transferTo(java.io.OutputStream.nullOutputStream());
+      checkBlobDigest(l, blobDigest);
+    } catch (BadDataException mismatch) {
+      return mismatch;
+    } catch (IOException unreadable) {
+      // the blob cannot be read to its end: the original error is the best description
+    }
+    return error;
+  }
+
+  private static void checkBlobDigest(Layer l, MessageDigest blobDigest) {
+    String blob = Digests.of(blobDigest);
+    if (!l.mediaType().equals("detect") && !blob.equals(l.digest())) {
+      throw new BadDataException("layer blob " + l.digest() + " has digest " + blob);
+    }
+  }
+
+  /**
+   * A layer whose stream is already stored is not imported again, but its blob must still match its
+   * digest (the source image is corrupt otherwise). Hashing the compressed blob is cheap next to
+   * decompressing and splitting it.
+   */
+  private static void verifyPresentBlob(OciSource src, Layer l) throws IOException {
+    if (l.mediaType().equals("detect")) {
+      return; // docker archives name layers by path; the diff_id check on import is their integrity check
+    }
+    MessageDigest md = Digests.sha256();
+    try (InputStream in = new DigestInputStream(src.open(l.path()), md)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    checkBlobDigest(l, md);
   }
 
   private static String compressionLabel(Layer l) {

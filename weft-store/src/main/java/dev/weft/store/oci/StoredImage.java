@@ -65,7 +65,7 @@ public record StoredImage(String name, String manifestDigest, byte[] manifest, S
     try {
       return ImageImporter.JSON.readTree(json);
     } catch (IOException e) {
-      throw new BadDataException(what + ": malformed JSON");
+      throw new BadDataException(what + ": malformed JSON: " + dev.weft.store.repo.JsonErrors.describe(e));
     }
   }
 

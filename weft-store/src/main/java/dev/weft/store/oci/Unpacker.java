@@ -7,6 +7,7 @@ import dev.weft.store.repo.Repository;
 import dev.weft.store.splitstream.SplitStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,31 +52,52 @@ public final class Unpacker {
           }
         }
       }
+      boolean existed = Files.exists(dir);
       Files.createDirectories(dir);
       Path root = dir.toRealPath();
-      Map<Path, TarArchiveEntry> dirs = new LinkedHashMap<>();
-      List<String> skipped = new ArrayList<>();
-      long entries = 0;
-      for (StoredImage.StoredLayer l : img.layers()) {
-        SplitStream ss = SplitStream.load(repo, l.streamId(), l.streamName());
-        Set<Path> created = new HashSet<>();
-        try (InputStream in = ss.open(repo); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-          for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-            entries++;
-            apply(root, e, tar, created, dirs, skipped, "layer " + l.diffId());
+      try {
+        return unpackInto(img, root);
+      } catch (IOException | RuntimeException | Error e) {
+        // No partial root filesystem: it would look like a successful unpack to the next tool.
+        try {
+          if (existed) {
+            deleteContents(root);
+          } else {
+            deleteTree(root);
           }
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
         }
+        throw e;
       }
-      // Directory modes and times last: a read-only directory must not stop later writes into it.
-      List<Map.Entry<Path, TarArchiveEntry>> ds = new ArrayList<>(dirs.entrySet());
-      for (int i = ds.size() - 1; i >= 0; i--) {
-        Path p = ds.get(i).getKey();
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          setModeAndTime(p, ds.get(i).getValue());
-        }
-      }
-      return new Report(entries, skipped);
     }
+  }
+
+  private Report unpackInto(StoredImage img, Path root) throws IOException {
+    Map<Path, TarArchiveEntry> dirs = new LinkedHashMap<>();
+    List<String> skipped = new ArrayList<>();
+    long entries = 0;
+    for (StoredImage.StoredLayer l : img.layers()) {
+      SplitStream ss = SplitStream.load(repo, l.streamId(), l.streamName());
+      Set<Path> created = new HashSet<>();
+      try (InputStream in = ss.open(repo); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+          entries++;
+          apply(root, e, tar, created, dirs, skipped, "layer " + l.diffId());
+        }
+        // Read what the tar reader left (end-of-archive padding) so every object's digest is checked.
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+    }
+    // Directory modes and times last: a read-only directory must not stop later writes into it.
+    List<Map.Entry<Path, TarArchiveEntry>> ds = new ArrayList<>(dirs.entrySet());
+    for (int i = ds.size() - 1; i >= 0; i--) {
+      Path p = ds.get(i).getKey();
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        setModeAndTime(p, ds.get(i).getValue());
+      }
+    }
+    return new Report(entries, skipped);
   }
 
   private void apply(Path root, TarArchiveEntry e, InputStream data, Set<Path> created,
@@ -126,6 +148,9 @@ public final class Unpacker {
       return;
     }
     created.add(target);
+    // Tars often omit entries for parent directories (hand-made layers, explicit file lists); like
+    // umoci and docker, create them with default permissions.
+    Files.createDirectories(target.getParent());
     if (e.isDirectory()) {
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         Files.delete(target);
@@ -184,6 +209,14 @@ public final class Unpacker {
   private static void setTime(Path p, TarArchiveEntry e) throws IOException {
     FileTime t = FileTime.from(e.getLastModifiedTime().toInstant());
     Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
+  }
+
+  private static void deleteContents(Path dir) throws IOException {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path c : s) {
+        deleteTree(c);
+      }
+    }
   }
 
   private static void deleteTree(Path p) throws IOException {

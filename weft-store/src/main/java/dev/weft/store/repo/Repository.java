@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.UsageException;
 import dev.weft.store.verity.FsVerity;
 import dev.weft.store.verity.ObjectId;
 import java.io.IOException;
@@ -61,14 +62,18 @@ public final class Repository {
 
   /**
    * Opens the repository at {@code root}, creating it (with {@code meta.json}) when {@code create} and it
-   * does not exist. A missing repository without {@code create}, or an unsupported {@code meta.json}, is a
-   * {@link BadDataException} naming the file.
+   * does not exist. Without {@code create} (read-only commands) nothing is created: a directory that does
+   * not exist is a {@link UsageException} (the user named the wrong place), an existing directory without
+   * {@code meta.json} or with an unsupported one a {@link BadDataException} naming the file.
    */
   public static Repository open(Path root, boolean create) {
     Repository repo = new Repository(root);
     Path meta = root.resolve("meta.json");
     try {
       if (!Files.exists(meta)) {
+        if (!create && !Files.exists(root)) {
+          throw new UsageException(root + ": no such repository (import an image to create one)");
+        }
         if (!create) {
           throw new BadDataException(root + ": not a weft/composefs repository (no meta.json); import something first");
         }
@@ -90,7 +95,7 @@ public final class Repository {
       try {
         m = JSON.readTree(meta.toFile());
       } catch (IOException e) {
-        throw new BadDataException(meta + ": malformed JSON: " + firstLine(e.getMessage()));
+        throw new BadDataException(meta + ": malformed JSON: " + JsonErrors.describe(e));
       }
       if (m == null || !m.path("version").canConvertToInt()) {
         throw new BadDataException(meta + ": no integer \"version\"");
@@ -113,14 +118,6 @@ public final class Repository {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open repository " + root + ": " + e.getMessage(), e);
     }
-  }
-
-  static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   public Path root() {

@@ -247,14 +247,17 @@ public final class SplitStream {
     return new ChunkReader();
   }
 
-  /** Writes the original bytes, reading external chunks from {@code repo}. */
+  /**
+   * Writes the original bytes, reading external chunks from {@code repo}. Each object's fs-verity digest
+   * is checked as it is read: a damaged object is a {@link BadDataException} naming it.
+   */
   public void cat(Repository repo, OutputStream out) throws IOException {
     try (ChunkReader r = chunks()) {
       for (Chunk c; (c = r.next()) != null; ) {
         switch (c) {
           case Chunk.Inline in -> out.write(in.data());
           case Chunk.External ex -> {
-            try (InputStream obj = repo.openObject(ex.id())) {
+            try (InputStream obj = VerifiedObjectStream.open(repo, ex.id())) {
               obj.transferTo(out);
             }
           }
@@ -263,7 +266,7 @@ public final class SplitStream {
     }
   }
 
-  /** The original bytes as a stream, reading objects lazily. */
+  /** The original bytes as a stream, reading objects lazily and verifying each as {@link #cat} does. */
   public InputStream open(Repository repo) {
     ChunkReader r = chunks();
     return new InputStream() {
@@ -281,7 +284,7 @@ public final class SplitStream {
           }
           current = switch (c) {
             case Chunk.Inline in -> new ByteArrayInputStream(in.data());
-            case Chunk.External ex -> repo.openObject(ex.id());
+            case Chunk.External ex -> VerifiedObjectStream.open(repo, ex.id());
           };
           return true;
         }

@@ -164,9 +164,7 @@ public final class TarSplitter {
           copyRestInline(in);
           break;
         }
-        if (!TarUtils.verifyCheckSum(block)) {
-          throw bad("bad header checksum at byte " + headerAt);
-        }
+        checkChecksum(block, headerAt);
         byte type = block[156];
         group.write(block, 0, BLOCK);
         emitInline(block, BLOCK);
@@ -202,6 +200,19 @@ public final class TarSplitter {
         }
       }
       flushInline();
+    }
+
+    private void checkChecksum(byte[] header, long at) {
+      boolean ok;
+      try {
+        ok = TarUtils.verifyCheckSum(header);
+      } catch (IllegalArgumentException e) {
+        // commons-compress rejects a non-octal checksum field this way; it is corrupt input all the same
+        throw bad("corrupt header at byte " + at + ": checksum field is not an octal number");
+      }
+      if (!ok) {
+        throw bad("bad header checksum at byte " + at);
+      }
     }
 
     private TarArchiveEntry decode(byte[] header, long at) {

@@ -25,6 +25,20 @@ final class StoredLayerFinder {
     return JSON.readTree(manifestPath(layout).toFile()).path("config").path("digest").asText().substring(7);
   }
 
+  /** Edits the manifest and rewrites its blob and the index entry to stay consistent. */
+  static void editManifest(Path layout, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    Path blobs = layout.resolve("blobs/sha256");
+    Path mp = manifestPath(layout);
+    ObjectNode m = (ObjectNode) JSON.readTree(mp.toFile());
+    edit.accept(m);
+    Files.delete(mp);
+    byte[] mb = JSON.writeValueAsBytes(m);
+    String md = TestImages.put(blobs, mb);
+    ObjectNode index = (ObjectNode) JSON.readTree(layout.resolve("index.json").toFile());
+    ((ObjectNode) index.path("manifests").get(0)).put("digest", md).put("size", mb.length);
+    Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(index));
+  }
+
   /** Replaces the config blob and rewrites manifest and index to stay consistent. */
   static void replaceConfig(Path layout, String oldConfig, byte[] config) throws IOException {
     Path blobs = layout.resolve("blobs/sha256");

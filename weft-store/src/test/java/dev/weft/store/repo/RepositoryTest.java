@@ -69,7 +69,11 @@ class RepositoryTest {
     Files.writeString(dir.resolve("n/meta.json"), "{\"version\":1,\"algorithm\":\"fsverity-sha512-12\"}");
     assertTrue(assertThrows(BadDataException.class, () -> Repository.open(dir.resolve("n"), true)).getMessage()
         .contains("sha512"));
-    assertThrows(BadDataException.class, () -> Repository.open(dir.resolve("missing"), false));
+    // read-only open: a missing directory is a usage error and is not created; a foreign one is bad data
+    assertThrows(dev.weft.runtime.UsageException.class, () -> Repository.open(dir.resolve("missing"), false));
+    assertFalse(Files.exists(dir.resolve("missing")));
+    Files.createDirectories(dir.resolve("empty"));
+    assertThrows(BadDataException.class, () -> Repository.open(dir.resolve("empty"), false));
   }
 
   @Test

@@ -183,6 +183,11 @@ class TarSplitterTest {
       corrupt[512 * 2 + 100] ^= 0x55; // inside the third header
       BadDataException c = assertThrows(BadDataException.class, () -> split(repo, pool, corrupt));
       assertTrue(c.getMessage().contains("checksum"), c.getMessage());
+      byte[] nonOctal = tar.clone();
+      System.arraycopy("9999999\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, nonOctal, 148, 8);
+      BadDataException n = assertThrows(BadDataException.class, () -> split(repo, pool, nonOctal));
+      assertTrue(n.getMessage().startsWith("test: tar ") && n.getMessage().contains("at byte 0"), n.getMessage());
+      assertTrue(n.getMessage().contains("checksum"), n.getMessage());
       // the budget was returned in full after the failures
       assertEquals(0, pool.limits().budget("test.bytes", 1).metrics().inUse());
     }

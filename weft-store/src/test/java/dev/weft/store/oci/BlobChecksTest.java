@@ -1,0 +1,76 @@
+package dev.weft.store.oci;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.store.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Import checks every blob against its descriptor: size and digest, also for layers already stored. */
+class BlobChecksTest {
+  @TempDir
+  Path dir;
+
+  void importInto(Path repoDir, Path layout) throws IOException {
+    try (TaskPool pool = TaskPool.create(2)) {
+      new ImageImporter(Repository.open(repoDir, true), pool, ProgressListener.NONE).importImage(layout + ":v1", "img");
+    }
+  }
+
+  Path layout(String name) throws IOException {
+    return TestImages.writeLayout(dir.resolve(name), "v1", TestImages.layers(), "gzip");
+  }
+
+  static void flipBit(Path blob, int at) throws IOException {
+    byte[] b = Files.readAllBytes(blob);
+    b[at] ^= 1;
+    Files.write(blob, b);
+  }
+
+  @Test
+  void layerSizeDifferentFromTheBlobIsBadData() throws IOException {
+    Path layout = layout("a");
+    StoredLayerFinder.editManifest(layout, m -> {
+      ObjectNode l = (ObjectNode) m.path("layers").get(0);
+      l.put("size", l.path("size").asLong() + 10);
+    });
+    BadDataException e = assertThrows(BadDataException.class, () -> importInto(dir.resolve("r"), layout));
+    assertTrue(e.getMessage().contains("descriptor says size"), e.getMessage());
+  }
+
+  @Test
+  void configSizeDifferentFromTheBlobIsBadData() throws IOException {
+    Path layout = layout("a");
+    StoredLayerFinder.editManifest(layout, m -> ((ObjectNode) m.path("config")).put("size", 3));
+    BadDataException e = assertThrows(BadDataException.class, () -> importInto(dir.resolve("r"), layout));
+    assertTrue(e.getMessage().contains("config blob") && e.getMessage().contains("size 3"), e.getMessage());
+  }
+
+  @Test
+  void corruptLayerBlobIsReportedAsDigestMismatch() throws IOException {
+    Path layout = layout("a");
+    String blob = StoredLayerFinder.firstLayerBlob(layout);
+    flipBit(layout.resolve("blobs/sha256/" + blob), 100);
+    BadDataException e = assertThrows(BadDataException.class, () -> importInto(dir.resolve("r"), layout));
+    assertTrue(e.getMessage().contains("layer blob sha256:" + blob + " has digest sha256:"), e.getMessage());
+  }
+
+  @Test
+  void corruptBlobOfALayerAlreadyStoredIsStillRefused() throws IOException {
+    Path repo = dir.resolve("r");
+    importInto(repo, layout("good"));
+    Path bad = layout("bad");
+    String blob = StoredLayerFinder.firstLayerBlob(bad);
+    flipBit(bad.resolve("blobs/sha256/" + blob), 100);
+    BadDataException e = assertThrows(BadDataException.class, () -> importInto(repo, bad));
+    assertTrue(e.getMessage().contains("has digest"), e.getMessage());
+  }
+}
