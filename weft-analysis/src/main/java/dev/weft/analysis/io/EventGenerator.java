@@ -7,22 +7,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.GroupWriter;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
  * Makes large event files with exactly the schema of a sample file by resampling its events: event k of
@@ -62,40 +73,276 @@ public final class EventGenerator {
       throw new BadDataException(sample + ": the sample has no events to resample");
     }
     schema = (MessageType) pool.getFirst().getType();
+    Recorded recorded = Recorded.of(schema, pool);
+    pool = null; // the Group objects are no longer needed: the recorded columns replace them
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve("." + out.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     SplittableRandom random = new SplittableRandom(seed);
+    int poolSize = recorded.events();
     boolean done = false;
+    ParquetFileWriter fw = null;
     try {
-      try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
-          .withConf(new PlainParquetConfiguration())
-          .withType(schema)
-          .withCodecFactory(Codecs.INSTANCE)
-          .withCompressionCodec(CompressionCodecName.ZSTD)
-          .withRowGroupSize(ROW_GROUP_BYTES)
-          .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-          .build()) {
-        for (long k = 0; k < events; k++) {
-          writer.write(pool.get(random.nextInt(pool.size())));
-          if ((k & 0xFFFF) == 0xFFFF) {
+      ParquetProperties props = ParquetProperties.builder().build();
+      fw = new ParquetFileWriter(new LocalOutputFile(tmp), schema, ParquetFileWriter.Mode.OVERWRITE,
+          ROW_GROUP_BYTES, 0, null, props);
+      BytesInputCompressor compressor = Codecs.INSTANCE.getCompressor(CompressionCodecName.ZSTD);
+      fw.start();
+      long k = 0;
+      while (k < events) {
+        // One row group: the sampled events are replayed column value by column value straight into
+        // parquet-java's column writers (levels and values recorded once from the sample), so nothing
+        // per event is allocated and no record-assembly layer runs.
+        ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(compressor, schema, props.getAllocator(),
+            props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+        ColumnWriteStore store = props.newColumnWriteStore(schema, pages, pages);
+        ColumnWriter[] writers = new ColumnWriter[recorded.columns.length];
+        for (int c = 0; c < writers.length; c++) {
+          writers[c] = store.getColumnWriter(recorded.columns[c].descriptor);
+        }
+        long inGroup = 0;
+        while (k < events) {
+          int s = random.nextInt(poolSize);
+          for (int c = 0; c < writers.length; c++) {
+            recorded.columns[c].replay(s, writers[c]);
+          }
+          store.endRecord();
+          k++;
+          inGroup++;
+          if ((k & 0xFFFF) == 0) {
             if (Thread.currentThread().isInterrupted()) {
               throw new java.util.concurrent.CancellationException("generate cancelled");
             }
             progress.advance(0x10000);
           }
+          if ((inGroup & 0x3FF) == 0 && store.getBufferedSize() >= ROW_GROUP_BYTES) {
+            break;
+          }
         }
-        progress.advance(events & 0xFFFF);
+        fw.startBlock(inGroup);
+        store.flush();
+        pages.flushToFileWriter(fw);
+        fw.endBlock();
+        store.close();
+        pages.close();
       }
+      progress.advance(events & 0xFFFF);
+      fw.end(Map.of("writer.model.name", "weft-generate"));
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       done = true;
     } finally {
       if (!done) {
+        if (fw != null) {
+          try {
+            fw.close(); // releases the file; the partial file is deleted next
+          } catch (IOException | RuntimeException ignored) {
+            // already failing
+          }
+        }
         Files.deleteIfExists(tmp);
       }
     }
     return new Generated(out, events, Files.size(out), schema);
+  }
+
+  /**
+   * Every leaf column of the sample as parquet-java would write it: per column the sequence of
+   * (repetition level, definition level, value) triples, and where each sample event's triples start.
+   * Recorded by running the sample's {@code Group}s once through parquet-java's own record writer into
+   * a capturing column store, so the levels are exactly what the {@code Group} writer produced.
+   */
+  static final class Recorded implements ColumnWriteStore {
+    final Column[] columns;
+    private int events;
+
+    private Recorded(MessageType schema) {
+      List<ColumnDescriptor> ds = schema.getColumns();
+      columns = new Column[ds.size()];
+      for (int c = 0; c < columns.length; c++) {
+        columns[c] = new Column(ds.get(c));
+      }
+    }
+
+    static Recorded of(MessageType schema, List<Group> pool) {
+      Recorded r = new Recorded(schema);
+      RecordConsumer consumer = new ColumnIOFactory(true).getColumnIO(schema).getRecordWriter(r);
+      GroupWriter gw = new GroupWriter(consumer, schema);
+      for (Column c : r.columns) {
+        c.markEvent();
+      }
+      for (Group g : pool) {
+        gw.write(g); // ends with endRecord(), which marks the next event's start in every column
+      }
+      return r;
+    }
+
+    int events() {
+      return events;
+    }
+
+    @Override
+    public ColumnWriter getColumnWriter(ColumnDescriptor path) {
+      for (Column c : columns) {
+        if (c.descriptor.equals(path)) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException("no column " + path);
+    }
+
+    @Override
+    public void endRecord() {
+      events++;
+      for (Column c : columns) {
+        c.markEvent();
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    /**
+     * Always true: parquet-java's record writer caches the nulls of missing groups and sends them to
+     * the column writers only when a flush is due (or with a later record), which would put one
+     * event's null triples into the next event's range.
+     */
+    @Override
+    public boolean isColumnFlushNeeded() {
+      return true;
+    }
+
+    @Override
+    public long getAllocatedSize() {
+      return 0;
+    }
+
+    @Override
+    public long getBufferedSize() {
+      return 0;
+    }
+
+    @Override
+    public String memUsageString() {
+      return "recorded sample";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** One leaf column's recorded triples (values as raw 64-bit patterns, or Binary). */
+  static final class Column implements ColumnWriter {
+    final ColumnDescriptor descriptor;
+    private final PrimitiveTypeName type;
+    private final int maxDef;
+    private int[] starts = new int[1024];
+    private int nEvents;
+    private int[] levels = new int[1024]; // repetition << 16 | definition
+    private long[] values = new long[1024];
+    private Binary[] binaries;
+    private int n;
+
+    Column(ColumnDescriptor d) {
+      descriptor = d;
+      type = d.getPrimitiveType().getPrimitiveTypeName();
+      maxDef = d.getMaxDefinitionLevel();
+      if (type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
+          || type == PrimitiveTypeName.INT96) {
+        binaries = new Binary[1024];
+      }
+    }
+
+    void markEvent() {
+      if (nEvents == starts.length) {
+        starts = Arrays.copyOf(starts, nEvents * 2);
+      }
+      starts[nEvents++] = n;
+    }
+
+    /** Writes sample event {@code s}'s triples of this column to {@code w}. */
+    void replay(int s, ColumnWriter w) {
+      int end = starts[s + 1];
+      for (int i = starts[s]; i < end; i++) {
+        int lv = levels[i];
+        int r = lv >>> 16;
+        int d = lv & 0xFFFF;
+        if (d < maxDef) {
+          w.writeNull(r, d);
+          continue;
+        }
+        long v = values[i];
+        switch (type) {
+          case FLOAT -> w.write(Float.intBitsToFloat((int) v), r, d);
+          case DOUBLE -> w.write(Double.longBitsToDouble(v), r, d);
+          case INT32 -> w.write((int) v, r, d);
+          case INT64 -> w.write(v, r, d);
+          case BOOLEAN -> w.write(v != 0, r, d);
+          default -> w.write(binaries[i], r, d);
+        }
+      }
+    }
+
+    private int add(int r, int d) {
+      if (n == levels.length) {
+        levels = Arrays.copyOf(levels, n * 2);
+        values = Arrays.copyOf(values, n * 2);
+        if (binaries != null) {
+          binaries = Arrays.copyOf(binaries, n * 2);
+        }
+      }
+      levels[n] = r << 16 | d;
+      return n++;
+    }
+
+    @Override
+    public void write(int value, int r, int d) {
+      int i = add(r, d); // before indexing: add may grow the arrays
+      values[i] = value;
+    }
+
+    @Override
+    public void write(long value, int r, int d) {
+      int i = add(r, d); // before indexing: add may grow the arrays
+      values[i] = value;
+    }
+
+    @Override
+    public void write(boolean value, int r, int d) {
+      int i = add(r, d); // before indexing: add may grow the arrays
+      values[i] = value ? 1 : 0;
+    }
+
+    @Override
+    public void write(Binary value, int r, int d) {
+      int i = add(r, d);
+      binaries[i] = value.copy();
+    }
+
+    @Override
+    public void write(float value, int r, int d) {
+      int i = add(r, d); // before indexing: add may grow the arrays
+      values[i] = Float.floatToRawIntBits(value);
+    }
+
+    @Override
+    public void write(double value, int r, int d) {
+      int i = add(r, d); // before indexing: add may grow the arrays
+      values[i] = Double.doubleToRawLongBits(value);
+    }
+
+    @Override
+    public void writeNull(int r, int d) {
+      add(r, d);
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public long getBufferedSizeInMemory() {
+      return 0;
+    }
   }
 
   /** parquet-java's reader builder for the example Group model, configured without Hadoop. */
