@@ -6,11 +6,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
@@ -56,6 +61,12 @@ public final class EventGenerator {
    */
   public static Generated generate(Path sample, Path out, long events, long seed, ProgressTask progress)
       throws IOException {
+    return generate(sample, out, events, seed, progress, ROW_GROUP_BYTES);
+  }
+
+  /** As above with another row-group target (tests use small ones to get many row groups). */
+  static Generated generate(Path sample, Path out, long events, long seed, ProgressTask progress, long rowGroupBytes)
+      throws IOException {
     if (events < 1) {
       throw new IllegalArgumentException("events must be at least 1");
     }
@@ -83,55 +94,77 @@ public final class EventGenerator {
     int poolSize = recorded.events();
     boolean done = false;
     ParquetFileWriter fw = null;
+    int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 8));
+    ExecutorService encoders = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "weft-generate");
+      t.setDaemon(true);
+      return t;
+    });
     try {
       ParquetProperties props = ParquetProperties.builder().build();
       fw = new ParquetFileWriter(new LocalOutputFile(tmp), schema, ParquetFileWriter.Mode.OVERWRITE,
-          ROW_GROUP_BYTES, 0, null, props);
-      BytesInputCompressor compressor = Codecs.INSTANCE.getCompressor(CompressionCodecName.ZSTD);
+          rowGroupBytes, 0, null, props);
       fw.start();
+      // Row group 1 is encoded here, event by event, until it holds ROW_GROUP_BYTES; every later row
+      // group has that many events (so the layout depends only on the seed, never on timing), its
+      // sample indices drawn here in order from the one seeded generator, and is encoded on a worker:
+      // row groups are independent, and the file is written in order as they complete.
+      RowGroup group = new RowGroup(recorded, schema, props);
       long k = 0;
       while (k < events) {
-        // One row group: the sampled events are replayed column value by column value straight into
-        // parquet-java's column writers (levels and values recorded once from the sample), so nothing
-        // per event is allocated and no record-assembly layer runs.
-        ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(compressor, schema, props.getAllocator(),
-            props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
-        ColumnWriteStore store = props.newColumnWriteStore(schema, pages, pages);
-        ColumnWriter[] writers = new ColumnWriter[recorded.columns.length];
-        for (int c = 0; c < writers.length; c++) {
-          writers[c] = store.getColumnWriter(recorded.columns[c].descriptor);
+        group.add(random.nextInt(poolSize));
+        k++;
+        if ((group.rows & 0x3FF) == 0 && group.store.getBufferedSize() >= rowGroupBytes) {
+          break;
         }
-        long inGroup = 0;
-        while (k < events) {
-          int s = random.nextInt(poolSize);
-          for (int c = 0; c < writers.length; c++) {
-            recorded.columns[c].replay(s, writers[c]);
-          }
-          store.endRecord();
-          k++;
-          inGroup++;
-          if ((k & 0xFFFF) == 0) {
-            if (Thread.currentThread().isInterrupted()) {
-              throw new java.util.concurrent.CancellationException("generate cancelled");
-            }
-            progress.advance(0x10000);
-          }
-          if ((inGroup & 0x3FF) == 0 && store.getBufferedSize() >= ROW_GROUP_BYTES) {
-            break;
-          }
-        }
-        fw.startBlock(inGroup);
-        store.flush();
-        pages.flushToFileWriter(fw);
-        fw.endBlock();
-        store.close();
-        pages.close();
       }
-      progress.advance(events & 0xFFFF);
+      group.writeTo(fw);
+      progress.advance(k);
+      int rowsPerGroup = (int) k;
+      ArrayDeque<Future<RowGroup>> inFlight = new ArrayDeque<>();
+      try {
+        while (k < events || !inFlight.isEmpty()) {
+          if (k < events && inFlight.size() <= workers) {
+            int[] picks = new int[(int) Math.min(rowsPerGroup, events - k)];
+            for (int i = 0; i < picks.length; i++) {
+              picks[i] = random.nextInt(poolSize);
+            }
+            k += picks.length;
+            inFlight.add(encoders.submit(() -> RowGroup.encode(recorded, schema, props, picks)));
+            continue;
+          }
+          if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("generate cancelled");
+          }
+          RowGroup done1;
+          try {
+            done1 = inFlight.removeFirst().get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("generate cancelled");
+          } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+              throw re;
+            }
+            if (c instanceof Error er) {
+              throw er;
+            }
+            throw new IOException(c);
+          }
+          done1.writeTo(fw);
+          progress.advance(done1.rows);
+        }
+      } finally {
+        for (Future<RowGroup> f : inFlight) {
+          f.cancel(true);
+        }
+      }
       fw.end(Map.of("writer.model.name", "weft-generate"));
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       done = true;
     } finally {
+      encoders.shutdownNow();
       if (!done) {
         if (fw != null) {
           try {
@@ -144,6 +177,54 @@ public final class EventGenerator {
       }
     }
     return new Generated(out, events, Files.size(out), schema);
+  }
+
+  /** One row group being encoded: its column writers, and the compressed pages they produce. */
+  private static final class RowGroup {
+    final ColumnChunkPageWriteStore pages;
+    final ColumnWriteStore store;
+    final ColumnWriter[] writers;
+    final Recorded recorded;
+    int rows;
+
+    RowGroup(Recorded recorded, MessageType schema, ParquetProperties props) {
+      this.recorded = recorded;
+      BytesInputCompressor compressor = Codecs.INSTANCE.getCompressor(CompressionCodecName.ZSTD);
+      pages = new ColumnChunkPageWriteStore(compressor, schema, props.getAllocator(),
+          props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+      store = props.newColumnWriteStore(schema, pages, pages);
+      writers = new ColumnWriter[recorded.columns.length];
+      for (int c = 0; c < writers.length; c++) {
+        writers[c] = store.getColumnWriter(recorded.columns[c].descriptor);
+      }
+    }
+
+    static RowGroup encode(Recorded recorded, MessageType schema, ParquetProperties props, int[] picks) {
+      RowGroup g = new RowGroup(recorded, schema, props);
+      for (int s : picks) {
+        g.add(s);
+      }
+      g.store.flush(); // encodes and compresses the last pages on this thread
+      return g;
+    }
+
+    /** Appends sample event {@code s}, its recorded triples column by column. */
+    void add(int s) {
+      for (int c = 0; c < writers.length; c++) {
+        recorded.columns[c].replay(s, writers[c]);
+      }
+      store.endRecord();
+      rows++;
+    }
+
+    void writeTo(ParquetFileWriter fw) throws IOException {
+      fw.startBlock(rows);
+      store.flush();
+      pages.flushToFileWriter(fw);
+      fw.endBlock();
+      store.close();
+      pages.close();
+    }
   }
 
   /**
