@@ -43,8 +43,12 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 /**
  * Makes large event files with exactly the schema of a sample file by resampling its events: event k of
  * the output is a uniformly drawn event of the sample (seeded, so the same seed gives the same file).
- * The sample is held in memory (it is small); the output is streamed in row groups of
- * {@link #ROW_GROUP_BYTES}, so 10M+ events need no more memory than one row group.
+ * The sample is held in memory (it is small); the output is streamed in row groups of about
+ * {@link #ROW_GROUP_BYTES}, so 10M+ events need no more memory than a few row groups.
+ *
+ * <p>The sample's events are recorded once as per-column (repetition level, definition level, value)
+ * triples and replayed straight into parquet-java's column writers; row groups after the first are
+ * encoded in parallel and written in order (see {@link #generate}).
  */
 public final class EventGenerator {
   /** Target row-group size: the chunk size readers and the dataframe later work in. */
@@ -114,6 +118,9 @@ public final class EventGenerator {
       while (k < events) {
         group.add(random.nextInt(poolSize));
         k++;
+        if ((k & 0xFFFF) == 0 && Thread.currentThread().isInterrupted()) {
+          throw new java.util.concurrent.CancellationException("generate cancelled");
+        }
         if ((group.rows & 0x3FF) == 0 && group.store.getBufferedSize() >= rowGroupBytes) {
           break;
         }
