@@ -23,8 +23,9 @@ public final class AdlAxis implements Axis {
   private final int size;
 
   public AdlAxis(double lo, double hi, int n, String title, String unit) {
-    if (n < 1 || !(lo < hi) || Double.isInfinite(lo) || Double.isInfinite(hi)) {
-      throw new IllegalArgumentException("ADL axis needs n >= 1 and finite lo < hi");
+    if (n < 1 || n > Integer.MAX_VALUE - 8 || !(lo < hi) || !Double.isFinite(hi - lo)) {
+      throw new IllegalArgumentException("ADL axis needs 1 <= bins < 2^31 - 8 and finite lo < hi, got bins "
+          + n + ", lo " + lo + ", hi " + hi);
     }
     this.lo = lo;
     this.hi = hi;
@@ -35,7 +36,12 @@ public final class AdlAxis implements Axis {
     this.r = lo % w; // Java's % on doubles is C fmod: the sign of the dividend
     this.qmin = (long) Math.floor((lo - r) / w) - 1;
     this.qmax = (long) Math.floor((hi - r) / w) + 1;
-    this.size = (int) (qmax - qmin + 1) + 2;
+    long span = qmax - qmin + 1; // n + 2 or n + 3 (the spare bins, and one more if rounding splits hi)
+    if (!(w > 0) || Double.isNaN(r) || span < n || span > (long) n + 4 || span > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("ADL axis bins " + n + " over [" + lo + ", " + hi
+          + "] are too narrow for double precision");
+    }
+    this.size = (int) span + 2;
   }
 
   public double lo() {

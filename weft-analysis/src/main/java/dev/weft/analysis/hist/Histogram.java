@@ -29,7 +29,11 @@ public final class Histogram implements BinSink {
     this.x = Objects.requireNonNull(x);
     this.y = y;
     this.weighted = weighted;
-    int size = x.size() * (y == null ? 1 : y.size());
+    long cells = (long) x.size() * (y == null ? 1 : y.size());
+    if (cells > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("histogram of " + cells + " bins is too large");
+    }
+    int size = (int) cells;
     this.counts = weighted ? null : new long[size];
     this.sumw = weighted ? new double[size] : null;
     this.sumw2 = weighted ? new double[size] : null;

@@ -112,77 +112,127 @@ public final class HistogramCodec {
     if (o == null || !FORMAT.equals(o.path("format").asText())) {
       throw new BadDataException(what + ": not a histogram file (no \"format\": \"" + FORMAT + "\")");
     }
-    if (o.path("version").asInt() != VERSION) {
-      throw new BadDataException(what + ": unsupported histogram format version " + o.path("version"));
+    JsonNode version = o.path("version");
+    if (!version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() != VERSION) {
+      throw new BadDataException(what + ": unsupported histogram format version " + version);
     }
     try {
       JsonNode axes = o.path("axes");
       if (!axes.isArray() || axes.size() < 1 || axes.size() > 2) {
         throw new IllegalArgumentException("needs one or two axes");
       }
-      Axis x = axis(axes.get(0));
-      Axis y = axes.size() == 2 ? axis(axes.get(1)) : null;
       boolean weighted = switch (o.path("storage").asText()) {
         case "int" -> false;
         case "weighted" -> true;
         default -> throw new IllegalArgumentException("storage must be int or weighted");
       };
+      // Everything a hostile file could use to make us allocate is checked against the file's own
+      // arrays before anything is allocated: the axes' sizes are computed in long arithmetic and the
+      // storage arrays must already have that many entries (so memory stays proportional to the input).
+      Axis x = axis(axes.get(0), "axes[0]");
+      Axis y = axes.size() == 2 ? axis(axes.get(1), "axes[1]") : null;
+      long n = (long) x.size() * (y == null ? 1 : y.size());
       String name = o.path("name").asText("histogram");
       String title = o.path("title").asText("");
-      Histogram h = y == null
-          ? (weighted ? Histogram.weighted(name, title, x) : Histogram.of(name, title, x))
-          : Histogram.of2D(name, title, x, y, weighted);
-      int n = h.size();
       if (weighted) {
-        h.addRaw(null, doubles(o.path("sumw"), n, "sumw"), doubles(o.path("sumw2"), n, "sumw2"));
-      } else {
-        JsonNode c = o.path("counts");
-        if (!c.isArray() || c.size() != n) {
-          throw new IllegalArgumentException("counts must have " + n + " entries");
-        }
-        long[] counts = new long[n];
-        for (int i = 0; i < n; i++) {
-          if (!c.get(i).canConvertToLong() || !c.get(i).isIntegralNumber()) {
-            throw new IllegalArgumentException("counts[" + i + "] is not an integer");
+        double[] sumw = doubles(o.path("sumw"), n, "sumw");
+        double[] sumw2 = doubles(o.path("sumw2"), n, "sumw2");
+        for (int i = 0; i < sumw2.length; i++) {
+          if (sumw2[i] < 0) {
+            throw new IllegalArgumentException("sumw2[" + i + "] is negative (" + sumw2[i] + ")");
           }
-          counts[i] = c.get(i).asLong();
         }
-        h.addRaw(counts, null, null);
+        Histogram h = newHistogram(name, title, x, y, true);
+        h.addRaw(null, sumw, sumw2);
+        return h;
       }
+      JsonNode c = o.path("counts");
+      checkLength(c, n, "counts");
+      long[] counts = new long[(int) n];
+      for (int i = 0; i < counts.length; i++) {
+        JsonNode v = c.get(i);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+          throw new IllegalArgumentException("counts[" + i + "] is not an integer");
+        }
+        counts[i] = v.asLong();
+        if (counts[i] < 0) {
+          throw new IllegalArgumentException("counts[" + i + "] is negative (" + counts[i] + ")");
+        }
+      }
+      Histogram h = newHistogram(name, title, x, y, false);
+      h.addRaw(counts, null, null);
       return h;
     } catch (IllegalArgumentException e) {
       throw new BadDataException(what + ": invalid histogram (" + e.getMessage() + ")");
     }
   }
 
-  private static double[] doubles(JsonNode a, int n, String what) {
-    if (!a.isArray() || a.size() != n) {
-      throw new IllegalArgumentException(what + " must have " + n + " entries");
+  private static Histogram newHistogram(String name, String title, Axis x, Axis y, boolean weighted) {
+    if (y == null) {
+      return weighted ? Histogram.weighted(name, title, x) : Histogram.of(name, title, x);
     }
-    double[] d = new double[n];
-    for (int i = 0; i < n; i++) {
+    return Histogram.of2D(name, title, x, y, weighted);
+  }
+
+  private static void checkLength(JsonNode a, long n, String what) {
+    if (!a.isArray()) {
+      throw new IllegalArgumentException(what + " must be an array of " + n + " entries");
+    }
+    if (a.size() != n) {
+      throw new IllegalArgumentException(what + " must have " + n + " entries, has " + a.size());
+    }
+  }
+
+  /** The array's numbers, which must be finite and exactly {@code n} of them. */
+  private static double[] doubles(JsonNode a, long n, String what) {
+    checkLength(a, n, what);
+    double[] d = new double[(int) n];
+    for (int i = 0; i < d.length; i++) {
       if (!a.get(i).isNumber()) {
         throw new IllegalArgumentException(what + "[" + i + "] is not a number");
       }
       d[i] = a.get(i).asDouble();
+      if (!Double.isFinite(d[i])) {
+        throw new IllegalArgumentException(what + "[" + i + "] is not finite");
+      }
     }
     return d;
   }
 
-  private static Axis axis(JsonNode a) {
+  private static int bins(JsonNode a, String where) {
+    JsonNode b = a.path("bins");
+    if (!b.isIntegralNumber() || !b.canConvertToInt() || b.asInt() < 1 || b.asInt() > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(where + ": bins must be a positive integer, got " + b);
+    }
+    return b.asInt();
+  }
+
+  private static double number(JsonNode a, String field, String where) {
+    JsonNode v = a.path(field);
+    if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+      throw new IllegalArgumentException(where + ": " + field + " must be a finite number, got " + v);
+    }
+    return v.asDouble();
+  }
+
+  private static Axis axis(JsonNode a, String where) {
     String title = a.path("title").asText("");
     String unit = a.path("unit").asText("");
-    return switch (a.path("type").asText()) {
-      case "regular" -> new RegularAxis(a.path("bins").asInt(), a.path("lo").asDouble(), a.path("hi").asDouble(), title, unit);
-      case "adl" -> new AdlAxis(a.path("lo").asDouble(), a.path("hi").asDouble(), a.path("bins").asInt(), title, unit);
-      case "variable" -> {
-        JsonNode e = a.path("edges");
-        if (!e.isArray()) {
-          throw new IllegalArgumentException("variable axis needs edges");
+    try {
+      return switch (a.path("type").asText()) {
+        case "regular" -> new RegularAxis(bins(a, where), number(a, "lo", where), number(a, "hi", where), title, unit);
+        case "adl" -> new AdlAxis(number(a, "lo", where), number(a, "hi", where), bins(a, where), title, unit);
+        case "variable" -> {
+          JsonNode e = a.path("edges");
+          if (!e.isArray()) {
+            throw new IllegalArgumentException("variable axis needs edges");
+          }
+          yield new VariableAxis(doubles(e, e.size(), "edges"), title, unit);
         }
-        yield new VariableAxis(doubles(e, e.size(), "edges"), title, unit);
-      }
-      default -> throw new IllegalArgumentException("unknown axis type '" + a.path("type").asText() + "'");
-    };
+        default -> throw new IllegalArgumentException("unknown axis type '" + a.path("type").asText() + "'");
+      };
+    } catch (IllegalArgumentException e) {
+      throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
+    }
   }
 }

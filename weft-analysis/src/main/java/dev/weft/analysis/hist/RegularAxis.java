@@ -3,8 +3,9 @@ package dev.weft.analysis.hist;
 /** {@code bins} equal-width bins over [lo, hi); values below go to underflow, at or above hi to overflow. */
 public record RegularAxis(int bins, double lo, double hi, String title, String unit) implements Axis {
   public RegularAxis {
-    if (bins < 1 || !(lo < hi) || Double.isInfinite(lo) || Double.isInfinite(hi)) {
-      throw new IllegalArgumentException("regular axis needs bins >= 1 and finite lo < hi");
+    if (bins < 1 || bins > Integer.MAX_VALUE - 8 || !(lo < hi) || !Double.isFinite(hi - lo)) {
+      throw new IllegalArgumentException("regular axis needs 1 <= bins < 2^31 - 8 and finite lo < hi, got bins "
+          + bins + ", lo " + lo + ", hi " + hi);
     }
     title = title == null ? "" : title;
     unit = unit == null ? "" : unit;

@@ -101,6 +101,97 @@ class HistogramTest {
     assertThrows(BadDataException.class, () -> HistogramCodec.fromBytes("not json".getBytes(StandardCharsets.UTF_8), "x"));
   }
 
+  /** A valid 1-D int file with the given axis JSON and counts JSON, for the hostile-field tests. */
+  private static String file(String axis, String storage) {
+    return "{\"format\":\"weft-hist\",\"version\":1,\"name\":\"h\",\"axes\":[" + axis + "]," + storage + "}";
+  }
+
+  private static String rejected(String json) {
+    BadDataException e = assertThrows(BadDataException.class,
+        () -> HistogramCodec.fromBytes(json.getBytes(StandardCharsets.UTF_8), "h.json"), json);
+    assertTrue(e.getMessage().startsWith("h.json: "), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    return e.getMessage();
+  }
+
+  private static final String REG3 = "{\"type\":\"regular\",\"bins\":3,\"lo\":0.0,\"hi\":3.0}";
+  private static final String INT5 = "\"storage\":\"int\",\"counts\":[0,1,2,3,0]";
+
+  @Test
+  void codecAcceptsTheBaselineOfTheHostileTests() {
+    Histogram h = HistogramCodec.fromBytes(file(REG3, INT5).getBytes(StandardCharsets.UTF_8), "h.json");
+    assertEquals(6, h.total(), 0);
+  }
+
+  @Test
+  void aHugeAxisIsRejectedBeforeAnythingIsAllocated() {
+    // B9: 2e9 bins used to allocate 16 GB and die of OutOfMemoryError before counts were looked at.
+    String axis = "{\"type\":\"adl\",\"bins\":2000000000,\"lo\":0.0,\"hi\":2000.0}";
+    String m = rejected(file(axis, INT5));
+    assertTrue(m.contains("counts must have"), m);
+    assertTrue(m.endsWith(", has 5)"), m);
+    String reg = "{\"type\":\"regular\",\"bins\":2000000000,\"lo\":0.0,\"hi\":2000.0}";
+    assertEquals("h.json: invalid histogram (counts must have 2000000002 entries, has 5)", rejected(file(reg, INT5)));
+    // Two axes whose product overflows an int: still only a length check.
+    String big = "{\"type\":\"regular\",\"bins\":100000,\"lo\":0.0,\"hi\":1.0}";
+    String two = "{\"format\":\"weft-hist\",\"version\":1,\"axes\":[" + big + "," + big + "]," + INT5 + "}";
+    assertTrue(rejected(two).contains("counts must have 10000400004 entries, has 5"));
+    assertTrue(rejected(file(REG3, "\"storage\":\"weighted\",\"sumw\":[1],\"sumw2\":[1]")).contains("sumw must have 5 entries, has 1"));
+  }
+
+  @Test
+  void negativeOrNonIntegerCountsAreRejected() {
+    assertTrue(rejected(file(REG3, "\"storage\":\"int\",\"counts\":[0,1,-2,3,0]")).contains("counts[2] is negative"));
+    assertTrue(rejected(file(REG3, "\"storage\":\"int\",\"counts\":[0,1,2.5,3,0]")).contains("counts[2] is not an integer"));
+    assertTrue(rejected(file(REG3, "\"storage\":\"int\",\"counts\":[0,1,99999999999999999999999,3,0]")).contains("counts[2] is not an integer"));
+    assertTrue(rejected(file(REG3, "\"storage\":\"int\",\"counts\":{}")).contains("counts must be an array"));
+    // Weighted storage: negative weights are legitimate, negative sums of squares and non-finite values are not.
+    Histogram w = HistogramCodec.fromBytes(file(REG3, "\"storage\":\"weighted\",\"sumw\":[0,-1,2,3,0],\"sumw2\":[0,1,4,9,0]")
+        .getBytes(StandardCharsets.UTF_8), "h.json");
+    assertEquals(4, w.total(), 1e-12);
+    assertTrue(rejected(file(REG3, "\"storage\":\"weighted\",\"sumw\":[0,1,2,3,0],\"sumw2\":[0,-1,4,9,0]")).contains("sumw2[1] is negative"));
+    assertTrue(rejected(file(REG3, "\"storage\":\"weighted\",\"sumw\":[0,1e999,2,3,0],\"sumw2\":[0,1,4,9,0]")).contains("sumw[1] is not finite"));
+    assertTrue(rejected(file(REG3, "\"storage\":\"weighted\",\"sumw\":[0,\"1\",2,3,0],\"sumw2\":[0,1,4,9,0]")).contains("sumw[1] is not a number"));
+  }
+
+  @Test
+  void hostileAxisFieldsAreRejected() {
+    String[] bad = {
+        "{\"type\":\"regular\",\"bins\":0,\"lo\":0.0,\"hi\":3.0}",
+        "{\"type\":\"regular\",\"bins\":-3,\"lo\":0.0,\"hi\":3.0}",
+        "{\"type\":\"regular\",\"bins\":3.5,\"lo\":0.0,\"hi\":3.0}",
+        "{\"type\":\"regular\",\"bins\":4294967299,\"lo\":0.0,\"hi\":3.0}",
+        "{\"type\":\"regular\",\"bins\":\"3\",\"lo\":0.0,\"hi\":3.0}",
+        "{\"type\":\"regular\",\"lo\":0.0,\"hi\":3.0}",
+        "{\"type\":\"regular\",\"bins\":3,\"lo\":3.0,\"hi\":3.0}",
+        "{\"type\":\"regular\",\"bins\":3,\"lo\":4.0,\"hi\":3.0}",
+        "{\"type\":\"regular\",\"bins\":3,\"lo\":0.0,\"hi\":1e999}",
+        "{\"type\":\"regular\",\"bins\":3,\"lo\":\"NaN\",\"hi\":3.0}",
+        "{\"type\":\"regular\",\"bins\":3,\"lo\":-1.7e308,\"hi\":1.7e308}",
+        "{\"type\":\"regular\",\"bins\":3,\"hi\":3.0}",
+        "{\"type\":\"adl\",\"bins\":3,\"lo\":3.0,\"hi\":0.0}",
+        "{\"type\":\"adl\",\"bins\":0,\"lo\":0.0,\"hi\":3.0}",
+        "{\"type\":\"adl\",\"bins\":3,\"lo\":\"-Infinity\",\"hi\":3.0}",
+        "{\"type\":\"adl\",\"bins\":1000000,\"lo\":1e300,\"hi\":1.0000000000000002e300}",
+        "{\"type\":\"adl\",\"bins\":1000000,\"lo\":0.0,\"hi\":1e-320}",
+        "{\"type\":\"variable\",\"edges\":[0,2,1,3]}",
+        "{\"type\":\"variable\",\"edges\":[0,1,1,3]}",
+        "{\"type\":\"variable\",\"edges\":[0,1,2,1e999]}",
+        "{\"type\":\"variable\",\"edges\":[0,1,\"NaN\",3]}",
+        "{\"type\":\"variable\",\"edges\":[0]}",
+        "{\"type\":\"variable\"}",
+        "{\"type\":\"log\",\"bins\":3,\"lo\":0.0,\"hi\":3.0}",
+    };
+    for (String axis : bad) {
+      String m = rejected(file(axis, INT5));
+      assertTrue(m.startsWith("h.json: invalid histogram (axes[0]: "), axis + " -> " + m);
+    }
+    // NaN and Infinity are not JSON (Python's json.dump writes them anyway): malformed, one line.
+    assertTrue(rejected(file("{\"type\":\"regular\",\"bins\":3,\"lo\":NaN,\"hi\":3.0}", INT5)).contains("malformed JSON"));
+    assertTrue(rejected(file("{\"type\":\"variable\",\"edges\":[0,1,2,Infinity]}", INT5)).contains("malformed JSON"));
+    assertTrue(rejected("{\"format\":\"weft-hist\",\"version\":\"1\",\"axes\":[" + REG3 + "]," + INT5 + "}").contains("version"));
+  }
+
   @Test
   void atomicHistogramCountsLikeAPlainOne() throws Exception {
     Histogram shape = Histogram.of("a", "", new RegularAxis(10, 0, 10, "x", ""));

@@ -104,6 +104,28 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void hostileHistogramFilesAreOneLineExitThree() throws Exception {
+    // QA B9: a 2e9-bin axis used to end in OutOfMemoryError (exit 1); negative int counts were plotted.
+    Path out = dir.resolve("h");
+    assertEquals(0, run("analyze", "adl", "--query", "1", "--input", data.resolve("Run2012B_SingleMu-1000.parquet").toString(),
+        "--out", out.toString(), "--plot", "none").code());
+    String q1 = Files.readString(out.resolve("q1.hist.json"));
+    assertTrue(q1.contains("\"bins\" : 100,"), q1);
+    Path huge = dir.resolve("h-huge.hist.json");
+    Files.writeString(huge, q1.replaceFirst("\"bins\" : 100,", "\"bins\" : 2000000000,"));
+    Run h = run("analyze", "plot", huge.toString(), "--out", dir.resolve("h.png").toString());
+    assertEquals(3, h.code(), h.err());
+    assertEquals(1, h.err().strip().lines().count(), h.err());
+    assertTrue(h.err().contains("h-huge.hist.json: invalid histogram (counts must have 2000000005 entries, has 105)"), h.err());
+    Path neg = dir.resolve("neg.hist.json");
+    Files.writeString(neg, q1.replaceFirst("\"counts\" : \\[ 0,", "\"counts\" : [ -1,"));
+    Run n = run("analyze", "plot", neg.toString(), "--out", dir.resolve("n.png").toString());
+    assertEquals(3, n.code(), n.err());
+    assertTrue(n.err().contains("counts[0] is negative (-1)"), n.err());
+    assertTrue(Files.notExists(dir.resolve("n.png")));
+  }
+
+  @Test
   void generateIsSeededAndReadable() throws Exception {
     Path f = dir.resolve("g.parquet");
     Run g = run("analyze", "generate", "--events", "2500", "--seed", "3", "--out", f.toString(),
