@@ -86,7 +86,8 @@ public final class Kernel implements AutoCloseable {
   private long lastSnapshotSeq;
   private long lastSnapshotNanos = System.nanoTime();
   private Task<Void> snapshotInFlight;
-  private boolean closed;
+  // Written under this; volatile because the writer thread reads it without the monitor (see releaseUpTo).
+  private volatile boolean closed;
 
   /** Effects waiting for their event to become durable, in sequence order; guarded by itself. */
   private final ArrayDeque<Release> releases = new ArrayDeque<>();
@@ -196,12 +197,24 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** Applies {@code event}, appends it and returns its sequence number (durable later; see the listener). */
-  public synchronized long submit(Event event) {
+  public long submit(Event event) {
+    return submitWithin(event, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #submit}, but only if the journal can still end at or before {@code lastSeq}: every pending
+   * effect will append exactly one outcome event, so {@code event} is admitted only if its own sequence number,
+   * the pending effects and the effects it requests together fit. Otherwise nothing changes and -1 is returned.
+   */
+  public synchronized long submitWithin(Event event, long lastSeq) {
     if (closed) {
       throw new IllegalStateException("kernel is closed");
     }
     Applied applied = Transition.apply(handler, state, event);
     long seq = writer.nextSeq();
+    if (seq + pending.size() + applied.effects().size() - (event.type() == Event.OUTCOME ? 1 : 0) > lastSeq) {
+      return -1;
+    }
     if (event.type() == Event.OUTCOME) {
       OutcomeEvent o = OutcomeEvent.decode(event);
       pending.remove(new Snapshot.EffectKey(o.originSeq(), o.index()));
@@ -227,6 +240,11 @@ public final class Kernel implements AutoCloseable {
 
   public synchronized StateMap state() {
     return state;
+  }
+
+  /** The sequence number of the last event submitted (0 for an empty journal); durable later. */
+  public synchronized long lastSeq() {
+    return writer.nextSeq() - 1;
   }
 
   public long durableSeq() {
@@ -276,9 +294,13 @@ public final class Kernel implements AutoCloseable {
     releaseUpTo(seq);
   }
 
-  /** Output commit: starts effects whose originating event is durable (up to {@code seq}). */
+  /**
+   * Output commit: starts effects whose originating event is durable (up to {@code seq}). After close (whose
+   * final flush reports durability too) nothing is started: the outcome could not be journaled, and the
+   * effect stays pending in the journal, to be released on the next start.
+   */
   private void releaseUpTo(long seq) {
-    while (true) {
+    while (!closed) {
       Release r;
       synchronized (releases) {
         if (releases.isEmpty() || releases.peekFirst().key().originSeq() > seq) {
@@ -297,9 +319,15 @@ public final class Kernel implements AutoCloseable {
     // Outcomes are submitted from a virtual thread: never from the journal's writer thread (which may be
     // the completing thread), since submit can wait for the writer to free batch space.
     executor.run(r.request()).whenCompleteAsync((outcome, error) -> {
+      if (closed) {
+        // Shutting down (Ctrl-C, or the caller stopped waiting): executors closing after the kernel fail
+        // their calls, which is expected. The effect stays pending; close() reports how many did.
+        inFlightEffects.decrementAndGet();
+        return;
+      }
       Outcome o = error != null ? new Outcome.Bail(error.toString()) : outcome;
       if (o instanceof Outcome.Bail bail) {
-        if (attempt <= config.maxBailRetries() && !isClosed()) {
+        if (attempt <= config.maxBailRetries()) {
           listener.note(r.key() + " bailed (" + bail.why() + "); retry " + attempt);
           start(r, attempt + 1);
         } else {
@@ -309,11 +337,11 @@ public final class Kernel implements AutoCloseable {
         return;
       }
       try {
-        if (!isClosed()) {
-          submit(new OutcomeEvent(r.key().originSeq(), r.key().index(), record(r.request(), o)).toEvent());
-        }
+        submit(new OutcomeEvent(r.key().originSeq(), r.key().index(), record(r.request(), o)).toEvent());
       } catch (RuntimeException e) {
-        listener.note(r.key() + ": outcome not journaled: " + e.getMessage());
+        if (!closed) { // closed in between: the effect stays pending, counted by close()
+          listener.note(r.key() + ": outcome not journaled: " + e.getMessage());
+        }
       } finally {
         inFlightEffects.decrementAndGet();
       }
@@ -332,10 +360,6 @@ public final class Kernel implements AutoCloseable {
       case Outcome.ResourceExceeded r -> new OutcomeEvent.ResourceExceeded(r.what());
       case Outcome.Bail b -> throw new IllegalStateException("bails are never journaled");
     };
-  }
-
-  private synchronized boolean isClosed() {
-    return closed;
   }
 
   private void maybeSnapshot(long seq) {
@@ -363,21 +387,31 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Flushes the journal, waits for a snapshot in flight and releases the directory. */
+  /**
+   * Stops releasing effects, flushes the journal, waits for a snapshot in flight and releases the directory.
+   * Effects whose outcome is not journaled by then stay pending (they run again on the next start); one note
+   * says how many. Close the kernel before the executors its effects run on.
+   */
   @Override
   public void close() {
     Task<Void> snap;
+    int left;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
       snap = snapshotInFlight;
+      left = pending.size();
     }
     try {
       writer.close();
       if (snap != null) {
         snap.awaitStopped();
+      }
+      if (left > 0) {
+        listener.note(left + (left == 1 ? " effect" : " effects")
+            + " left pending; released again when the journal is next opened");
       }
     } finally {
       try {
