@@ -89,12 +89,14 @@ public final class KernelRunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext cli = CliContext.of(spec);
-    if (events < 0 || batch < 1 || batchDelay < 0 || snapshotEvery < 1 || workMicros < 0 || jobEvery < 0) {
-      throw new UsageException("--events, --work-us and --jobs-every must be >= 0; --batch and --snapshot-every >= 1");
-    }
-    if (accounts < 2) {
-      throw new UsageException("--accounts must be at least 2, got " + accounts);
-    }
+    Checks.atLeast("--events", events, 0);
+    Checks.atLeast("--accounts", accounts, 2);
+    Checks.atLeast("--work-us", workMicros, 0);
+    Checks.atLeast("--jobs-every", jobEvery, 0);
+    Checks.atLeast("--batch", batch, 1);
+    Checks.atLeast("--batch-delay-us", batchDelay, 0);
+    Checks.atLeast("--snapshot-every", snapshotEvery, 1);
+    Checks.atLeast("--snapshot-seconds", snapshotSeconds, 1);
     Handler handler = Handlers.forWorkload(workload);
     EffectRequest.Placement where = switch (placement) {
       case "pool" -> EffectRequest.Placement.POOL;

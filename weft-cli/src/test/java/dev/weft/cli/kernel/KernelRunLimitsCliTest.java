@@ -50,4 +50,17 @@ class KernelRunLimitsCliTest {
       assertEquals(10, lastSeq(dir));
     }
   }
+
+  @Test
+  void eachBadOptionIsNamedWithItsValue() {
+    String j = tmp.resolve("j").toString();
+    Run r = weft("kernel", "run", "--journal", j, "--events", "10", "--batch-delay-us", "-1");
+    assertEquals(2, r.code());
+    assertEquals("weft: --batch-delay-us must be at least 0, got -1", r.err().strip());
+    r = weft("kernel", "run", "--journal", j, "--events", "-3", "--batch", "0");
+    assertEquals(2, r.code());
+    assertEquals("weft: --events must be at least 0, got -3", r.err().strip());
+    r = weft("kernel", "run", "--journal", j, "--events", "10", "--snapshot-every", "0");
+    assertEquals("weft: --snapshot-every must be at least 1, got 0", r.err().strip());
+  }
 }
