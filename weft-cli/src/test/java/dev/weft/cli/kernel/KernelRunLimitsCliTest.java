@@ -63,4 +63,16 @@ class KernelRunLimitsCliTest {
     r = weft("kernel", "run", "--journal", j, "--events", "10", "--snapshot-every", "0");
     assertEquals("weft: --snapshot-every must be at least 1, got 0", r.err().strip());
   }
+
+  @Test
+  void logShowRejectsNegativeRanges() {
+    Path dir = tmp.resolve("js");
+    assertEquals(0, weft("kernel", "run", "--journal", dir.toString(), "--events", "10").code());
+    Run r = weft("log", "show", dir.toString(), "--from", "-5");
+    assertEquals(2, r.code(), r.err());
+    assertEquals("weft: --from must be at least 1, got -5", r.err().strip());
+    r = weft("log", "show", dir.toString(), "-n", "-1");
+    assertEquals(2, r.code(), r.err());
+    assertEquals("weft: --count must be at least 0, got -1", r.err().strip());
+  }
 }
