@@ -34,10 +34,10 @@ public final class KernelRunCommand implements Callable<Integer> {
   @Option(names = "--journal", required = true, paramLabel = "DIR", description = "Journal directory (created if missing).")
   Path journal;
 
-  @Option(names = "--workload", defaultValue = "ledger", description = "Workload: ledger (default).")
+  @Option(names = "--workload", defaultValue = "ledger", paramLabel = "NAME", description = "Workload: ledger (default).")
   String workload;
 
-  @Option(names = "--accounts", defaultValue = "1000", description = "Ledger accounts (at least 2; default 1000).")
+  @Option(names = "--accounts", defaultValue = "1000", paramLabel = "N", description = "Ledger accounts (at least 2; default 1000).")
   long accounts;
 
   @Option(names = "--events", required = true, paramLabel = "N", description = "Run until the journal's last sequence number is N (never past it).")
@@ -54,7 +54,7 @@ public final class KernelRunCommand implements Callable<Integer> {
       description = "Where jobs' effects run: pool (the shared task pool, default) or worker (warm child JVMs).")
   String placement;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Workload seed (default 1).")
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Workload seed (default 1).")
   long seed;
 
   @Option(names = "--durability", defaultValue = "fsync-batch", paramLabel = "MODE",

@@ -2,6 +2,7 @@ package dev.weft.cli.kernel;
 
 import static dev.weft.cli.kernel.KernelQaCliTest.weft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.cli.kernel.KernelQaCliTest.Run;
@@ -74,5 +75,23 @@ class KernelRunLimitsCliTest {
     r = weft("log", "show", dir.toString(), "-n", "-1");
     assertEquals(2, r.code(), r.err());
     assertEquals("weft: --count must be at least 0, got -1", r.err().strip());
+  }
+
+  @Test
+  void helpListsEverySubcommandWithAWholeSentence() {
+    for (String parent : new String[] {"kernel", "log"}) {
+      Run help = weft(parent, "--help");
+      assertEquals(0, help.code());
+      // One entry per subcommand; picocli indents the lines it wraps an entry onto further.
+      String commands = help.out().substring(help.out().indexOf("Commands:") + "Commands:".length()).strip();
+      for (String entry : commands.split("\n(?=  \\S)")) {
+        assertTrue(entry.strip().endsWith("."), parent + ": " + entry);
+      }
+    }
+    String run = weft("kernel", "run", "--help").out();
+    for (String label : new String[] {"--accounts=N", "--seed=SEED", "--workload=NAME"}) {
+      assertTrue(run.contains(label), run);
+    }
+    assertFalse(run.contains("=<"), run);
   }
 }
