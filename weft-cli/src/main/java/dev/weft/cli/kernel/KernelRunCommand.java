@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
         "Prints 'durable SEQ' each time a batch becomes durable. Rerunning resumes",
         "where the journal ends (after truncating a torn tail); the event for each",
         "sequence number depends only on the options. Effect outcomes take sequence",
-        "numbers too, so a job is admitted only if its outcome and those of all pending",
-        "effects still fit; the run never goes past --events, and ends short of it when",
-        "they do not."})
+        "numbers too, so an event is admitted only if its outcome and those of all",
+        "pending effects still fit: the run ends short of --events when a job's outcome",
+        "cannot fit, and goes past it only by the outcomes of effects an earlier run",
+        "left pending (Ctrl-C), which are appended on start."})
 public final class KernelRunCommand implements Callable<Integer> {
   @Option(names = "--journal", required = true, paramLabel = "DIR", description = "Journal directory (created if missing).")
   Path journal;
@@ -40,7 +41,7 @@ public final class KernelRunCommand implements Callable<Integer> {
   @Option(names = "--accounts", defaultValue = "1000", paramLabel = "N", description = "Ledger accounts (at least 2; default 1000).")
   long accounts;
 
-  @Option(names = "--events", required = true, paramLabel = "N", description = "Run until the journal's last sequence number is N (never past it).")
+  @Option(names = "--events", required = true, paramLabel = "N", description = "Run until the journal's last sequence number is N (see above).")
   long events;
 
   @Option(names = "--work-us", defaultValue = "0", paramLabel = "US", description = "Busy work per transfer in microseconds (default 0).")
@@ -152,6 +153,12 @@ public final class KernelRunCommand implements Callable<Integer> {
         cli.printJson(Map.of("events", a.events(), "outcomes", outcomes, "last_seq", kernel.durableSeq(),
             "target_seq", events, "state_hash", hash, "seconds", secs));
       } else if (!cli.quiet()) {
+        if (kernel.lastSeq() > events) {
+          // Kernel.open releases the effects an earlier run left pending; their outcomes are appended whatever
+          // --events says (only new events are held to it).
+          cli.err().printf("weft: went past --events %d: effects left pending by an earlier run appended their"
+              + " outcomes%n", events);
+        }
         if (a.refusedJob() > 0) {
           cli.err().printf("weft: stopped short of --events %d: after seq %d, the outcomes of pending effects"
               + " (or of the job at %d) would land past it%n", events, a.refusedJob() - 1, a.refusedJob());
