@@ -41,19 +41,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * submit outcome events; snapshot writes on the shared pool. The directory is locked against a second kernel.
  */
 public final class Kernel implements AutoCloseable {
-  /** Kernel settings: journal options, snapshot cadence, bail retries. */
+  /**
+   * Kernel settings: journal options, snapshot cadence, bail retries, and the last seq effects released at
+   * open may take with their outcomes ({@link Long#MAX_VALUE}: no bound).
+   */
   public record Config(JournalWriter.Options journal, long snapshotEveryEvents, long snapshotEveryMillis,
-      int maxBailRetries) {
+      int maxBailRetries, long lastSeq) {
     public static Config defaults() {
-      return new Config(JournalWriter.Options.defaults(), 100_000, 30_000, 3);
+      return new Config(JournalWriter.Options.defaults(), 100_000, 30_000, 3, Long.MAX_VALUE);
     }
 
     public Config withJournal(JournalWriter.Options options) {
-      return new Config(options, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries);
+      return new Config(options, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries, lastSeq);
     }
 
     public Config withSnapshots(long everyEvents, long everyMillis) {
-      return new Config(journal, everyEvents, everyMillis, maxBailRetries);
+      return new Config(journal, everyEvents, everyMillis, maxBailRetries, lastSeq);
+    }
+
+    /** Effects left pending by an earlier run are released at open only as far as their outcomes fit. */
+    public Config withLastSeq(long seq) {
+      return new Config(journal, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries, seq);
     }
   }
 
@@ -86,6 +94,8 @@ public final class Kernel implements AutoCloseable {
   private long lastSnapshotSeq;
   private long lastSnapshotNanos = System.nanoTime();
   private Task<Void> snapshotInFlight;
+  /** Pending effects from an earlier run not released because their outcomes would pass config.lastSeq. */
+  private final int heldBack;
   // Written under this; volatile because the writer thread reads it without the monitor (see releaseUpTo).
   private volatile boolean closed;
 
@@ -156,10 +166,13 @@ public final class Kernel implements AutoCloseable {
     state = restored.state();
     pending = new TreeMap<>(restored.pending());
     lastSnapshotSeq = restored.startedAfter();
-    // Effects requested before the restart whose outcomes never made it: their events are durable.
+    // Effects requested before the restart whose outcomes never made it: their events are durable. Those
+    // whose outcomes would pass the configured last seq stay pending for a later open.
+    long room = Math.max(0, config.lastSeq() - restored.lastSeq());
     synchronized (releases) {
-      pending.forEach((k, r) -> releases.add(new Release(k, r)));
+      pending.entrySet().stream().limit(room).forEach(e -> releases.add(new Release(e.getKey(), e.getValue())));
     }
+    heldBack = (int) Math.max(0, pending.size() - room);
     releaseUpTo(restored.lastSeq());
   }
 
@@ -212,7 +225,9 @@ public final class Kernel implements AutoCloseable {
     }
     Applied applied = Transition.apply(handler, state, event);
     long seq = writer.nextSeq();
-    if (seq + pending.size() + applied.effects().size() - (event.type() == Event.OUTCOME ? 1 : 0) > lastSeq) {
+    long outcomesToCome = pending.size() - heldBack + applied.effects().size()
+        - (event.type() == Event.OUTCOME ? 1 : 0);
+    if (seq + outcomesToCome > lastSeq) {
       return -1;
     }
     if (event.type() == Event.OUTCOME) {
@@ -260,14 +275,19 @@ public final class Kernel implements AutoCloseable {
     return inFlightEffects.get();
   }
 
-  /** Effects requested whose outcome is not journaled yet (released or still waiting for durability). */
+  /** Effects requested whose outcome is not journaled yet (released, waiting for durability, or held back). */
   public synchronized int pendingEffects() {
     return pending.size();
   }
 
+  /** Effects left pending by an earlier run that this kernel does not release (see {@link Config#lastSeq}). */
+  public int heldBackEffects() {
+    return heldBack;
+  }
+
   /**
-   * Waits until every requested effect has its outcome journaled and durable, or {@code timeoutMillis}
-   * passed. Returns true if none is left pending.
+   * Waits until every requested effect but those held back has its outcome journaled and durable, or
+   * {@code timeoutMillis} passed. Returns true if none of them is left pending.
    */
   public boolean awaitEffects(long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
@@ -277,7 +297,7 @@ public final class Kernel implements AutoCloseable {
         last = writer.nextSeq() - 1;
       }
       writer.awaitDurable(last);
-      if (pendingEffects() == 0) {
+      if (pendingEffects() == heldBack) {
         synchronized (this) {
           last = writer.nextSeq() - 1;
         }
@@ -286,7 +306,7 @@ public final class Kernel implements AutoCloseable {
       }
       Thread.sleep(1);
     }
-    return pendingEffects() == 0;
+    return pendingEffects() == heldBack;
   }
 
   private void durable(long seq) {
@@ -402,7 +422,7 @@ public final class Kernel implements AutoCloseable {
       }
       closed = true;
       snap = snapshotInFlight;
-      left = pending.size();
+      left = pending.size() - heldBack; // the held-back ones are the caller's to report (heldBackEffects)
     }
     try {
       writer.close();

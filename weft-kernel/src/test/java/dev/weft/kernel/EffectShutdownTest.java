@@ -43,13 +43,17 @@ class EffectShutdownTest {
   }
 
   private Kernel open() {
+    return open(Long.MAX_VALUE);
+  }
+
+  private Kernel open(long lastSeq) {
     EffectExecutor held = request -> {
       CompletableFuture<Outcome> f = new CompletableFuture<>();
       calls.add(f);
       return f;
     };
     Kernel.Config config = Kernel.Config.defaults()
-        .withJournal(JournalWriter.Options.defaults().withBatch(8, 200));
+        .withJournal(JournalWriter.Options.defaults().withBatch(8, 200)).withLastSeq(lastSeq);
     return Kernel.open(dir, new Ledger(), config, pool, new PoolEffects(pool, computations), held,
         new Kernel.Listener() {
           @Override
@@ -80,6 +84,34 @@ class EffectShutdownTest {
     assertEquals(List.of("10 effects left pending; released again when the journal is next opened"), notes);
     try (Kernel again = open()) {
       assertEquals(10, again.pendingEffects(), "the effects are still pending in the journal");
+    }
+  }
+
+  @Test
+  void effectsLeftPendingAreReleasedOnlyAsFarAsTheirOutcomesFit() throws Exception {
+    try (Kernel k = open()) {
+      for (long s = 1; s <= 50; s++) {
+        k.submit(jobsEvery5.event(s));
+      }
+      k.awaitDurable(50);
+    }
+    calls.clear();
+    try (Kernel k = open(53)) {
+      assertEquals(7, k.heldBackEffects());
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (calls.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      Thread.sleep(50);
+      assertEquals(3, calls.size(), "only the oldest three outcomes fit below seq 53");
+      calls.forEach(f -> f.complete(new Outcome.Failed("x.Test", "made up", "")));
+      assertTrue(k.awaitEffects(5_000), "held-back effects are not waited for");
+      assertEquals(53, k.lastSeq());
+      assertEquals(-1, k.submitWithin(jobsEvery5.event(54), 53));
+    }
+    try (Kernel k = open()) {
+      assertEquals(0, k.heldBackEffects());
+      assertEquals(7, k.pendingEffects(), "the held-back effects are still pending for a later run");
     }
   }
 

@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
         "where the journal ends (after truncating a torn tail); the event for each",
         "sequence number depends only on the options. Effect outcomes take sequence",
         "numbers too, so an event is admitted only if its outcome and those of all",
-        "pending effects still fit: the run ends short of --events when a job's outcome",
-        "cannot fit, and goes past it only by the outcomes of effects an earlier run",
-        "left pending (Ctrl-C), which are appended on start."})
+        "pending effects still fit, and effects an earlier run left pending (Ctrl-C)",
+        "are released only as far as their outcomes fit: the run never goes past",
+        "--events, and ends short of it when a job's outcome cannot fit."})
 public final class KernelRunCommand implements Callable<Integer> {
   @Option(names = "--journal", required = true, paramLabel = "DIR", description = "Journal directory (created if missing).")
   Path journal;
@@ -41,7 +41,7 @@ public final class KernelRunCommand implements Callable<Integer> {
   @Option(names = "--accounts", defaultValue = "1000", paramLabel = "N", description = "Ledger accounts (at least 2; default 1000).")
   long accounts;
 
-  @Option(names = "--events", required = true, paramLabel = "N", description = "Run until the journal's last sequence number is N (see above).")
+  @Option(names = "--events", required = true, paramLabel = "N", description = "Run until the journal's last sequence number is N (never past it).")
   long events;
 
   @Option(names = "--work-us", defaultValue = "0", paramLabel = "US", description = "Busy work per transfer in microseconds (default 0).")
@@ -109,7 +109,8 @@ public final class KernelRunCommand implements Callable<Integer> {
     Kernel.Config config = Kernel.Config.defaults()
         .withJournal(JournalWriter.Options.defaults().withDurability(parseDurability(durability))
             .withBatch(batch, batchDelay))
-        .withSnapshots(snapshotEvery, snapshotSeconds * 1000);
+        .withSnapshots(snapshotEvery, snapshotSeconds * 1000)
+        .withLastSeq(events);
     Computations computations = Computations.discover();
     Kernel.Listener listener = new Kernel.Listener() {
       @Override
@@ -153,11 +154,9 @@ public final class KernelRunCommand implements Callable<Integer> {
         cli.printJson(Map.of("events", a.events(), "outcomes", outcomes, "last_seq", kernel.durableSeq(),
             "target_seq", events, "state_hash", hash, "seconds", secs));
       } else if (!cli.quiet()) {
-        if (kernel.lastSeq() > events) {
-          // Kernel.open releases the effects an earlier run left pending; their outcomes are appended whatever
-          // --events says (only new events are held to it).
-          cli.err().printf("weft: went past --events %d: effects left pending by an earlier run appended their"
-              + " outcomes%n", events);
+        if (kernel.heldBackEffects() > 0) {
+          cli.err().printf("weft: %d effects left pending by an earlier run were not released: their outcomes"
+              + " would land past --events %d%n", kernel.heldBackEffects(), events);
         }
         if (a.refusedJob() > 0) {
           cli.err().printf("weft: stopped short of --events %d: after seq %d, the outcomes of pending effects"
@@ -193,7 +192,7 @@ public final class KernelRunCommand implements Callable<Integer> {
         seq = got + 1;
         continue;
       }
-      if (kernel.pendingEffects() == 0 || !kernel.awaitEffects(60_000)) {
+      if (kernel.pendingEffects() == kernel.heldBackEffects() || !kernel.awaitEffects(60_000)) {
         return new Appended(appended, seq);
       }
       seq = kernel.lastSeq() + 1;
