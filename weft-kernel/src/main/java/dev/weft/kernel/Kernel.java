@@ -41,19 +41,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * submit outcome events; snapshot writes on the shared pool. The directory is locked against a second kernel.
  */
 public final class Kernel implements AutoCloseable {
-  /** Kernel settings: journal options, snapshot cadence, bail retries. */
+  /**
+   * Kernel settings: journal options, snapshot cadence, bail retries, and the last seq effects released at
+   * open may take with their outcomes ({@link Long#MAX_VALUE}: no bound).
+   */
   public record Config(JournalWriter.Options journal, long snapshotEveryEvents, long snapshotEveryMillis,
-      int maxBailRetries) {
+      int maxBailRetries, long lastSeq) {
     public static Config defaults() {
-      return new Config(JournalWriter.Options.defaults(), 100_000, 30_000, 3);
+      return new Config(JournalWriter.Options.defaults(), 100_000, 30_000, 3, Long.MAX_VALUE);
     }
 
     public Config withJournal(JournalWriter.Options options) {
-      return new Config(options, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries);
+      return new Config(options, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries, lastSeq);
     }
 
     public Config withSnapshots(long everyEvents, long everyMillis) {
-      return new Config(journal, everyEvents, everyMillis, maxBailRetries);
+      return new Config(journal, everyEvents, everyMillis, maxBailRetries, lastSeq);
+    }
+
+    /** Effects left pending by an earlier run are released at open only as far as their outcomes fit. */
+    public Config withLastSeq(long seq) {
+      return new Config(journal, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries, seq);
     }
   }
 
@@ -86,7 +94,10 @@ public final class Kernel implements AutoCloseable {
   private long lastSnapshotSeq;
   private long lastSnapshotNanos = System.nanoTime();
   private Task<Void> snapshotInFlight;
-  private boolean closed;
+  /** Pending effects from an earlier run not released because their outcomes would pass config.lastSeq. */
+  private final int heldBack;
+  // Written under this; volatile because the writer thread reads it without the monitor (see releaseUpTo).
+  private volatile boolean closed;
 
   /** Effects waiting for their event to become durable, in sequence order; guarded by itself. */
   private final ArrayDeque<Release> releases = new ArrayDeque<>();
@@ -155,10 +166,13 @@ public final class Kernel implements AutoCloseable {
     state = restored.state();
     pending = new TreeMap<>(restored.pending());
     lastSnapshotSeq = restored.startedAfter();
-    // Effects requested before the restart whose outcomes never made it: their events are durable.
+    // Effects requested before the restart whose outcomes never made it: their events are durable. Those
+    // whose outcomes would pass the configured last seq stay pending for a later open.
+    long room = Math.max(0, config.lastSeq() - restored.lastSeq());
     synchronized (releases) {
-      pending.forEach((k, r) -> releases.add(new Release(k, r)));
+      pending.entrySet().stream().limit(room).forEach(e -> releases.add(new Release(e.getKey(), e.getValue())));
     }
+    heldBack = (int) Math.max(0, pending.size() - room);
     releaseUpTo(restored.lastSeq());
   }
 
@@ -196,12 +210,26 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** Applies {@code event}, appends it and returns its sequence number (durable later; see the listener). */
-  public synchronized long submit(Event event) {
+  public long submit(Event event) {
+    return submitWithin(event, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #submit}, but only if the journal can still end at or before {@code lastSeq}: every pending
+   * effect will append exactly one outcome event, so {@code event} is admitted only if its own sequence number,
+   * the pending effects and the effects it requests together fit. Otherwise nothing changes and -1 is returned.
+   */
+  public synchronized long submitWithin(Event event, long lastSeq) {
     if (closed) {
       throw new IllegalStateException("kernel is closed");
     }
     Applied applied = Transition.apply(handler, state, event);
     long seq = writer.nextSeq();
+    long outcomesToCome = pending.size() - heldBack + applied.effects().size()
+        - (event.type() == Event.OUTCOME ? 1 : 0);
+    if (seq + outcomesToCome > lastSeq) {
+      return -1;
+    }
     if (event.type() == Event.OUTCOME) {
       OutcomeEvent o = OutcomeEvent.decode(event);
       pending.remove(new Snapshot.EffectKey(o.originSeq(), o.index()));
@@ -229,6 +257,11 @@ public final class Kernel implements AutoCloseable {
     return state;
   }
 
+  /** The sequence number of the last event submitted (0 for an empty journal); durable later. */
+  public synchronized long lastSeq() {
+    return writer.nextSeq() - 1;
+  }
+
   public long durableSeq() {
     return writer.durableSeq();
   }
@@ -242,14 +275,19 @@ public final class Kernel implements AutoCloseable {
     return inFlightEffects.get();
   }
 
-  /** Effects requested whose outcome is not journaled yet (released or still waiting for durability). */
+  /** Effects requested whose outcome is not journaled yet (released, waiting for durability, or held back). */
   public synchronized int pendingEffects() {
     return pending.size();
   }
 
+  /** Effects left pending by an earlier run that this kernel does not release (see {@link Config#lastSeq}). */
+  public int heldBackEffects() {
+    return heldBack;
+  }
+
   /**
-   * Waits until every requested effect has its outcome journaled and durable, or {@code timeoutMillis}
-   * passed. Returns true if none is left pending.
+   * Waits until every requested effect but those held back has its outcome journaled and durable, or
+   * {@code timeoutMillis} passed. Returns true if none of them is left pending.
    */
   public boolean awaitEffects(long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
@@ -259,7 +297,7 @@ public final class Kernel implements AutoCloseable {
         last = writer.nextSeq() - 1;
       }
       writer.awaitDurable(last);
-      if (pendingEffects() == 0) {
+      if (pendingEffects() == heldBack) {
         synchronized (this) {
           last = writer.nextSeq() - 1;
         }
@@ -268,7 +306,7 @@ public final class Kernel implements AutoCloseable {
       }
       Thread.sleep(1);
     }
-    return pendingEffects() == 0;
+    return pendingEffects() == heldBack;
   }
 
   private void durable(long seq) {
@@ -276,9 +314,13 @@ public final class Kernel implements AutoCloseable {
     releaseUpTo(seq);
   }
 
-  /** Output commit: starts effects whose originating event is durable (up to {@code seq}). */
+  /**
+   * Output commit: starts effects whose originating event is durable (up to {@code seq}). After close (whose
+   * final flush reports durability too) nothing is started: the outcome could not be journaled, and the
+   * effect stays pending in the journal, to be released on the next start.
+   */
   private void releaseUpTo(long seq) {
-    while (true) {
+    while (!closed) {
       Release r;
       synchronized (releases) {
         if (releases.isEmpty() || releases.peekFirst().key().originSeq() > seq) {
@@ -297,9 +339,15 @@ public final class Kernel implements AutoCloseable {
     // Outcomes are submitted from a virtual thread: never from the journal's writer thread (which may be
     // the completing thread), since submit can wait for the writer to free batch space.
     executor.run(r.request()).whenCompleteAsync((outcome, error) -> {
+      if (closed) {
+        // Shutting down (Ctrl-C, or the caller stopped waiting): executors closing after the kernel fail
+        // their calls, which is expected. The effect stays pending; close() reports how many did.
+        inFlightEffects.decrementAndGet();
+        return;
+      }
       Outcome o = error != null ? new Outcome.Bail(error.toString()) : outcome;
       if (o instanceof Outcome.Bail bail) {
-        if (attempt <= config.maxBailRetries() && !isClosed()) {
+        if (attempt <= config.maxBailRetries()) {
           listener.note(r.key() + " bailed (" + bail.why() + "); retry " + attempt);
           start(r, attempt + 1);
         } else {
@@ -309,11 +357,11 @@ public final class Kernel implements AutoCloseable {
         return;
       }
       try {
-        if (!isClosed()) {
-          submit(new OutcomeEvent(r.key().originSeq(), r.key().index(), record(r.request(), o)).toEvent());
-        }
+        submit(new OutcomeEvent(r.key().originSeq(), r.key().index(), record(r.request(), o)).toEvent());
       } catch (RuntimeException e) {
-        listener.note(r.key() + ": outcome not journaled: " + e.getMessage());
+        if (!closed) { // closed in between: the effect stays pending, counted by close()
+          listener.note(r.key() + ": outcome not journaled: " + e.getMessage());
+        }
       } finally {
         inFlightEffects.decrementAndGet();
       }
@@ -332,10 +380,6 @@ public final class Kernel implements AutoCloseable {
       case Outcome.ResourceExceeded r -> new OutcomeEvent.ResourceExceeded(r.what());
       case Outcome.Bail b -> throw new IllegalStateException("bails are never journaled");
     };
-  }
-
-  private synchronized boolean isClosed() {
-    return closed;
   }
 
   private void maybeSnapshot(long seq) {
@@ -363,21 +407,31 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Flushes the journal, waits for a snapshot in flight and releases the directory. */
+  /**
+   * Stops releasing effects, flushes the journal, waits for a snapshot in flight and releases the directory.
+   * Effects whose outcome is not journaled by then stay pending (they run again on the next start); one note
+   * says how many. Close the kernel before the executors its effects run on.
+   */
   @Override
   public void close() {
     Task<Void> snap;
+    int left;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
       snap = snapshotInFlight;
+      left = pending.size() - heldBack; // the held-back ones are the caller's to report (heldBackEffects)
     }
     try {
       writer.close();
       if (snap != null) {
         snap.awaitStopped();
+      }
+      if (left > 0) {
+        listener.note(left + (left == 1 ? " effect" : " effects")
+            + " left pending; released again when the journal is next opened");
       }
     } finally {
       try {

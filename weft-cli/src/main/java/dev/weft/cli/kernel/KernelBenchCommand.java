@@ -15,9 +15,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft kernel bench}: the kernel's benchmarks (also {@code weft bench kernel}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Measure the kernel: durable append, replay read + CRC, replay with apply, sequential vs",
-        "speculative apply of the ledger, restart from snapshot + tail. With --json one object per line:",
-        "bench, impl, op, accounts, work_us, threads, value (events/s or s), unit, state_hash."})
+    description = {"Measure the kernel's append, replay, apply and restart speed.",
+        "Ops: durable append, replay read + CRC, replay with apply, sequential vs",
+        "speculative apply of the ledger, restart from snapshot + tail. With --json one",
+        "object per line: bench, impl, op, accounts, work_us, threads, value (events/s",
+        "or s), unit, state_hash."})
 public final class KernelBenchCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "OP", description = "Which: append, replay, apply, restart (default: all).")
   List<String> ops = new ArrayList<>();

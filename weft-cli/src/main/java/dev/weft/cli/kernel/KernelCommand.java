@@ -6,8 +6,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft kernel}: run the deterministic kernel on a workload, or benchmark it. */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
-    description = {"The deterministic kernel: a pure event handler over immutable state, a durable journal with",
-        "group commit, snapshots, effects, and speculative parallel apply."},
+    description = {"Run and measure the deterministic event kernel.",
+        "A pure event handler over immutable state, a durable journal with group",
+        "commit, snapshots, effects, and speculative parallel apply."},
     subcommands = {KernelRunCommand.class, KernelBenchCommand.class})
 public final class KernelCommand implements Runnable {
   @Spec

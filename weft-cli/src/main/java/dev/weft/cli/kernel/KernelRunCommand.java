@@ -23,20 +23,25 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft kernel run}: append workload events to a journal, printing each durable batch. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Append workload events to the journal in --journal until it holds --events sequence numbers,",
-        "printing 'durable SEQ' each time a batch becomes durable. Rerunning resumes where the journal ends",
-        "(after truncating a torn tail); the event for each sequence number depends only on the options."})
+    description = {"Append workload events until the journal's last sequence number is --events.",
+        "Prints 'durable SEQ' each time a batch becomes durable. Rerunning resumes",
+        "where the journal ends (after truncating a torn tail); the event for each",
+        "sequence number depends only on the options. Effect outcomes take sequence",
+        "numbers too, so an event is admitted only if its outcome and those of all",
+        "pending effects still fit, and effects an earlier run left pending (Ctrl-C)",
+        "are released only as far as their outcomes fit: the run never goes past",
+        "--events, and ends short of it when a job's outcome cannot fit."})
 public final class KernelRunCommand implements Callable<Integer> {
   @Option(names = "--journal", required = true, paramLabel = "DIR", description = "Journal directory (created if missing).")
   Path journal;
 
-  @Option(names = "--workload", defaultValue = "ledger", description = "Workload: ledger (default).")
+  @Option(names = "--workload", defaultValue = "ledger", paramLabel = "NAME", description = "Workload: ledger (default).")
   String workload;
 
-  @Option(names = "--accounts", defaultValue = "1000", description = "Ledger accounts (at least 2; default 1000).")
+  @Option(names = "--accounts", defaultValue = "1000", paramLabel = "N", description = "Ledger accounts (at least 2; default 1000).")
   long accounts;
 
-  @Option(names = "--events", required = true, paramLabel = "N", description = "Run until the journal's last sequence number is N.")
+  @Option(names = "--events", required = true, paramLabel = "N", description = "Run until the journal's last sequence number is N (never past it).")
   long events;
 
   @Option(names = "--work-us", defaultValue = "0", paramLabel = "US", description = "Busy work per transfer in microseconds (default 0).")
@@ -50,7 +55,7 @@ public final class KernelRunCommand implements Callable<Integer> {
       description = "Where jobs' effects run: pool (the shared task pool, default) or worker (warm child JVMs).")
   String placement;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Workload seed (default 1).")
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Workload seed (default 1).")
   long seed;
 
   @Option(names = "--durability", defaultValue = "fsync-batch", paramLabel = "MODE",
@@ -85,12 +90,14 @@ public final class KernelRunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext cli = CliContext.of(spec);
-    if (events < 0 || batch < 1 || batchDelay < 0 || snapshotEvery < 1 || workMicros < 0 || jobEvery < 0) {
-      throw new UsageException("--events, --work-us and --jobs-every must be >= 0; --batch and --snapshot-every >= 1");
-    }
-    if (accounts < 2) {
-      throw new UsageException("--accounts must be at least 2, got " + accounts);
-    }
+    Checks.atLeast("--events", events, 0);
+    Checks.atLeast("--accounts", accounts, 2);
+    Checks.atLeast("--work-us", workMicros, 0);
+    Checks.atLeast("--jobs-every", jobEvery, 0);
+    Checks.atLeast("--batch", batch, 1);
+    Checks.atLeast("--batch-delay-us", batchDelay, 0);
+    Checks.atLeast("--snapshot-every", snapshotEvery, 1);
+    Checks.atLeast("--snapshot-seconds", snapshotSeconds, 1);
     Handler handler = Handlers.forWorkload(workload);
     EffectRequest.Placement where = switch (placement) {
       case "pool" -> EffectRequest.Placement.POOL;
@@ -102,7 +109,8 @@ public final class KernelRunCommand implements Callable<Integer> {
     Kernel.Config config = Kernel.Config.defaults()
         .withJournal(JournalWriter.Options.defaults().withDurability(parseDurability(durability))
             .withBatch(batch, batchDelay))
-        .withSnapshots(snapshotEvery, snapshotSeconds * 1000);
+        .withSnapshots(snapshotEvery, snapshotSeconds * 1000)
+        .withLastSeq(events);
     Computations computations = Computations.discover();
     Kernel.Listener listener = new Kernel.Listener() {
       @Override
@@ -126,8 +134,8 @@ public final class KernelRunCommand implements Callable<Integer> {
       }
     };
     long start = System.nanoTime();
-    long appended = 0;
-    // Worker JVMs start only when the first isolated effect needs one.
+    // The kernel is closed before the worker pool (resources close in reverse order), so effects still
+    // queued for workers are left pending quietly instead of each failing with "worker pool is closed".
     try (WorkerPool workers = WorkerPool.create(WorkerPool.Config.defaults().withMaxWorkers(cli.pool().parallelism()));
         Kernel kernel = Kernel.open(journal, handler, config, cli.pool(), new PoolEffects(cli.pool(), computations),
             new WorkerEffects(workers), listener, computations)) {
@@ -136,30 +144,59 @@ public final class KernelRunCommand implements Callable<Integer> {
         cli.err().printf("weft: resuming after seq %d (snapshot at %d + %d events replayed)%n",
             r.lastSeq(), r.startedAfter(), r.replayed());
       }
-      long seq = r.lastSeq() + 1;
-      while (seq <= events) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedException();
-        }
-        // Outcome events of effects may take sequence numbers in between; each workload event is generated
-        // for the number it is expected to get, and the loop continues after the one it really got.
-        seq = kernel.submit(w.event(seq)) + 1;
-        appended++;
-      }
-      if (!kernel.awaitEffects(60_000) && !cli.quiet()) {
-        cli.err().println("weft: " + kernel.pendingEffects() + " effects still running after 60 s; they are re-released on the next run");
-      }
+      Appended a = appendUpTo(kernel, w);
+      kernel.awaitEffects(60_000); // effects still pending after that are reported by close()
       kernel.close();
+      long outcomes = kernel.lastSeq() - r.lastSeq() - a.events();
       double secs = (System.nanoTime() - start) / 1e9;
       String hash = Long.toHexString(kernel.state().hash());
       if (cli.json()) {
-        cli.printJson(Map.of("appended", appended, "last_seq", kernel.durableSeq(), "state_hash", hash,
-            "seconds", secs));
+        cli.printJson(Map.of("events", a.events(), "outcomes", outcomes, "last_seq", kernel.durableSeq(),
+            "target_seq", events, "state_hash", hash, "seconds", secs));
       } else if (!cli.quiet()) {
-        cli.err().printf("weft: appended %d events in %.2f s; last seq %d; state hash %s%n", appended, secs,
-            kernel.durableSeq(), hash);
+        if (kernel.heldBackEffects() > 0) {
+          cli.err().printf("weft: %d effects left pending by an earlier run were not released: their outcomes"
+              + " would land past --events %d%n", kernel.heldBackEffects(), events);
+        }
+        if (a.refusedJob() > 0) {
+          cli.err().printf("weft: stopped short of --events %d: after seq %d, the outcomes of pending effects"
+              + " (or of the job at %d) would land past it%n", events, a.refusedJob() - 1, a.refusedJob());
+        }
+        cli.err().printf("weft: appended %d workload events and %d effect outcomes in %.2f s; last seq %d;"
+            + " state hash %s%n", a.events(), outcomes, secs, kernel.durableSeq(), hash);
       }
     }
     return 0;
+  }
+
+  /** What {@link #appendUpTo} did: workload events appended, and the seq whose event was refused (0 if none). */
+  private record Appended(long events, long refusedJob) {}
+
+  /**
+   * Appends workload events until the journal's last seq is {@code --events}, never past it: a job is admitted
+   * only if the outcomes of every pending effect and of its own still fit (see {@link Kernel#submitWithin}).
+   * A refused job waits for the outcomes in flight; if it still does not fit, the run ends short of N.
+   */
+  private Appended appendUpTo(Kernel kernel, Workload w) throws InterruptedException {
+    long appended = 0;
+    long seq = kernel.lastSeq() + 1;
+    while (seq <= events) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException();
+      }
+      // Outcome events of effects may take sequence numbers in between; each workload event is generated
+      // for the number it is expected to get, and the loop continues after the one it really got.
+      long got = kernel.submitWithin(w.event(seq), events);
+      if (got > 0) {
+        appended++;
+        seq = got + 1;
+        continue;
+      }
+      if (kernel.pendingEffects() == kernel.heldBackEffects() || !kernel.awaitEffects(60_000)) {
+        return new Appended(appended, seq);
+      }
+      seq = kernel.lastSeq() + 1;
+    }
+    return new Appended(appended, 0);
   }
 }

@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft log chop}: delete old epochs. */
 @Command(name = "chop", mixinStandardHelpOptions = true,
-    description = {"Delete all but the newest N epochs (and snapshots older than what remains). The journal then",
-        "starts at the oldest kept epoch's base snapshot; history before it is gone for good."})
+    description = {"Delete all but the newest N epochs and the snapshots older than what remains.",
+        "The journal then starts at the oldest kept epoch's base snapshot; history",
+        "before it is gone for good."})
 public final class LogChopCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
   Path dir;

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft log roll}: start a new epoch. */
 @Command(name = "roll", mixinStandardHelpOptions = true,
-    description = {"End the current epoch and start a new one (e.g. before running new code): the state at the",
-        "boundary is written as the new epoch's base snapshot, and the epoch records the code that writes it."})
+    description = {"End the current epoch and start a new one (e.g. before running new code).",
+        "The state at the boundary is written as the new epoch's base snapshot, and the",
+        "epoch records the code that writes it."})
 public final class LogRollCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
   Path dir;

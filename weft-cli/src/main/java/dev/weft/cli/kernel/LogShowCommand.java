@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft log show}: print epochs, events and effect outcomes. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = {"Print the journal's epochs and its events and effect outcomes, one per line",
-        "(with --json: one JSON object per line)."})
+    description = {"Print the journal's epochs, events and effect outcomes, one per line.",
+        "With --json: one JSON object per line."})
 public final class LogShowCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
   Path dir;
@@ -39,6 +39,8 @@ public final class LogShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CliContext cli = CliContext.of(spec);
+    Checks.atLeast("--from", from, 1);
+    Checks.atLeast("--count", limit, 0);
     Layout layout = Layout.read(dir);
     for (Layout.Epoch e : layout.epochs()) {
       if (cli.json()) {

@@ -17,10 +17,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft log verify}: replay and check the state hash after every event. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Replay the journal from the start of its oldest epoch (or the newest snapshot) and check the",
-        "state hash recorded with every event; referenced effect values are recomputed and checked.",
-        "Prints the number of events, the last sequence number and the final state hash. Exit 3 naming the",
-        "sequence number at the first mismatch or damaged record. Read-only: a torn tail is reported, not cut."})
+    description = {"Replay the journal and check the state hash recorded with every event.",
+        "Replays from the start of the oldest epoch (or the newest snapshot with",
+        "--from-snapshot); referenced effect values are recomputed and checked. Prints",
+        "the number of events, the last sequence number and the final state hash. Exit",
+        "3 naming the sequence number at the first mismatch or damaged record.",
+        "Read-only: a torn tail is reported, not cut."})
 public final class LogVerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "Journal directory.")
   Path dir;
