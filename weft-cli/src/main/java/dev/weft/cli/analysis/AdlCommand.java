@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft analyze adl}: the ADL benchmark queries over an event file, all in one pass. */
 @Command(name = "adl", mixinStandardHelpOptions = true,
-    description = {"Run ADL benchmark queries (1-8, see QUERIES.md of the sample) over a Parquet (either layout)",
-        "or JSON-lines event file. Every chosen query is filled in one parallel pass. Writes DIR/qQ.csv",
+    description = {"Run the ADL benchmark queries and write their histograms.",
+        "Queries 1-8 (see data/adl/QUERIES.md) over a Parquet (either layout) or JSON-lines event file,",
+        "every chosen query filled in one parallel pass. Writes DIR/qQ.csv",
         "(x,y per non-empty bin; query 6 gives q6-1 and q6-2), DIR/qQ.png and DIR/qQ.hist.json."})
 public final class AdlCommand implements Callable<Integer> {
   @Option(names = "--query", paramLabel = "Q", description = "A query 1..8, a comma-separated list, or all (default: ${DEFAULT-VALUE}).")

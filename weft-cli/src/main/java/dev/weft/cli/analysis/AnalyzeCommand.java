@@ -6,8 +6,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft analyze}: the free-threaded analysis commands. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-    description = {"Histogram-filling analysis of HEP events on all cores: the ADL benchmark queries,",
-        "large generated inputs, and plots."},
+    description = {"Fill histograms from HEP events on all cores.",
+        "The ADL benchmark queries, large generated inputs, and plots."},
     subcommands = {GenerateCommand.class, AdlCommand.class, PlotCommand.class})
 public final class AnalyzeCommand implements Runnable {
   @Spec

@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft analyze generate}: large inputs by seeded resampling of the real sample events. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Write a large Parquet event file with the sample's exact schema by resampling its events",
-        "(seeded: the same seed gives the same file). Written in row groups, so memory stays bounded."})
+    description = {"Write a large Parquet event file by resampling the sample's events.",
+        "Same schema as the sample; seeded, so the same seed gives the same file. Written in row groups,",
+        "so memory stays bounded."})
 public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--events", required = true, paramLabel = "N", description = "Number of events to write (at least 1).")
   long events;

@@ -34,8 +34,9 @@ public final class DatasetCommands {
   private static final Pattern SHAPE = Pattern.compile("(\\d{1,3})\\+(\\d{1,3})");
 
   @Command(name = "put", mixinStandardHelpOptions = true,
-      description = {"Store FILE as an erasure-coded dataset: blocks in interleaved steps, K data + M parity",
-          "blocks per step, and a protected manifest. Prints the dataset id (the manifest's block id)."})
+      description = {"Store FILE as an erasure-coded dataset and print its id.",
+          "Blocks are laid out in interleaved steps of K data + M parity blocks with a protected manifest;",
+          "the id is the manifest's block id."})
   public static final class Put implements Callable<Integer> {
     @Option(names = "--ec", required = true, paramLabel = "K+M", description = "Data and parity blocks per step, e.g. 10+4.")
     String shape;
@@ -92,8 +93,9 @@ public final class DatasetCommands {
   }
 
   @Command(name = "get", mixinStandardHelpOptions = true,
-      description = {"Rebuild dataset ID into OUT, verifying every block and reconstructing missing or corrupt",
-          "ones from any K of their column. Fails (exit 3), naming the column, if more than M of a column are gone."})
+      description = {"Read dataset ID back into OUT, rebuilding lost blocks.",
+          "Every block is verified; missing or corrupt ones are reconstructed from any K of their column.",
+          "Fails (exit 3), naming the column, if more than M of a column are gone."})
   public static final class Get implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", description = "The dataset id printed by 'weft put'.")
     String id;

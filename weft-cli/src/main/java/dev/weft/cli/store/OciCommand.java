@@ -195,8 +195,9 @@ public final class OciCommand implements Runnable {
   }
 
   @Command(name = "unpack", mixinStandardHelpOptions = true,
-      description = {"Write an image's merged root filesystem to DIR: layers in order, whiteouts and opaque",
-          "directories applied, modes, times, symlinks and hard links kept; hostile entries refused."})
+      description = {"Write an image's merged root filesystem to DIR.",
+          "Layers in order, whiteouts and opaque directories applied, modes, times, symlinks and hard links",
+          "kept; hostile entries refused."})
   static final class Unpack implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Image name.")
     String name;
