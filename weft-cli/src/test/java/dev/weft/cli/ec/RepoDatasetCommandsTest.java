@@ -2,6 +2,7 @@ package dev.weft.cli.ec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.cli.ec.EcCommandTest.Result;
@@ -51,7 +52,8 @@ class RepoDatasetCommandsTest {
     Result inside = EcCommandTest.weft("--repo", repoDir, "get", id, "-o", repoDir + "/meta.json");
     assertEquals(2, inside.code(), inside.err());
     Result noRepo = EcCommandTest.weft("--repo", tmp.resolve("none").toString(), "get", id, "-o", out.toString());
-    assertEquals(3, noRepo.code(), noRepo.err());
-    assertTrue(noRepo.err().contains("not a weft/composefs repository"), noRepo.err());
+    assertEquals(2, noRepo.code(), noRepo.err());
+    assertTrue(noRepo.err().contains("no such repository"), noRepo.err());
+    assertFalse(Files.exists(tmp.resolve("none")), "reading must not create a repository");
   }
 }

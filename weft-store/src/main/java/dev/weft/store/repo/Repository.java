@@ -72,7 +72,7 @@ public final class Repository {
     try {
       if (!Files.exists(meta)) {
         if (!create && !Files.exists(root)) {
-          throw new UsageException(root + ": no such repository (import an image to create one)");
+          throw new UsageException(root + ": no such repository (weft oci import or weft put creates one)");
         }
         if (!create) {
           throw new BadDataException(root + ": not a weft/composefs repository (no meta.json); import something first");
