@@ -2,8 +2,12 @@ package dev.weft.cli;
 
 import dev.weft.runtime.UsageException;
 import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.limit.DeclaredLimit;
+import dev.weft.runtime.limit.Limits;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -31,8 +35,9 @@ public final class GlobalOptions {
   boolean debug;
 
   @Option(names = "--limit", paramLabel = "NAME=VALUE", scope = ScopeType.INHERIT,
-      description = "Override a named concurrency limit or byte budget, e.g. --limit ec.jobs=4 (repeatable).")
-  Map<String, Long> limits = new LinkedHashMap<>();
+      description = "Override a named concurrency limit or byte budget, e.g. --limit ec.jobs=4 (repeatable); "
+          + "an unknown NAME is refused with the list of known ones.")
+  List<String> limitArgs = new ArrayList<>();
 
   /** The validated thread count (0 = all processors); a usage error outside 0..4096. */
   public int threads() {
@@ -63,13 +68,38 @@ public final class GlobalOptions {
     return debug;
   }
 
-  /** The {@code --limit} overrides; a usage error if a value is below 1. */
+  /**
+   * The {@code --limit} overrides by name. A usage error for anything but NAME=VALUE with a whole VALUE of
+   * at least 1, and for a NAME no module declares ({@link Limits#declared}): checked when the options are
+   * parsed, before the command runs, so a misspelt name never silently leaves the default in place.
+   */
   public Map<String, Long> limits() {
-    limits.forEach((name, value) -> {
+    Map<String, Long> limits = new LinkedHashMap<>();
+    List<String> known = null;
+    for (String arg : limitArgs) {
+      int eq = arg.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException("--limit " + arg + ": expected NAME=VALUE, e.g. --limit ec.jobs=4");
+      }
+      String name = arg.substring(0, eq).strip();
+      String text = arg.substring(eq + 1).strip();
+      long value;
+      try {
+        value = Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw new UsageException("--limit " + arg + ": VALUE must be a whole number, got '" + text + "'");
+      }
       if (value < 1) {
         throw new UsageException("--limit " + name + "=" + value + ": a limit must be at least 1");
       }
-    });
+      if (known == null) {
+        known = Limits.declared().stream().map(DeclaredLimit::name).toList();
+      }
+      if (!known.contains(name)) {
+        throw new UsageException("--limit " + name + ": unknown limit; known limits: " + String.join(", ", known));
+      }
+      limits.put(name, value);
+    }
     return limits;
   }
 }

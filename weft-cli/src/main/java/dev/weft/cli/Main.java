@@ -1,7 +1,9 @@
 package dev.weft.cli;
 
 import dev.weft.cli.bench.BenchCommand;
+import dev.weft.runtime.ErrorText;
 import dev.weft.runtime.ExitCodes;
+import dev.weft.runtime.FileErrors;
 import dev.weft.runtime.WeftException;
 import java.io.PrintWriter;
 import java.util.concurrent.CancellationException;
@@ -112,33 +114,20 @@ public final class Main {
 
   /**
    * Maps a command's failure to its exit code and prints it as one line naming what and where (plus the
-   * stack trace with {@code --debug}): {@link WeftException}s carry their code (2 usage, 3 bad data);
-   * cancellation, or anything after Ctrl-C, is 130; a missing file named on the command line is 2; the
-   * rest is an internal fault, 1.
+   * stack trace with {@code --debug}): after Ctrl-C, whatever the failure, only "cancelled" and 130 (the
+   * failure is most likely the interrupt surfacing through a library as a read error); {@link
+   * WeftException}s carry their code (2 usage, 3 bad data); a file-system error about a path the user gave
+   * ({@link FileErrors#describe}) is 2; the rest is an internal fault, 1.
    */
-  /** A one-line description of a file-system error caused by the paths the user gave, else null. */
-  private static String pathProblem(Throwable cause) {
-    if (cause instanceof java.nio.file.NoSuchFileException e) {
-      return e.getFile() + ": no such file or directory";
-    }
-    if (cause instanceof java.nio.file.NotDirectoryException e) {
-      return e.getFile() + ": not a directory";
-    }
-    if (cause instanceof java.nio.file.FileAlreadyExistsException e) {
-      return e.getFile() + (java.nio.file.Files.isDirectory(java.nio.file.Path.of(e.getFile()))
-          ? ": already exists" : ": is in the way (an existing file where a directory or a new file is needed)");
-    }
-    if (cause instanceof java.nio.file.AccessDeniedException e) {
-      return e.getFile() + ": permission denied";
-    }
-    if (cause instanceof java.nio.file.DirectoryNotEmptyException e) {
-      return e.getFile() + ": directory not empty";
-    }
-    return null;
-  }
-
   static int exitCodeFor(Throwable ex, PrintWriter err, boolean debug, boolean interruptRequested) {
     Throwable cause = unwrap(ex);
+    if (interruptRequested) {
+      err.println("weft: cancelled");
+      if (debug) {
+        cause.printStackTrace(err);
+      }
+      return ExitCodes.INTERRUPTED;
+    }
     if (cause instanceof WeftException we) {
       err.println("weft: " + we.getMessage());
       if (debug) {
@@ -146,7 +135,7 @@ public final class Main {
       }
       return we.exitCode();
     }
-    if (cause instanceof CancellationException || cause instanceof InterruptedException || interruptRequested) {
+    if (cause instanceof CancellationException || cause instanceof InterruptedException) {
       err.println("weft: cancelled");
       return ExitCodes.INTERRUPTED;
     }
@@ -154,14 +143,15 @@ public final class Main {
       err.println("weft: cancelled");
       return ExitCodes.INTERRUPTED;
     }
-    String pathProblem = pathProblem(cause);
+    String pathProblem = cause instanceof java.io.IOException io ? FileErrors.describe(io) : null;
     if (pathProblem != null) {
       // A path the user named is missing, in the way or not accessible: a usage error, not a fault.
       err.println("weft: " + pathProblem);
       return ExitCodes.USAGE;
     }
     if (cause instanceof java.io.IOException io) {
-      err.println("weft: I/O error: " + io.getMessage());
+      err.println("weft: I/O error: " + (io instanceof java.nio.file.FileSystemException fse
+          ? fse.getMessage() : ErrorText.oneLine(io)));
       if (debug) {
         io.printStackTrace(err);
       }

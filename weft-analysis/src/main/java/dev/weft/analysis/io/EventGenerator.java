@@ -1,6 +1,7 @@
 package dev.weft.analysis.io;
 
 import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.FileErrors;
 import dev.weft.runtime.progress.ProgressTask;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,15 +75,34 @@ public final class EventGenerator {
     if (events < 1) {
       throw new IllegalArgumentException("events must be at least 1");
     }
+    Path dir = out.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + out.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(tmp);
+      Files.createFile(tmp); // first, so a directory that takes no files is reported at once, by the user's name
+    } catch (java.nio.file.FileSystemException e) {
+      throw FileErrors.cannotCreate(out, e);
+    }
     MessageType schema;
     List<Group> pool = new ArrayList<>();
+    boolean sampled = false;
     try (ParquetReader<Group> reader = new GroupReaderBuilder(new LocalInputFile(sample)).build()) {
       Group g;
       while ((g = reader.read()) != null) {
         pool.add(g);
       }
+      sampled = !pool.isEmpty();
     } catch (IOException | RuntimeException e) {
+      if (Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
+        // Ctrl-C while reading: parquet-java reports the closed channel as an unreadable value.
+        throw new java.util.concurrent.CancellationException("generate cancelled");
+      }
       throw new BadDataException(sample + ": cannot read the sample events (" + ParquetEventSource.oneLine(e) + ")");
+    } finally {
+      if (!sampled) {
+        Files.deleteIfExists(tmp); // failed (or empty): nothing will be written
+      }
     }
     if (pool.isEmpty()) {
       throw new BadDataException(sample + ": the sample has no events to resample");
@@ -90,10 +110,6 @@ public final class EventGenerator {
     schema = (MessageType) pool.getFirst().getType();
     Recorded recorded = Recorded.of(schema, pool);
     pool = null; // the Group objects are no longer needed: the recorded columns replace them
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + out.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
     SplittableRandom random = new SplittableRandom(seed);
     int poolSize = recorded.events();
     boolean done = false;
@@ -118,15 +134,19 @@ public final class EventGenerator {
       while (k < events) {
         group.add(random.nextInt(poolSize));
         k++;
-        if ((k & 0xFFFF) == 0 && Thread.currentThread().isInterrupted()) {
-          throw new java.util.concurrent.CancellationException("generate cancelled");
+        if ((k & 0x3FFF) == 0) {
+          // Row group 1 can be the whole file: report as it fills, not only once it is written.
+          progress.advance(0x4000);
+          if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("generate cancelled");
+          }
         }
         if ((group.rows & 0x3FF) == 0 && group.store.getBufferedSize() >= rowGroupBytes) {
           break;
         }
       }
       group.writeTo(fw);
-      progress.advance(k);
+      progress.advance(k & 0x3FFF);
       int rowsPerGroup = (int) k;
       ArrayDeque<Future<RowGroup>> inFlight = new ArrayDeque<>();
       try {
@@ -184,6 +204,17 @@ public final class EventGenerator {
       }
     }
     return new Generated(out, events, Files.size(out), schema);
+  }
+
+  /** Whether {@code e} is an interrupt surfacing as an I/O failure somewhere in its cause chain. */
+  private static boolean causedByInterrupt(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.InterruptedIOException || t instanceof java.nio.channels.ClosedByInterruptException
+          || t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One row group being encoded: its column writers, and the compressed pages they produce. */

@@ -283,9 +283,7 @@ public final class ParquetEventSource implements EventSource {
   }
 
   static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl >= 0 ? m.substring(0, nl) : m;
+    return dev.weft.runtime.ErrorText.oneLine(e);
   }
 
   /**

@@ -53,8 +53,13 @@ public final class OutputFiles {
    */
   public static Path createTemp(Path output) throws IOException {
     Path parent = output.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    return Files.createFile(parent.resolve(".tmp-" + output.getFileName() + "-" + UUID.randomUUID() + ".part"));
+    try {
+      Files.createDirectories(parent);
+      return Files.createFile(parent.resolve(".tmp-" + output.getFileName() + "-" + UUID.randomUUID() + ".part"));
+    } catch (java.nio.file.FileSystemException e) {
+      // Name the file the user asked for, not our temporary one.
+      throw dev.weft.runtime.FileErrors.cannotCreate(output, e);
+    }
   }
 
   /**

@@ -52,6 +52,18 @@ public final class Limits {
     return overrides.keySet().stream().filter(n -> !limits.containsKey(n) && !budgets.containsKey(n)).sorted().toList();
   }
 
+  /**
+   * Every limit and budget the modules on the class path declare ({@link LimitDeclarations} services),
+   * sorted by name.
+   */
+  public static List<DeclaredLimit> declared() {
+    java.util.TreeMap<String, DeclaredLimit> all = new java.util.TreeMap<>();
+    for (LimitDeclarations d : java.util.ServiceLoader.load(LimitDeclarations.class, Limits.class.getClassLoader())) {
+      d.limits().forEach(l -> all.putIfAbsent(l.name(), l));
+    }
+    return List.copyOf(all.values());
+  }
+
   /** Snapshots of every limit and budget created so far, sorted by name. */
   public List<LimitMetrics> metrics() {
     List<LimitMetrics> all = new ArrayList<>();
