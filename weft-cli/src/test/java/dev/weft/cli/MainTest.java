@@ -105,17 +105,39 @@ class MainTest {
     assertEquals(ExitCodes.USAGE, bad.code());
     assertEquals(List.of("weft: --limit ec.jobs=0: a limit must be at least 1"), bad.errLines());
     assertEquals(ExitCodes.USAGE, run("--limit", "ec.jobs=many", "bench").code());
-    assertEquals("", run("--limit", "no.such.limit=3", "bench").err(), "listing areas never starts the pool");
+    Run unknown = run("--limit", "no.such.limit=3", "bench");
+    assertEquals(ExitCodes.USAGE, unknown.code(), "an undeclared name is refused before any command runs");
+    assertTrue(unknown.err().startsWith("weft: --limit no.such.limit: unknown limit; known limits: "), unknown.err());
+    assertEquals("", run("--limit", "kernel.effects=3", "bench").err(), "listing areas never starts the pool");
 
     // A command that started the pool had the chance to ask for the limit: if it did not, say so.
     CommandLine cli = Main.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
-    cli.parseArgs("--limit", "no.such.limit=3", "--limit", "used.limit=2", "bench");
+    cli.parseArgs("--limit", "kernel.effects=3", "--limit", "ec.jobs=2", "bench");
     try (CliContext ctx = ((WeftCommand) cli.getCommand()).context()) {
-      assertEquals(2, ctx.pool().limits().limit("used.limit", 8).permits());
+      assertEquals(2, ctx.pool().limits().limit("ec.jobs", 8).permits());
     }
-    assertEquals("weft: warning: --limit no.such.limit not used by this command", err.toString().strip());
+    assertEquals("weft: warning: --limit kernel.effects not used by this command", err.toString().strip());
+  }
+
+  @Test
+  void afterCtrlCOnlyCancelledIsPrintedWhateverTheFailure() {
+    // U6: the interrupt surfaces through parquet-java as an unreadable sample; the user pressed Ctrl-C.
+    Run r = handle(new BadDataException("sample.parquet: cannot read the sample events (Can not read value at 0)"),
+        false, true);
+    assertEquals(ExitCodes.INTERRUPTED, r.code());
+    assertEquals(List.of("weft: cancelled"), r.errLines());
+    Run io = handle(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("x")), false, true);
+    assertEquals(List.of("weft: cancelled"), io.errLines());
+  }
+
+  @Test
+  void fileSystemErrorsOnTemporaryNamesNameTheDirectory() {
+    Run r = handle(new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/data/out/.tmp-x.bin-42.part")),
+        false, false);
+    assertEquals(ExitCodes.USAGE, r.code());
+    assertEquals(List.of("weft: cannot create files in /data/out: permission denied"), r.errLines());
   }
 
   private static Run handle(Throwable failure, boolean debug, boolean interruptRequested) {

@@ -52,6 +52,34 @@ class EventGeneratorTest {
     assertFalse(Files.exists(dir.resolve(".a.parquet.tmp")));
   }
 
+  @Test
+  void progressAdvancesWhileTheFirstRowGroupFills() throws Exception {
+    // U4: a file that fits in one row group used to report 0% until it was all written.
+    java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ProgressListener l = new ProgressListener() {
+      @Override
+      public void advanced(ProgressTask task, long delta) {
+        seen.add(task.done());
+      }
+    };
+    ProgressTask t = ProgressTask.start(l, "gen", 40_000, "events");
+    EventGenerator.generate(AdlData.nested(), dir.resolve("p.parquet"), 40_000, 3, t);
+    assertTrue(seen.size() >= 2, "one advance only: " + seen);
+    assertTrue(seen.getFirst() < 40_000, "first report only at the end: " + seen);
+    assertEquals(40_000, t.done());
+  }
+
+  @Test
+  void anOutputThatCannotBeCreatedIsNamedAndFailsBeforeReadingTheSample() throws Exception {
+    java.nio.file.Path file = dir.resolve("plain");
+    Files.writeString(file, "x");
+    java.nio.file.Path out = file.resolve("g.parquet"); // "plain" is a file: nothing can be created below it
+    dev.weft.runtime.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(dev.weft.runtime.UsageException.class,
+        () -> EventGenerator.generate(AdlData.nested(), out, 10, 1, ProgressTask.start(ProgressListener.NONE, "g", 10, "events")));
+    assertTrue(e.getMessage().startsWith("cannot create " + out), e.getMessage());
+    assertFalse(e.getMessage().contains(".tmp"), e.getMessage());
+  }
+
   static org.apache.parquet.hadoop.metadata.ParquetMetadata footer(Path f) throws Exception {
     try (var r = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(f),
         org.apache.parquet.ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration())
