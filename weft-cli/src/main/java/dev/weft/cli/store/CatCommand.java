@@ -62,7 +62,12 @@ public final class CatCommand implements Callable<Integer> {
     // Rebuild next to FILE and rename: a corrupt object found half way must not leave (or clobber FILE
     // with) bytes that look like the stream.
     Path abs = output.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
+    } catch (java.nio.file.FileSystemException e) {
+      throw dev.weft.runtime.FileErrors.cannotCreate(output, e); // name FILE, not our temporary
+    }
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         ss.cat(repo, out);

@@ -66,6 +66,18 @@ class QaUxTest {
   }
 
   @Test
+  void catToADirectoryThatTakesNoFilesNamesTheUsersFile() throws IOException {
+    assumeProc();
+    Path layout = TestImages.writeLayout(dir.resolve("img"), "v1", List.of(tar()), "gzip");
+    String repo = dir.resolve("r").toString();
+    assertEquals(0, weft("--repo", repo, "oci", "import", layout + ":v1", "--name", "x").code());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"diff_id\":\"(sha256:[0-9a-f]{64})\"")
+        .matcher(weft("--repo", repo, "--json", "oci", "inspect", "x").out());
+    assertTrue(m.find());
+    cannotCreate(weft("--repo", repo, "cat", "oci-layer-" + m.group(1), "-o", "/proc/weft-lay.tar"), "/proc/weft-lay.tar");
+  }
+
+  @Test
   void aMissingInputIsStillNoSuchFile() {
     oneLineError(weft("ec", "encode", "-k", "2", "-m", "1", dir.resolve("nope.bin").toString(), dir.resolve("o").toString()),
         2, "nope.bin");
