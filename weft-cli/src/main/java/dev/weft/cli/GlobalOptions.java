@@ -1,9 +1,9 @@
 package dev.weft.cli;
 
 import dev.weft.runtime.UsageException;
-import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.limit.DeclaredLimit;
 import dev.weft.runtime.limit.Limits;
+import dev.weft.runtime.pool.TaskPool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
