@@ -149,7 +149,7 @@ public final class Kernel implements AutoCloseable {
       long valid = 0;
       if (!segments.isEmpty()) {
         last = segments.getLast().path();
-        valid = tail != null && tail.segment().path().equals(last) ? tail.validBytes() : sizeOf(last);
+        valid = tail != null && tail.segment().path().equals(last) ? tail.validBytes() : JournalReader.dataEnd(segments.getLast());
       }
       opened = new JournalWriter(epoch.dir(), last, valid, restored.lastSeq(), config.journal(), this::durable);
     } catch (RuntimeException | Error e) {
@@ -193,14 +193,6 @@ public final class Kernel implements AutoCloseable {
       return channel.tryLock();
     } catch (java.nio.channels.OverlappingFileLockException e) {
       return null;
-    }
-  }
-
-  private static long sizeOf(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
