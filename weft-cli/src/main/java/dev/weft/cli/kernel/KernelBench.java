@@ -19,6 +19,9 @@ import dev.weft.kernel.stm.Speculative;
 import dev.weft.runtime.pool.TaskPool;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +77,44 @@ public final class KernelBench {
     return s[s.length / 2];
   }
 
+  /**
+   * The disk's flush latency, the bound on a writer that waits for each batch: {@code fdatasync} after each
+   * 8 KiB write (64 records of 128 bytes) appended to a growing file, and written into a zero-filled
+   * preallocated one (what the journal writer does).
+   */
+  private void fsyncLatency() throws IOException {
+    int writes = quick ? 200 : 1000;
+    ByteBuffer block = ByteBuffer.allocateDirect(8192);
+    for (boolean preallocated : new boolean[] {false, true}) {
+      double[] micros = new double[reps];
+      for (int r = 0; r < reps; r++) {
+        Path file = scratch.resolve("fsync-probe");
+        Files.deleteIfExists(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          if (preallocated) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+            for (long p = 0; p < (long) writes * block.capacity(); ) {
+              p += ch.write(zeros.clear(), p);
+            }
+            ch.force(true);
+          }
+          long t0 = System.nanoTime();
+          for (int i = 0; i < writes; i++) {
+            block.clear();
+            ch.write(block, (long) i * block.capacity());
+            ch.force(false);
+          }
+          micros[r] = (System.nanoTime() - t0) / 1e3 / writes;
+        }
+        Files.delete(file);
+      }
+      out.row("journal", "fsync-after-8k-write", 1).param("file", preallocated ? "preallocated" : "growing")
+          .param("writes", writes).emit(median(micros), "us");
+    }
+  }
+
   private void appendAndReplay() throws Exception {
+    fsyncLatency();
     long n = quick ? 100_000 : 1_000_000;
     byte[] body = new byte[128 - dev.weft.kernel.journal.RecordFormat.OVERHEAD];
     Path journal = null;
@@ -103,7 +143,8 @@ public final class KernelBench {
       }
       out.row("journal", "append", 1).param("durability", d.name().toLowerCase().replace('_', '-'))
           .param("batch", 64).param("mean_events_per_batch", Math.round(median(perBatch)))
-          .param("event_bytes", 128).param("events", count).emit(median(rates), "events/s");
+          .param("event_bytes", 128).param("events", count).param("segments", "preallocated")
+          .emit(median(rates), "events/s");
     }
     // Closed loop: the appender waits for each batch of exactly 64 to be fsynced before appending more.
     double[] closed = new double[reps];
@@ -127,6 +168,7 @@ public final class KernelBench {
     }
     out.row("journal", "append-wait-each-batch", 1).param("durability", "fsync-batch").param("batch", 64)
         .param("mean_events_per_batch", 64).param("event_bytes", 128).param("events", closedCount)
+        .param("segments", "preallocated")
         .emit(median(closed), "events/s");
     Layout layout = Layout.read(journal);
     double[] rates = new double[reps + 1];

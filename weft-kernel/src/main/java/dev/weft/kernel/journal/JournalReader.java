@@ -102,7 +102,8 @@ public final class JournalReader {
         }
         if (seq >= from) {
           visitor.record(seq, RecordFormat.type(buf, pos), RecordFormat.stateHash(buf, pos),
-              buf.slice(pos + RecordFormat.BODY, len - RecordFormat.OVERHEAD).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+              // The mapping is read-only, so is the slice.
+              buf.slice(pos + RecordFormat.BODY, len - RecordFormat.OVERHEAD).order(ByteOrder.LITTLE_ENDIAN));
           visited++;
         }
         expected++;

@@ -65,7 +65,11 @@ public final class RecordFormat {
       return Damage.BAD_LENGTH;
     }
     crc.reset();
-    crc.update(buf.slice(pos + 4, len - 12));
+    // Through a view whose position and limit are moved, not a slice: no allocation per record.
+    int limit = buf.limit();
+    int position = buf.position();
+    crc.update(buf.limit(pos + len - 8).position(pos + 4));
+    buf.limit(limit).position(position);
     if ((int) crc.getValue() != buf.getInt(pos + len - 8)) {
       return Damage.BAD_CRC;
     }
