@@ -223,7 +223,8 @@ public final class Kernel implements AutoCloseable {
       pending.entrySet().stream().limit(room).forEach(e -> releases.add(new Release(e.getKey(), e.getValue())));
     }
     heldBack = (int) Math.max(0, pending.size() - room);
-    speculative = config.speculativeWorkers() > 0 ? new Speculative(handler, pool, config.speculativeWorkers()) : null;
+    speculative = config.speculativeWorkers() > 0
+        ? Speculative.costAware(handler, pool, config.speculativeWorkers()) : null;
     long period = Math.max(10, config.snapshotEveryMillis() / 10);
     timer = new Timer("weft-kernel-timer", true); // last: nothing after it can fail and leak its thread
     timer.schedule(new TimerTask() {
@@ -382,9 +383,12 @@ public final class Kernel implements AutoCloseable {
     return new Appended(first, events.size());
   }
 
-  /** Micro-batches applied sequentially because speculation aborted too often (0 without speculation). */
+  /**
+   * Micro-batches applied sequentially because speculation aborted too often or was slower than sequential
+   * apply (timed probes included); 0 without speculation.
+   */
   public synchronized long batchesFellBack() {
-    return speculative == null ? 0 : speculative.windowsFellBack();
+    return speculative == null ? 0 : speculative.windowsFellBack() + speculative.windowsSequentialForCost();
   }
 
   public synchronized StateMap state() {

@@ -336,7 +336,7 @@ public final class KernelBench {
     for (int r = 0; r < parRates.length; r++) {
       long f0 = System.nanoTime();
       Restore.Restored full = Restore.run(Layout.read(dir), ledger, computations, false, note -> { },
-          new Speculative(ledger, pool, pool.parallelism()));
+          Speculative.costAware(ledger, pool, pool.parallelism()));
       parRates[r] = full.replayed() / ((System.nanoTime() - f0) / 1e9);
     }
     out.row("parallel", "replay-apply-verify", pool.parallelism()).param("accounts", 10_000).param("events", n)

@@ -27,6 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * is tried again (doubling with each consecutive fallback, up to 1024), so a workload where every event
  * conflicts costs little more than sequential.
  *
+ * <p>Cost-aware instances ({@link #costAware}) also fall back when speculation is merely slower: every
+ * {@code PROBE_EVERY} windows one window is applied sequentially and timed; when speculative windows
+ * take longer per event than that (events too cheap for Block-STM's bookkeeping, or no idle core), the next
+ * {@code COST_COOLDOWN} windows run sequentially. Results are identical either way; only speed changes.
+ *
  * <p>One instance serves one caller thread at a time (it keeps the fallback cool-down between windows).
  */
 public final class Speculative {
@@ -47,11 +52,26 @@ public final class Speculative {
   private int nextCooldown;
   private long windowsFellBack;
 
+  /** Windows between timed sequential probes, and sequential windows after speculation lost to a probe. */
+  private static final int PROBE_EVERY = 16;
+  private static final int COST_COOLDOWN = 16;
+  private final boolean costAware;
+  private int sinceProbe = PROBE_EVERY;
+  private int costCooldown;
+  private double sequentialNanosPerEvent = Double.NaN;
+  private long windowsSequentialForCost;
+
   /**
    * @param workers concurrent workers (capped by the pool's parallelism); 1 still runs the speculative
    *     algorithm, on one thread
    */
   public Speculative(Handler handler, TaskPool pool, int workers, double abortThreshold, int cooldownWindows) {
+    this(handler, pool, workers, abortThreshold, cooldownWindows, false);
+  }
+
+  private Speculative(Handler handler, TaskPool pool, int workers, double abortThreshold, int cooldownWindows,
+      boolean costAware) {
+    this.costAware = costAware;
     this.handler = handler;
     this.pool = pool;
     this.workers = Math.max(1, Math.min(workers, pool.parallelism()));
@@ -64,9 +84,19 @@ public final class Speculative {
     this(handler, pool, workers, 0.125, 16);
   }
 
+  /** As the plain constructor, with the cost-based fallback (see the class comment). */
+  public static Speculative costAware(Handler handler, TaskPool pool, int workers) {
+    return new Speculative(handler, pool, workers, 0.125, 16, true);
+  }
+
   /** Windows abandoned for sequential application so far. */
   public long windowsFellBack() {
     return windowsFellBack;
+  }
+
+  /** Windows a cost-aware instance applied sequentially because speculation was slower (probes included). */
+  public long windowsSequentialForCost() {
+    return windowsSequentialForCost;
   }
 
   public Result apply(StateMap base, List<Event> window) {
@@ -74,6 +104,33 @@ public final class Speculative {
       cooldown--;
       return sequential(base, window, 0);
     }
+    if (!costAware || window.isEmpty()) {
+      return speculate(base, window);
+    }
+    if (costCooldown > 0 || sinceProbe >= PROBE_EVERY) {
+      // A timed sequential window: the yardstick speculation has to beat.
+      boolean probe = costCooldown == 0;
+      costCooldown = Math.max(0, costCooldown - 1);
+      sinceProbe = probe ? 0 : sinceProbe;
+      windowsSequentialForCost++;
+      long t0 = System.nanoTime();
+      Result r = sequential(base, window, 0);
+      double perEvent = (double) (System.nanoTime() - t0) / window.size();
+      sequentialNanosPerEvent = Double.isNaN(sequentialNanosPerEvent) || probe ? perEvent
+          : (sequentialNanosPerEvent + perEvent) / 2;
+      return r;
+    }
+    sinceProbe++;
+    long t0 = System.nanoTime();
+    Result r = speculate(base, window);
+    double perEvent = (double) (System.nanoTime() - t0) / window.size();
+    if (!r.sequential() && perEvent > sequentialNanosPerEvent) {
+      costCooldown = COST_COOLDOWN;
+    }
+    return r;
+  }
+
+  private Result speculate(StateMap base, List<Event> window) {
     int n = window.size();
     MultiVersionMemory memory = new MultiVersionMemory(base, n);
     Scheduler scheduler = new Scheduler(n);
