@@ -27,9 +27,11 @@ import java.util.function.LongConsumer;
  * {@link #PREALLOCATE_BYTES} and forced once with their size, so each batch's {@code fdatasync} only has to
  * flush data, not the file's size and block map (as a database's WAL does). A crash leaves the zero-filled
  * remainder, which readers take as the end of the data (format version 2, {@code docs/formats/journal.md});
- * a clean close and a segment switch cut the remainder off. A version 1 segment found on open is closed as it
- * is and the next record starts a new (version 2) segment. Appends block only when {@code maxPendingBytes} are waiting (back-pressure).
- * A write or fsync error stops the writer; later appends and waits throw it.
+ * a clean close and a segment switch cut the remainder off. A version 1 segment found on open is closed as
+ * it is and the next record starts a new (version 2) segment.
+ *
+ * <p>Appends block only when {@code maxPendingBytes} are waiting (back-pressure). A write or fsync error
+ * stops the writer; later appends and waits throw it.
  */
 public final class JournalWriter implements AutoCloseable {
   /** How far ahead of the data a segment is zero-filled at a time. */

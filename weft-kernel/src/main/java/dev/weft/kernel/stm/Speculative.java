@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Cost-aware instances ({@link #costAware}) also fall back when speculation is merely slower: every
  * {@code PROBE_EVERY} windows one window is applied sequentially and timed; when speculative windows
  * take longer per event than that (events too cheap for Block-STM's bookkeeping, or no idle core), the next
- * {@code COST_COOLDOWN} windows run sequentially. Results are identical either way; only speed changes.
+ * {@code COST_COOLDOWN} windows run sequentially, doubling with each consecutive loss up to
+ * {@code MAX_COOLDOWN}, so cheap events settle at sequential speed. Results are identical either way.
  *
  * <p>One instance serves one caller thread at a time (it keeps the fallback cool-down between windows).
  */
@@ -58,6 +59,8 @@ public final class Speculative {
   private final boolean costAware;
   private int sinceProbe = PROBE_EVERY;
   private int costCooldown;
+  /** The cool-down after the next loss: doubles with consecutive losses, reset by a win. */
+  private int nextCostCooldown = COST_COOLDOWN;
   private double sequentialNanosPerEvent = Double.NaN;
   private long windowsSequentialForCost;
 
@@ -125,7 +128,10 @@ public final class Speculative {
     Result r = speculate(base, window);
     double perEvent = (double) (System.nanoTime() - t0) / window.size();
     if (!r.sequential() && perEvent > sequentialNanosPerEvent) {
-      costCooldown = COST_COOLDOWN;
+      costCooldown = nextCostCooldown;
+      nextCostCooldown = Math.min(nextCostCooldown * 2, MAX_COOLDOWN);
+    } else if (!r.sequential()) {
+      nextCostCooldown = COST_COOLDOWN;
     }
     return r;
   }
@@ -178,17 +184,16 @@ public final class Speculative {
     return new Result(state, hashes, out, aborts.get(), false);
   }
 
+  /** The window one event after another, editing a private copy of {@code base} in place (base is unchanged). */
   private Result sequential(StateMap base, List<Event> window, long aborts) {
-    StateMap state = base;
+    StateMap.Editor editor = base.edit();
     long[] hashes = new long[window.size()];
     List<List<EffectRequest>> out = new ArrayList<>(window.size());
     for (int i = 0; i < window.size(); i++) {
-      var applied = Transition.apply(handler, state, window.get(i));
-      state = applied.state();
-      hashes[i] = state.hash();
-      out.add(applied.effects());
+      out.add(Transition.applyInPlace(handler, editor, window.get(i)));
+      hashes[i] = editor.hash();
     }
-    return new Result(state, hashes, out, aborts, true);
+    return new Result(editor.done(), hashes, out, aborts, true);
   }
 
   private void work(List<Event> window, MultiVersionMemory memory, Scheduler scheduler,
