@@ -79,9 +79,9 @@ public final class KernelRunCommand implements Callable<Integer> {
   long snapshotSeconds;
 
   @Option(names = "--parallel",
-      description = {"Apply each micro-batch (up to --batch events) speculatively with Block-STM on the shared",
-          "pool (--threads), committing in order; the journal is identical to a sequential run. Pays off",
-          "only for events with real work (see docs/kernel.md)."})
+      description = "Apply each micro-batch (up to --batch events) speculatively with Block-STM on --threads"
+          + " workers, committing in order; the journal is identical to a sequential run. Pays off only for"
+          + " events with real work; falls back to sequential when slower.")
   boolean parallel;
 
   @Option(names = "--bail-retries", defaultValue = "3", paramLabel = "N",
