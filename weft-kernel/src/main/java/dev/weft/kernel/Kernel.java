@@ -15,6 +15,7 @@ import dev.weft.kernel.machine.Transition;
 import dev.weft.kernel.snapshot.Snapshot;
 import dev.weft.kernel.snapshot.SnapshotStore;
 import dev.weft.kernel.state.StateMap;
+import dev.weft.kernel.stm.Speculative;
 import dev.weft.runtime.UsageException;
 import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
@@ -28,11 +29,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.Timer;
+import java.util.TimerTask;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A live kernel over one journal directory: applies events one at a time with the pure handler, appends each
+ * A live kernel over one journal directory: applies events with the pure handler (one at a time, or a
+ * micro-batch speculatively with {@link #submitAllWithin}), appends each
  * with its state hash (group commit), releases effects only once their event is durable, turns effect
  * outcomes into new events, and snapshots the immutable state in the background.
  *
@@ -42,26 +46,64 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Kernel implements AutoCloseable {
   /**
-   * Kernel settings: journal options, snapshot cadence, bail retries, and the last seq effects released at
-   * open may take with their outcomes ({@link Long#MAX_VALUE}: no bound).
+   * Kernel settings: journal options, snapshot cadence, the bail retry policy, the last seq effects released at
+   * open may take with their outcomes ({@link Long#MAX_VALUE}: no bound), and the workers for speculative
+   * apply of micro-batches ({@link #submitAllWithin}; 0: apply them one event at a time).
    */
   public record Config(JournalWriter.Options journal, long snapshotEveryEvents, long snapshotEveryMillis,
-      int maxBailRetries, long lastSeq) {
+      BailPolicy bails, long lastSeq, int speculativeWorkers) {
     public static Config defaults() {
-      return new Config(JournalWriter.Options.defaults(), 100_000, 30_000, 3, Long.MAX_VALUE);
+      return new Config(JournalWriter.Options.defaults(), 100_000, 30_000, BailPolicy.defaults(), Long.MAX_VALUE, 0);
     }
 
     public Config withJournal(JournalWriter.Options options) {
-      return new Config(options, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries, lastSeq);
+      return new Config(options, snapshotEveryEvents, snapshotEveryMillis, bails, lastSeq, speculativeWorkers);
     }
 
     public Config withSnapshots(long everyEvents, long everyMillis) {
-      return new Config(journal, everyEvents, everyMillis, maxBailRetries, lastSeq);
+      return new Config(journal, everyEvents, everyMillis, bails, lastSeq, speculativeWorkers);
     }
 
     /** Effects left pending by an earlier run are released at open only as far as their outcomes fit. */
     public Config withLastSeq(long seq) {
-      return new Config(journal, snapshotEveryEvents, snapshotEveryMillis, maxBailRetries, seq);
+      return new Config(journal, snapshotEveryEvents, snapshotEveryMillis, bails, seq, speculativeWorkers);
+    }
+
+    public Config withBails(BailPolicy policy) {
+      return new Config(journal, snapshotEveryEvents, snapshotEveryMillis, policy, lastSeq, speculativeWorkers);
+    }
+
+    /** Micro-batches given to {@link #submitAllWithin} are applied with Block-STM on this many workers. */
+    public Config withSpeculation(int workers) {
+      return new Config(journal, snapshotEveryEvents, snapshotEveryMillis, bails, lastSeq, workers);
+    }
+  }
+
+  /**
+   * What happens when an effect bails (worker crash, I/O fault: nothing is journaled): it is run again up to
+   * {@code retries} times, the first retry after {@code backoffMillis}, each further one after twice the
+   * previous delay (capped at {@code maxBackoffMillis}); after that it stays pending until the journal is
+   * next opened.
+   */
+  public record BailPolicy(int retries, long backoffMillis, long maxBackoffMillis) {
+    public BailPolicy {
+      if (retries < 0 || backoffMillis < 0 || maxBackoffMillis < backoffMillis) {
+        throw new IllegalArgumentException("bail policy: retries and back-off must be >= 0 and max >= first, got "
+            + retries + ", " + backoffMillis + ", " + maxBackoffMillis);
+      }
+    }
+
+    public static BailPolicy defaults() {
+      return new BailPolicy(3, 100, 5_000);
+    }
+
+    /** The delay before retry number {@code attempt} (1-based). */
+    public long delayMillis(int attempt) {
+      long d = backoffMillis;
+      for (int i = 1; i < attempt && d < maxBackoffMillis; i++) {
+        d *= 2;
+      }
+      return Math.min(d, maxBackoffMillis);
     }
   }
 
@@ -87,6 +129,14 @@ public final class Kernel implements AutoCloseable {
   private final FileLock lock;
   private final JournalWriter writer;
   private final Restore.Restored restored;
+  /** Block-STM for micro-batches, or null (config.speculativeWorkers() == 0); used under the monitor only. */
+  private final Speculative speculative;
+  /**
+   * The kernel's one timer thread (daemon, cancelled by {@link #close}): the time-based snapshot trigger, so an
+   * idle kernel still snapshots, and bail retries after their back-off. Its tasks only take the monitor or
+   * hand work to an executor; they never block on I/O.
+   */
+  private final Timer timer;
 
   // guarded by this
   private StateMap state;
@@ -149,7 +199,7 @@ public final class Kernel implements AutoCloseable {
       long valid = 0;
       if (!segments.isEmpty()) {
         last = segments.getLast().path();
-        valid = tail != null && tail.segment().path().equals(last) ? tail.validBytes() : sizeOf(last);
+        valid = tail != null && tail.segment().path().equals(last) ? tail.validBytes() : JournalReader.dataEnd(segments.getLast());
       }
       opened = new JournalWriter(epoch.dir(), last, valid, restored.lastSeq(), config.journal(), this::durable);
     } catch (RuntimeException | Error e) {
@@ -173,7 +223,25 @@ public final class Kernel implements AutoCloseable {
       pending.entrySet().stream().limit(room).forEach(e -> releases.add(new Release(e.getKey(), e.getValue())));
     }
     heldBack = (int) Math.max(0, pending.size() - room);
+    speculative = config.speculativeWorkers() > 0
+        ? Speculative.costAware(handler, pool, config.speculativeWorkers()) : null;
+    long period = Math.max(10, config.snapshotEveryMillis() / 10);
+    timer = new Timer("weft-kernel-timer", true); // last: nothing after it can fail and leak its thread
+    timer.schedule(new TimerTask() {
+      @Override
+      public void run() {
+        snapshotIfIdleTooLong();
+      }
+    }, period, period);
     releaseUpTo(restored.lastSeq());
+  }
+
+  /** The timer's snapshot trigger: the time-based rule without waiting for the next event. */
+  private synchronized void snapshotIfIdleTooLong() {
+    long seq = writer.nextSeq() - 1;
+    if (!closed && seq > lastSnapshotSeq) {
+      maybeSnapshot(seq);
+    }
   }
 
   /**
@@ -193,14 +261,6 @@ public final class Kernel implements AutoCloseable {
       return channel.tryLock();
     } catch (java.nio.channels.OverlappingFileLockException e) {
       return null;
-    }
-  }
-
-  private static long sizeOf(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -251,6 +311,84 @@ public final class Kernel implements AutoCloseable {
     }
     maybeSnapshot(seq);
     return seq;
+  }
+
+  /** What {@link #submitAllWithin} appended: {@code count} events from {@code firstSeq} on (none: count 0). */
+  public record Appended(long firstSeq, int count) {}
+
+  /**
+   * Submits a micro-batch (for instance the events that arrived within one group-commit window) as
+   * {@link #submitWithin} would one by one, admitting the longest prefix that fits before {@code lastSeq}. With
+   * {@link Config#withSpeculation} the batch is applied speculatively (Block-STM on the shared pool, falling
+   * back to sequential when aborts exceed its threshold), then committed in order: each event is appended with
+   * the state hash after it and its effects are registered in order, released once it is durable. The journal
+   * and the state are exactly those of submitting the events one by one.
+   */
+  public synchronized Appended submitAllWithin(List<Event> events, long lastSeq) {
+    if (closed) {
+      throw new IllegalStateException("kernel is closed");
+    }
+    long first = writer.nextSeq();
+    if (speculative == null || events.size() < 2) {
+      int n = 0;
+      while (n < events.size() && submitWithin(events.get(n), lastSeq) > 0) {
+        n++;
+      }
+      return new Appended(first, n);
+    }
+    Speculative.Result r = speculative.apply(state, events);
+    // Admission, event by event, exactly as submitWithin counts it.
+    long outcomesToCome = pending.size() - heldBack;
+    int admitted = 0;
+    for (int i = 0; i < events.size(); i++) {
+      outcomesToCome += r.effects().get(i).size() - (events.get(i).type() == Event.OUTCOME ? 1 : 0);
+      if (first + i + outcomesToCome > lastSeq) {
+        break;
+      }
+      admitted++;
+    }
+    if (admitted < events.size()) {
+      // Only at the very end of a bounded run: the speculative result covers events that are not admitted,
+      // so apply the admitted prefix again one by one (it fits: the same counts are checked).
+      int n = 0;
+      while (n < admitted && submitWithin(events.get(n), lastSeq) > 0) {
+        n++;
+      }
+      return new Appended(first, n);
+    }
+    for (int i = 0; i < events.size(); i++) {
+      Event event = events.get(i);
+      long seq = first + i;
+      if (event.type() == Event.OUTCOME) {
+        OutcomeEvent o = OutcomeEvent.decode(event);
+        pending.remove(new Snapshot.EffectKey(o.originSeq(), o.index()));
+      }
+      List<EffectRequest> effects = r.effects().get(i);
+      if (!effects.isEmpty()) {
+        synchronized (releases) {
+          for (int k = 0; k < effects.size(); k++) {
+            Snapshot.EffectKey key = new Snapshot.EffectKey(seq, k);
+            pending.put(key, effects.get(k));
+            releases.add(new Release(key, effects.get(k)));
+          }
+        }
+      }
+      long appended = writer.append(event.type(), r.hashes()[i], event.body());
+      if (appended != seq) {
+        throw new IllegalStateException("journal assigned seq " + appended + ", expected " + seq);
+      }
+    }
+    state = r.state();
+    maybeSnapshot(first + events.size() - 1);
+    return new Appended(first, events.size());
+  }
+
+  /**
+   * Micro-batches applied sequentially because speculation aborted too often or was slower than sequential
+   * apply (timed probes included); 0 without speculation.
+   */
+  public synchronized long batchesFellBack() {
+    return speculative == null ? 0 : speculative.windowsFellBack() + speculative.windowsSequentialForCost();
   }
 
   public synchronized StateMap state() {
@@ -347,9 +485,10 @@ public final class Kernel implements AutoCloseable {
       }
       Outcome o = error != null ? new Outcome.Bail(error.toString()) : outcome;
       if (o instanceof Outcome.Bail bail) {
-        if (attempt <= config.maxBailRetries()) {
-          listener.note(r.key() + " bailed (" + bail.why() + "); retry " + attempt);
-          start(r, attempt + 1);
+        if (attempt <= config.bails().retries()) {
+          long delay = config.bails().delayMillis(attempt);
+          listener.note(r.key() + " bailed (" + bail.why() + "); retry " + attempt + " in " + delay + " ms");
+          retryLater(r, attempt + 1, delay);
         } else {
           listener.note(r.key() + " bailed (" + bail.why() + "); left pending until the next start");
           inFlightEffects.decrementAndGet();
@@ -366,6 +505,24 @@ public final class Kernel implements AutoCloseable {
         inFlightEffects.decrementAndGet();
       }
     }, task -> Thread.ofVirtual().name("weft-kernel-outcome").start(task));
+  }
+
+  /** Starts {@code r} again after {@code delayMillis} on the kernel's timer (not at all once it is closed). */
+  private void retryLater(Release r, int attempt, long delayMillis) {
+    try {
+      timer.schedule(new TimerTask() {
+        @Override
+        public void run() {
+          if (closed) {
+            inFlightEffects.decrementAndGet(); // stays pending; close() counted it
+          } else {
+            start(r, attempt);
+          }
+        }
+      }, delayMillis);
+    } catch (IllegalStateException cancelled) {
+      inFlightEffects.decrementAndGet(); // the kernel closed in between: the effect stays pending
+    }
   }
 
   private OutcomeEvent.Recorded record(EffectRequest request, Outcome outcome) {
@@ -424,6 +581,7 @@ public final class Kernel implements AutoCloseable {
       snap = snapshotInFlight;
       left = pending.size() - heldBack; // the held-back ones are the caller's to report (heldBackEffects)
     }
+    timer.cancel();
     try {
       writer.close();
       if (snap != null) {

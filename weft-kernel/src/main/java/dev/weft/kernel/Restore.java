@@ -6,7 +6,6 @@ import dev.weft.kernel.effect.Computations;
 import dev.weft.kernel.effect.EffectRequest;
 import dev.weft.kernel.journal.JournalReader;
 import dev.weft.kernel.journal.Layout;
-import dev.weft.kernel.machine.Applied;
 import dev.weft.kernel.machine.Event;
 import dev.weft.kernel.machine.Handler;
 import dev.weft.kernel.machine.OutcomeEvent;
@@ -99,7 +98,7 @@ public final class Restore {
             task.advance(0x10000);
           }
         });
-        replayer.flush();
+        replayer.finish();
       } catch (RuntimeException e) {
         task.fail(e);
         throw e;
@@ -193,7 +192,10 @@ public final class Restore {
     private final Handler handler;
     private final Computations computations;
     private final BlobStore blobs;
+    /** The state; while sequential replay runs, {@link #editor} holds the newer one. */
     StateMap state;
+    /** Sequential replay edits one map in place (nothing shares the intermediate versions) until {@link #finish}. */
+    private StateMap.Editor editor;
     final SortedMap<Snapshot.EffectKey, EffectRequest> pending;
     long referencesChecked;
 
@@ -209,6 +211,16 @@ public final class Restore {
       this.blobs = blobs;
       this.state = base.state();
       this.pending = new TreeMap<>(base.pending());
+      this.editor = speculative == null ? state.edit() : null;
+    }
+
+    /** Applies what is left of a speculative window, or ends the in-place editing; {@link #state} is final. */
+    void finish() {
+      if (editor != null) {
+        state = editor.done();
+        editor = null;
+      }
+      flush();
     }
 
     @Override
@@ -228,13 +240,11 @@ public final class Restore {
       if (type == Event.OUTCOME) {
         checkOutcome(seq, event);
       }
-      Applied applied = Transition.apply(handler, state, event);
-      state = applied.state();
-      if (state.hash() != stateHash) {
+      List<EffectRequest> effects = Transition.applyInPlace(handler, editor, event);
+      if (editor.hash() != stateHash) {
         throw new BadDataException("state hash mismatch at seq " + seq + ": journal records "
-            + Long.toHexString(stateHash) + ", replay computed " + Long.toHexString(state.hash()));
+            + Long.toHexString(stateHash) + ", replay computed " + Long.toHexString(editor.hash()));
       }
-      List<EffectRequest> effects = applied.effects();
       for (int k = 0; k < effects.size(); k++) {
         pending.put(new Snapshot.EffectKey(seq, k), effects.get(k));
       }

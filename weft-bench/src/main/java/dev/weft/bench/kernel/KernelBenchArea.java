@@ -15,7 +15,7 @@ public final class KernelBenchArea implements BenchArea {
 
   @Override
   public String description() {
-    return "journal append/replay, sequential vs speculative apply, restart (args: append replay apply restart)";
+    return "journal append/replay, sequential vs speculative apply, restart (args: append replay apply live restart)";
   }
 
   @Override

@@ -19,6 +19,9 @@ import dev.weft.kernel.stm.Speculative;
 import dev.weft.runtime.pool.TaskPool;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,6 +63,9 @@ public final class KernelBench {
       if (all || ops.contains("apply")) {
         apply();
       }
+      if (all || ops.contains("live")) {
+        live();
+      }
       if (all || ops.contains("restart")) {
         restart();
       }
@@ -74,7 +80,44 @@ public final class KernelBench {
     return s[s.length / 2];
   }
 
+  /**
+   * The disk's flush latency, the bound on a writer that waits for each batch: {@code fdatasync} after each
+   * 8 KiB write (64 records of 128 bytes) appended to a growing file, and written into a zero-filled
+   * preallocated one (what the journal writer does).
+   */
+  private void fsyncLatency() throws IOException {
+    int writes = quick ? 200 : 1000;
+    ByteBuffer block = ByteBuffer.allocateDirect(8192);
+    for (boolean preallocated : new boolean[] {false, true}) {
+      double[] micros = new double[reps];
+      for (int r = 0; r < reps; r++) {
+        Path file = scratch.resolve("fsync-probe");
+        Files.deleteIfExists(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          if (preallocated) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+            for (long p = 0; p < (long) writes * block.capacity(); ) {
+              p += ch.write(zeros.clear(), p);
+            }
+            ch.force(true);
+          }
+          long t0 = System.nanoTime();
+          for (int i = 0; i < writes; i++) {
+            block.clear();
+            ch.write(block, (long) i * block.capacity());
+            ch.force(false);
+          }
+          micros[r] = (System.nanoTime() - t0) / 1e3 / writes;
+        }
+        Files.delete(file);
+      }
+      out.row("journal", "fsync-after-8k-write", 1).param("file", preallocated ? "preallocated" : "growing")
+          .param("writes", writes).emit(median(micros), "us");
+    }
+  }
+
   private void appendAndReplay() throws Exception {
+    fsyncLatency();
     long n = quick ? 100_000 : 1_000_000;
     byte[] body = new byte[128 - dev.weft.kernel.journal.RecordFormat.OVERHEAD];
     Path journal = null;
@@ -103,7 +146,8 @@ public final class KernelBench {
       }
       out.row("journal", "append", 1).param("durability", d.name().toLowerCase().replace('_', '-'))
           .param("batch", 64).param("mean_events_per_batch", Math.round(median(perBatch)))
-          .param("event_bytes", 128).param("events", count).emit(median(rates), "events/s");
+          .param("event_bytes", 128).param("events", count).param("segments", "preallocated")
+          .emit(median(rates), "events/s");
     }
     // Closed loop: the appender waits for each batch of exactly 64 to be fsynced before appending more.
     double[] closed = new double[reps];
@@ -127,6 +171,7 @@ public final class KernelBench {
     }
     out.row("journal", "append-wait-each-batch", 1).param("durability", "fsync-batch").param("batch", 64)
         .param("mean_events_per_batch", 64).param("event_bytes", 128).param("events", closedCount)
+        .param("segments", "preallocated")
         .emit(median(closed), "events/s");
     Layout layout = Layout.read(journal);
     double[] rates = new double[reps + 1];
@@ -193,6 +238,63 @@ public final class KernelBench {
     }
   }
 
+  /**
+   * The live kernel with micro-batches of 64 (the group-commit batch): one event at a time vs speculative
+   * apply of each batch on the pool's threads; os-cache durability so the apply path, not the disk, is
+   * measured. Also reports process CPU time per event (all threads, including GC), steadier than wall time on
+   * a shared machine.
+   */
+  private void live() throws Exception {
+    Ledger ledger = new Ledger();
+    Computations computations = Computations.discover();
+    for (int work : new int[] {0, 10}) {
+      long n = work == 0 ? (quick ? 20_000 : 200_000) : (quick ? 5_000 : 40_000);
+      Workload w = new Workload(10_000, work, 5, 0, 99);
+      for (boolean speculate : new boolean[] {false, true}) {
+        double[] rates = new double[reps];
+        double[] cpu = new double[reps];
+        long hash = 0;
+        long fellBack = 0;
+        for (int r = -1; r < reps; r++) { // r = -1 warms the JIT up and is not counted
+          Path dir = scratch.resolve("live-" + work + "-" + speculate + "-" + r);
+          Kernel.Config config = Kernel.Config.defaults()
+              .withJournal(JournalWriter.Options.defaults().withDurability(Durability.OS_CACHE).withBatch(64, 1000))
+              .withSnapshots(Long.MAX_VALUE / 2, 3_600_000)
+              .withSpeculation(speculate ? pool.parallelism() : 0);
+          long c0 = processCpuNanos();
+          long t0 = System.nanoTime();
+          try (Kernel k = Kernel.open(dir, ledger, config, pool, new PoolEffects(pool, computations), null,
+              new Kernel.Listener() { }, computations)) {
+            List<Event> batch = new ArrayList<>(64);
+            for (long s = 1; s <= n; s++) {
+              batch.add(w.event(s));
+              if (batch.size() == 64 || s == n) {
+                k.submitAllWithin(batch, Long.MAX_VALUE);
+                batch.clear();
+              }
+            }
+            hash = k.state().hash();
+            fellBack = k.batchesFellBack();
+          }
+          if (r >= 0) {
+            rates[r] = n / ((System.nanoTime() - t0) / 1e9);
+            cpu[r] = (double) (processCpuNanos() - c0) / n;
+          }
+          deleteTree(dir);
+        }
+        out.row(speculate ? "speculative" : "sequential", "live-apply-batch64", speculate ? pool.parallelism() : 1)
+            .param("accounts", 10_000).param("work_us", work).param("events", n)
+            .param("cpu_ns_per_event", Math.round(median(cpu))).param("batches_fell_back", fellBack)
+            .param("state_hash", Long.toHexString(hash)).emit(median(rates), "events/s");
+      }
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   private void restart() throws Exception {
     long n = quick ? 200_000 : 10_000_000;
     Path dir = scratch.resolve("restart");
@@ -215,6 +317,7 @@ public final class KernelBench {
         .emit(n / build, "events/s");
     double[] secs = new double[reps];
     double[] fullRates = new double[reps];
+    double[] fullCpu = new double[reps];
     long tail = 0;
     for (int r = 0; r < reps; r++) {
       long s0 = System.nanoTime();
@@ -222,16 +325,18 @@ public final class KernelBench {
       secs[r] = (System.nanoTime() - s0) / 1e9;
       tail = res.replayed();
       long f0 = System.nanoTime();
+      long c0 = processCpuNanos();
       Restore.Restored full = Restore.run(Layout.read(dir), ledger, computations, false, note -> { });
       fullRates[r] = full.replayed() / ((System.nanoTime() - f0) / 1e9);
+      fullCpu[r] = (double) (processCpuNanos() - c0) / full.replayed();
     }
     out.row("sequential", "replay-apply-verify", 1).param("accounts", 10_000).param("events", n)
-        .emit(median(fullRates), "events/s");
+        .param("cpu_ns_per_event", Math.round(median(fullCpu))).emit(median(fullRates), "events/s");
     double[] parRates = new double[1]; // one repetition: a parallel replay of the whole history is long
     for (int r = 0; r < parRates.length; r++) {
       long f0 = System.nanoTime();
       Restore.Restored full = Restore.run(Layout.read(dir), ledger, computations, false, note -> { },
-          new Speculative(ledger, pool, pool.parallelism()));
+          Speculative.costAware(ledger, pool, pool.parallelism()));
       parRates[r] = full.replayed() / ((System.nanoTime() - f0) / 1e9);
     }
     out.row("parallel", "replay-apply-verify", pool.parallelism()).param("accounts", 10_000).param("events", n)

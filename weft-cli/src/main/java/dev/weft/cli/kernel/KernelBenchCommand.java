@@ -15,13 +15,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft kernel bench}: the kernel's benchmarks (also {@code weft bench kernel}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Measure the kernel's append, replay, apply and restart speed.",
+    description = {"Measure the kernel's append, replay, apply, live and restart speed.",
         "Ops: durable append, replay read + CRC, replay with apply, sequential vs",
-        "speculative apply of the ledger, restart from snapshot + tail. With --json one",
+        "speculative apply of the ledger, the live kernel one event at a time vs",
+        "speculative micro-batches, restart from snapshot + tail. With --json one",
         "object per line: bench, impl, op, accounts, work_us, threads, value (events/s",
         "or s), unit, state_hash."})
 public final class KernelBenchCommand implements Callable<Integer> {
-  @Parameters(arity = "0..*", paramLabel = "OP", description = "Which: append, replay, apply, restart (default: all).")
+  @Parameters(arity = "0..*", paramLabel = "OP", description = "Which: append, replay, apply, live, restart (default: all).")
   List<String> ops = new ArrayList<>();
 
   @Option(names = "--quick", description = "Short runs (smaller journals, one repetition).")

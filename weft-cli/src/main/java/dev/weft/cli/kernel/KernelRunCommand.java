@@ -10,10 +10,13 @@ import dev.weft.runtime.worker.WorkerPool;
 import dev.weft.kernel.journal.Durability;
 import dev.weft.kernel.journal.JournalWriter;
 import dev.weft.kernel.ledger.Workload;
+import dev.weft.kernel.machine.Event;
 import dev.weft.kernel.machine.Handler;
 import dev.weft.runtime.UsageException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,6 +78,24 @@ public final class KernelRunCommand implements Callable<Integer> {
   @Option(names = "--snapshot-seconds", defaultValue = "30", paramLabel = "S", description = "Snapshot at least every S seconds (default 30).")
   long snapshotSeconds;
 
+  @Option(names = "--parallel",
+      description = "Apply each micro-batch (up to --batch events) speculatively with Block-STM on --threads"
+          + " workers, committing in order; the journal is identical to a sequential run. Pays off only for"
+          + " events with real work; falls back to sequential when slower.")
+  boolean parallel;
+
+  @Option(names = "--bail-retries", defaultValue = "3", paramLabel = "N",
+      description = "Retry an effect that bailed (worker crash, I/O fault) up to N times (default 3).")
+  int bailRetries;
+
+  @Option(names = "--bail-backoff-ms", defaultValue = "100", paramLabel = "MS",
+      description = "Wait MS before the first retry of a bailed effect, twice as long before each next (default 100).")
+  long bailBackoff;
+
+  @Option(names = "--bail-backoff-max-ms", defaultValue = "5000", paramLabel = "MS",
+      description = "Longest wait between retries of a bailed effect (default 5000).")
+  long bailBackoffMax;
+
   @Spec
   CommandSpec spec;
 
@@ -98,6 +119,9 @@ public final class KernelRunCommand implements Callable<Integer> {
     Checks.atLeast("--batch-delay-us", batchDelay, 0);
     Checks.atLeast("--snapshot-every", snapshotEvery, 1);
     Checks.atLeast("--snapshot-seconds", snapshotSeconds, 1);
+    Checks.atLeast("--bail-retries", bailRetries, 0);
+    Checks.atLeast("--bail-backoff-ms", bailBackoff, 0);
+    Checks.atLeast("--bail-backoff-max-ms", bailBackoffMax, bailBackoff);
     Handler handler = Handlers.forWorkload(workload);
     EffectRequest.Placement where = switch (placement) {
       case "pool" -> EffectRequest.Placement.POOL;
@@ -110,6 +134,8 @@ public final class KernelRunCommand implements Callable<Integer> {
         .withJournal(JournalWriter.Options.defaults().withDurability(parseDurability(durability))
             .withBatch(batch, batchDelay))
         .withSnapshots(snapshotEvery, snapshotSeconds * 1000)
+        .withBails(new Kernel.BailPolicy(bailRetries, bailBackoff, bailBackoffMax))
+        .withSpeculation(parallel ? cli.pool().parallelism() : 0)
         .withLastSeq(events);
     Computations computations = Computations.discover();
     Kernel.Listener listener = new Kernel.Listener() {
@@ -152,7 +178,8 @@ public final class KernelRunCommand implements Callable<Integer> {
       String hash = Long.toHexString(kernel.state().hash());
       if (cli.json()) {
         cli.printJson(Map.of("events", a.events(), "outcomes", outcomes, "last_seq", kernel.durableSeq(),
-            "target_seq", events, "state_hash", hash, "seconds", secs));
+            "target_seq", events, "state_hash", hash, "seconds", secs, "parallel", parallel,
+            "batches_fell_back", kernel.batchesFellBack()));
       } else if (!cli.quiet()) {
         if (kernel.heldBackEffects() > 0) {
           cli.err().printf("weft: %d effects left pending by an earlier run were not released: their outcomes"
@@ -186,11 +213,25 @@ public final class KernelRunCommand implements Callable<Integer> {
       }
       // Outcome events of effects may take sequence numbers in between; each workload event is generated
       // for the number it is expected to get, and the loop continues after the one it really got.
-      long got = kernel.submitWithin(w.event(seq), events);
-      if (got > 0) {
-        appended++;
-        seq = got + 1;
-        continue;
+      if (parallel) {
+        // A micro-batch: the events one group commit would take, applied speculatively as one window.
+        List<Event> window = new ArrayList<>(batch);
+        for (long s = seq; s <= events && window.size() < batch; s++) {
+          window.add(w.event(s));
+        }
+        Kernel.Appended a = kernel.submitAllWithin(window, events);
+        if (a.count() > 0) {
+          appended += a.count();
+          seq = a.firstSeq() + a.count();
+          continue;
+        }
+      } else {
+        long got = kernel.submitWithin(w.event(seq), events);
+        if (got > 0) {
+          appended++;
+          seq = got + 1;
+          continue;
+        }
       }
       if (kernel.pendingEffects() == kernel.heldBackEffects() || !kernel.awaitEffects(60_000)) {
         return new Appended(appended, seq);

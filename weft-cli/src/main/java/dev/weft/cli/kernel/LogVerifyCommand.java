@@ -44,7 +44,7 @@ public final class LogVerifyCommand implements Callable<Integer> {
     var handler = Handlers.forJournal(dir);
     Restore.Restored r = Restore.run(Layout.read(dir), handler, Computations.discover(), fromSnapshot,
         note -> cli.err().println("weft: " + note),
-        parallel ? new Speculative(handler, cli.pool(), cli.pool().parallelism()) : null, cli.progress());
+        parallel ? Speculative.costAware(handler, cli.pool(), cli.pool().parallelism()) : null, cli.progress());
     double secs = (System.nanoTime() - t0) / 1e9;
     String hash = Long.toHexString(r.state().hash());
     if (cli.json()) {

@@ -8,4 +8,12 @@ public interface Computation {
   String name();
 
   byte[] apply(byte[] input) throws Exception;
+
+  /**
+   * Runs with a deadline: a long computation should call {@link Deadline#checkDeadline} regularly so that a
+   * timed-out effect gives its pool thread back (see {@link Deadline}). The default ignores it.
+   */
+  default byte[] apply(byte[] input, Deadline deadline) throws Exception {
+    return apply(input);
+  }
 }

@@ -12,9 +12,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs effects of {@link EffectRequest.Placement#POOL} on the shared task pool, at most
- * {@code kernel.effects} at once (default: the pool's parallelism). A timeout interrupts the task and is
- * reported as {@link Outcome.TimedOut}; trusted pool code that ignores interrupts keeps its thread until it
- * returns, which is why untrusted code belongs in worker JVMs. Heap limits and nice are not enforced here.
+ * {@code kernel.effects} at once (default: the pool's parallelism). At the timeout the outcome is
+ * {@link Outcome.TimedOut} and the task is interrupted; the computation gets a {@link Deadline} and gives
+ * its thread back at its next {@link Deadline#checkDeadline} (cooperative: Java cannot stop trusted code
+ * that never checks, which keeps its thread until it returns; untrusted code belongs in worker JVMs, which
+ * are killed). A task still queued at its deadline never starts. Heap limits and nice are not enforced here.
  */
 public final class PoolEffects implements EffectExecutor {
   private final TaskPool pool;
@@ -35,9 +37,13 @@ public final class PoolEffects implements EffectExecutor {
           "no computation named " + request.function() + " is registered", ""));
     }
     long started = System.nanoTime();
+    Deadline deadline = Deadline.after(request.timeout());
     Task<byte[]> task = pool.submit(() -> {
       try (NamedLimit.Permit p = limit.acquire()) {
-        return c.apply(request.input());
+        if (deadline.passed()) {
+          throw new DeadlineExceededException(); // waited out its time in the queue: do not start it
+        }
+        return c.apply(request.input(), deadline);
       }
     });
     CompletableFuture<Outcome> result = new CompletableFuture<>();
@@ -46,7 +52,8 @@ public final class PoolEffects implements EffectExecutor {
         .whenComplete((value, error) -> {
           if (error == null) {
             result.complete(new Outcome.Value(value));
-          } else if (unwrap(error) instanceof TimeoutException) {
+          } else if (unwrap(error) instanceof TimeoutException || unwrap(error) instanceof DeadlineExceededException) {
+            // Whichever noticed first, the clock here or the computation's checkDeadline: timed out.
             task.cancel();
             result.complete(new Outcome.TimedOut(Duration.ofNanos(System.nanoTime() - started)));
           } else if (task.isCancelled()) {

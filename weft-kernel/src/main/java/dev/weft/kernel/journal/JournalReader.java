@@ -8,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -75,13 +74,16 @@ public final class JournalReader {
         }
         throw new BadDataException(seg.name() + ": segment header cut short (seq " + expected + ")");
       }
-      byte[] magic = new byte[8];
-      buf.get(0, magic);
-      if (!Arrays.equals(magic, RecordFormat.MAGIC) || buf.getLong(8) != seg.firstSeq()) {
+      int version = RecordFormat.version(buf);
+      if (version == 0 || buf.getLong(8) != seg.firstSeq()) {
         throw new BadDataException(seg.name() + ": bad segment header (seq " + expected + ")");
       }
+      boolean preallocated = version >= 2;
       int pos = RecordFormat.SEGMENT_HEADER;
       while (pos < size) {
+        if (preallocated && endOfData(buf, pos)) {
+          break; // the zero-filled remainder: this segment's records end here
+        }
         int len = RecordFormat.check(buf, pos, crc);
         if (len < 0) {
           String why = RecordFormat.Damage.describe(len);
@@ -89,7 +91,9 @@ public final class JournalReader {
             throw new BadDataException("journal corrupt at seq " + expected + " in segment " + seg.name()
                 + " (offset " + pos + "): " + why);
           }
-          return new Scan(first, expected - 1, visited, new Tail(seg, pos, size - pos, expected - 1, why));
+          // In a preallocated segment only the bytes the cut-short write left count as dropped.
+          long dropped = (preallocated ? RecordFormat.nonZeroEnd(buf, pos) : size) - pos;
+          return new Scan(first, expected - 1, visited, new Tail(seg, pos, dropped, expected - 1, why));
         }
         long seq = RecordFormat.seq(buf, pos);
         if (seq != expected) {
@@ -98,7 +102,8 @@ public final class JournalReader {
         }
         if (seq >= from) {
           visitor.record(seq, RecordFormat.type(buf, pos), RecordFormat.stateHash(buf, pos),
-              buf.slice(pos + RecordFormat.BODY, len - RecordFormat.OVERHEAD).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+              // The mapping is read-only, so is the slice.
+              buf.slice(pos + RecordFormat.BODY, len - RecordFormat.OVERHEAD).order(ByteOrder.LITTLE_ENDIAN));
           visited++;
         }
         expected++;
@@ -106,6 +111,35 @@ public final class JournalReader {
       }
     }
     return new Scan(first, expected - 1, visited, null);
+  }
+
+  /** True if the data of a preallocated segment ends at {@code pos}: a zero length and nothing but zeros after it. */
+  private static boolean endOfData(ByteBuffer buf, int pos) {
+    int size = buf.limit();
+    if (size - pos >= 4 && buf.getInt(pos) != 0) {
+      return false;
+    }
+    return RecordFormat.zeroFrom(buf, pos);
+  }
+
+  /**
+   * Where the records of an intact segment end: its size for a version 1 segment, the start of the
+   * zero-filled remainder for a preallocated one. Only for a segment {@link #read} accepted up to its end.
+   */
+  public static long dataEnd(Layout.Segment seg) {
+    ByteBuffer buf = map(seg);
+    if (buf.limit() < RecordFormat.SEGMENT_HEADER || RecordFormat.version(buf) < 2) {
+      return buf.limit();
+    }
+    int pos = RecordFormat.SEGMENT_HEADER;
+    while (pos < buf.limit() && !endOfData(buf, pos)) {
+      int len = buf.getInt(pos);
+      if (len < RecordFormat.OVERHEAD || len > buf.limit() - pos) {
+        break; // not expected after a successful read; the writer's open truncates here
+      }
+      pos += len;
+    }
+    return pos;
   }
 
   /** True if an intact record with a sequence number at or after {@code expected} starts after {@code from}. */

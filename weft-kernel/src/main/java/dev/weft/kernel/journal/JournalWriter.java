@@ -20,10 +20,24 @@ import java.util.function.LongConsumer;
  * sequence number to the listener. The listener runs on the writer thread and must not block.
  *
  * <p>It is a dedicated thread rather than pool work because it blocks in fsync most of its life and must
- * never wait behind CPU work. Appends block only when {@code maxPendingBytes} are waiting (back-pressure).
- * A write or fsync error stops the writer; later appends and waits throw it.
+ * never wait behind CPU work. While it writes and forces one batch, appends fill the other of two buffers,
+ * so the next batch is assembled during the previous one's fsync.
+ *
+ * <p>Segments are preallocated: zeros are written ahead of the data in chunks of up to
+ * {@link #PREALLOCATE_BYTES} and forced once with their size, so each batch's {@code fdatasync} only has to
+ * flush data, not the file's size and block map (as a database's WAL does). A crash leaves the zero-filled
+ * remainder, which readers take as the end of the data (format version 2, {@code docs/formats/journal.md});
+ * a clean close and a segment switch cut the remainder off. A version 1 segment found on open is closed as
+ * it is and the next record starts a new (version 2) segment.
+ *
+ * <p>Appends block only when {@code maxPendingBytes} are waiting (back-pressure). A write or fsync error
+ * stops the writer; later appends and waits throw it.
  */
 public final class JournalWriter implements AutoCloseable {
+  /** How far ahead of the data a segment is zero-filled at a time. */
+  static final int PREALLOCATE_BYTES = 8 << 20;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
+
   /** Group-commit and segment settings. */
   public record Options(Durability durability, int batchEvents, long maxDelayMicros, long segmentBytes,
       int maxPendingBytes) {
@@ -68,7 +82,10 @@ public final class JournalWriter implements AutoCloseable {
 
   // confined to the writer thread
   private FileChannel segment;
+  /** Bytes of header and records in {@link #segment}; the next record is written there. */
   private long segmentSize;
+  /** The segment file's length: {@link #segmentSize} plus the zero-filled remainder. */
+  private long allocated;
 
   /**
    * Opens for appending after {@code lastSeq} into {@code epochDir}: {@code lastSegment} (may be null) is
@@ -90,13 +107,21 @@ public final class JournalWriter implements AutoCloseable {
         java.nio.file.Files.delete(lastSegment);
         Layout.syncDir(epochDir);
       } else if (lastSegment != null) {
-        segment = FileChannel.open(lastSegment, StandardOpenOption.WRITE);
-        if (segment.size() > validBytes) {
-          segment.truncate(validBytes);
-          segment.force(true);
+        FileChannel ch = FileChannel.open(lastSegment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // Cut a torn tail (and any preallocated remainder, refilled with zeros on demand).
+        if (ch.size() > validBytes) {
+          ch.truncate(validBytes);
+          ch.force(true);
         }
-        segment.position(validBytes);
-        segmentSize = validBytes;
+        ByteBuffer magic = ByteBuffer.allocate(8);
+        ch.read(magic, 0);
+        if (magic.flip().equals(ByteBuffer.wrap(RecordFormat.MAGIC_V2))) {
+          segment = ch;
+          segmentSize = validBytes;
+          allocated = validBytes;
+        } else {
+          ch.close(); // version 1 stays as written; the next record opens a version 2 segment
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -273,10 +298,40 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /** Writes at the end of the segment's data, zero-filling further ahead first if the data would pass it. */
   private void writeFully(ByteBuffer buf) throws IOException {
-    while (buf.hasRemaining()) {
-      segmentSize += segment.write(buf);
+    long end = segmentSize + buf.remaining();
+    if (end > allocated) {
+      preallocate(end);
     }
+    while (buf.hasRemaining()) {
+      segmentSize += segment.write(buf, segmentSize);
+    }
+  }
+
+  /**
+   * Extends the segment with zeros to cover {@code end} and up to {@link #PREALLOCATE_BYTES} beyond (not past
+   * the segment size unless one record needs it), and forces data and size once for the whole chunk.
+   */
+  private void preallocate(long end) throws IOException {
+    long target = Math.max(end, Math.min(options.segmentBytes(), allocated + PREALLOCATE_BYTES));
+    ByteBuffer zeros = ZEROS.duplicate();
+    long p = allocated;
+    while (p < target) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), target - p));
+      p += segment.write(zeros, p);
+    }
+    segment.force(true);
+    allocated = target;
+  }
+
+  /** Cuts the zero-filled remainder off and forces the segment: it is complete as it stands. */
+  private void finishSegment() throws IOException {
+    if (allocated > segmentSize) {
+      segment.truncate(segmentSize);
+      allocated = segmentSize;
+    }
+    segment.force(true);
   }
 
   private void published(long seq) {
@@ -292,7 +347,7 @@ public final class JournalWriter implements AutoCloseable {
 
   private void openSegment(long firstSeq) throws IOException {
     if (segment != null) {
-      segment.force(true);
+      finishSegment();
       segment.close();
     }
     Path path = epochDir.resolve(Layout.segmentFileName(firstSeq));
@@ -301,8 +356,8 @@ public final class JournalWriter implements AutoCloseable {
     RecordFormat.writeHeader(header, firstSeq);
     header.flip();
     segmentSize = 0;
-    writeFully(header);
-    segment.force(true);
+    allocated = 0;
+    writeFully(header); // also preallocates the first chunk and forces it
     Layout.syncDir(epochDir);
   }
 
@@ -335,7 +390,7 @@ public final class JournalWriter implements AutoCloseable {
     }
     try {
       if (segment != null) {
-        segment.force(true);
+        finishSegment();
         segment.close();
       }
     } catch (IOException e) {

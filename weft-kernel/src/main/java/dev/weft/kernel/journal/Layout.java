@@ -183,7 +183,7 @@ public record Layout(Path dir, List<Epoch> epochs) {
       props.setProperty("epoch", Integer.toString(number));
       props.setProperty("first_seq", Long.toString(firstSeq));
       props.setProperty("code", code);
-      props.setProperty("format", "weft-journal/1");
+      props.setProperty("format", "weft-journal/2");
       Path file = tmpDir.resolve(EPOCH_FILE);
       try (Writer w = Files.newBufferedWriter(file)) {
         props.store(w, "weft journal epoch");

@@ -9,14 +9,20 @@ import java.util.zip.CRC32C;
  * The byte layout of segments and records (little-endian), documented in {@code docs/formats/journal.md}.
  *
  * <pre>
- * segment header: magic "WEFTJNL1" (8) | first seq u64
+ * segment header: magic "WEFTJNL2" (8) | first seq u64      ("WEFTJNL1": version 1, still read)
  * record:         length u32 | seq u64 | type u8 | state hash u64 | body | crc32c u32 | length u32
  * </pre>
  * The CRC covers seq, type, state hash and body. {@code length} is the whole record's size, written at both
  * ends so a reader can tell a torn tail (the trailing copy is missing or wrong) and walk backwards.
  */
 public final class RecordFormat {
-  static final byte[] MAGIC = "WEFTJNL1".getBytes(StandardCharsets.US_ASCII);
+  /** Version 1 segments grow with every write; they are still read, and never appended to again. */
+  static final byte[] MAGIC_V1 = "WEFTJNL1".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * Version 2 segments are preallocated (zero-filled ahead of the data, see {@link JournalWriter}): a length
+   * field of 0 at a record boundary followed only by zero bytes is the end of the data, not damage.
+   */
+  static final byte[] MAGIC_V2 = "WEFTJNL2".getBytes(StandardCharsets.US_ASCII);
   public static final int SEGMENT_HEADER = 16;
   /** Bytes of a record besides its body. */
   public static final int OVERHEAD = 4 + 8 + 1 + 8 + 4 + 4;
@@ -26,7 +32,7 @@ public final class RecordFormat {
   private RecordFormat() {}
 
   static void writeHeader(ByteBuffer buf, long firstSeq) {
-    buf.order(ByteOrder.LITTLE_ENDIAN).put(MAGIC).putLong(firstSeq);
+    buf.order(ByteOrder.LITTLE_ENDIAN).put(MAGIC_V2).putLong(firstSeq);
   }
 
   /** Appends one record at the buffer's position. */
@@ -59,11 +65,51 @@ public final class RecordFormat {
       return Damage.BAD_LENGTH;
     }
     crc.reset();
-    crc.update(buf.slice(pos + 4, len - 12));
+    // Through a view whose position and limit are moved, not a slice: no allocation per record.
+    int limit = buf.limit();
+    int position = buf.position();
+    crc.update(buf.limit(pos + len - 8).position(pos + 4));
+    buf.limit(limit).position(position);
     if ((int) crc.getValue() != buf.getInt(pos + len - 8)) {
       return Damage.BAD_CRC;
     }
     return len;
+  }
+
+  /** The segment format version named by the header's magic, or 0 if it is neither. */
+  static int version(ByteBuffer buf) {
+    byte[] magic = new byte[8];
+    buf.get(0, magic);
+    if (java.util.Arrays.equals(magic, MAGIC_V2)) {
+      return 2;
+    }
+    return java.util.Arrays.equals(magic, MAGIC_V1) ? 1 : 0;
+  }
+
+  /** True if {@code buf[from, limit)} holds only zero bytes (the preallocated remainder of a segment). */
+  static boolean zeroFrom(ByteBuffer buf, int from) {
+    int end = buf.limit();
+    int p = from;
+    for (; p + 8 <= end; p += 8) {
+      if (buf.getLong(p) != 0) {
+        return false;
+      }
+    }
+    for (; p < end; p++) {
+      if (buf.get(p) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The offset after the last non-zero byte of {@code buf[from, limit)}, or {@code from} if all zero. */
+  static int nonZeroEnd(ByteBuffer buf, int from) {
+    int p = buf.limit();
+    while (p > from && buf.get(p - 1) == 0) {
+      p--;
+    }
+    return p;
   }
 
   static long seq(ByteBuffer buf, int pos) {

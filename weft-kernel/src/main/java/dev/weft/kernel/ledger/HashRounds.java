@@ -2,6 +2,7 @@ package dev.weft.kernel.ledger;
 
 import dev.weft.kernel.effect.BlobStore;
 import dev.weft.kernel.effect.Computation;
+import dev.weft.kernel.effect.Deadline;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -20,15 +21,18 @@ public final class HashRounds implements Computation, dev.weft.runtime.worker.Wo
 
   @Override
   public byte[] apply(byte[] input) throws Exception {
+    return apply(input, Deadline.NONE);
+  }
+
+  @Override
+  public byte[] apply(byte[] input, Deadline deadline) {
     int rounds = ByteBuffer.wrap(input).getInt();
     if (rounds < 0) {
       throw new IllegalArgumentException("rounds must be >= 0, got " + rounds);
     }
     byte[] d = Arrays.copyOfRange(input, 4, input.length);
     for (int i = 0; i < rounds; i++) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException("cancelled after " + i + " rounds");
-      }
+      deadline.checkDeadline();
       d = BlobStore.sha256(d);
     }
     byte[] out = new byte[1024];

@@ -5,6 +5,8 @@ import dev.weft.kernel.machine.Event;
 import dev.weft.kernel.machine.Handler;
 import dev.weft.kernel.machine.OutcomeEvent;
 import dev.weft.kernel.machine.Txn;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -34,7 +36,7 @@ public final class Ledger implements Handler {
   @Override
   public void apply(Txn txn, Event event) {
     switch (event.type()) {
-      case TRANSFER -> transfer(txn, ByteBuffer.wrap(event.body()).order(ByteOrder.LITTLE_ENDIAN));
+      case TRANSFER -> transfer(txn, event.body());
       case JOB -> job(txn, ByteBuffer.wrap(event.body()).order(ByteOrder.LITTLE_ENDIAN));
       case Event.OUTCOME -> {
         OutcomeEvent o = OutcomeEvent.decode(event);
@@ -44,11 +46,20 @@ public final class Ledger implements Handler {
     }
   }
 
-  private static void transfer(Txn txn, ByteBuffer b) {
-    long from = b.getLong(0);
-    long to = b.getLong(8);
-    long amount = b.getLong(16);
-    BusyWork.spin(b.getInt(24));
+  /** Little-endian views of a body array: the hot transfer path decodes without allocating a buffer. */
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static void transfer(Txn txn, byte[] b) {
+    if (b.length < 28) {
+      throw new IndexOutOfBoundsException("transfer body of " + b.length + " bytes, need 28");
+    }
+    long from = (long) LONG_LE.get(b, 0);
+    long to = (long) LONG_LE.get(b, 8);
+    long amount = (long) LONG_LE.get(b, 16);
+    BusyWork.spin((int) INT_LE.get(b, 24));
     long a = txn.get(BALANCES, from, INITIAL);
     if (a < amount || from == to) {
       return;

@@ -45,6 +45,10 @@ public final class StateMap {
 
   /** The value at (space, key), or {@code absent} if there is none. */
   public long get(int space, long key, long absent) {
+    return lookup(root, space, key, absent);
+  }
+
+  private static long lookup(Node root, int space, long key, long absent) {
     long h = keyHash(space, key);
     Node node = root;
     int shift = 0;
@@ -74,6 +78,124 @@ public final class StateMap {
       return this;
     }
     return new StateMap(newRoot, size + (int) delta[1], hash + delta[0]);
+  }
+
+  /**
+   * An editor that applies many writes to a private copy of this map and hands back a persistent map at the
+   * end ({@link Editor#done}). Nodes it copies carry its owner token and are changed in place by later writes
+   * of the same editor, so a run of writes copies each path once rather than once per write. This map is
+   * unchanged. For replay, where no intermediate version is shared.
+   */
+  public Editor edit() {
+    return new Editor(this);
+  }
+
+  /**
+   * A transient, single-threaded view for a run of writes (see {@link StateMap#edit}). Reads see the writes.
+   * After {@link #done} it refuses further writes: the nodes it owned are then as immutable as any other.
+   */
+  public static final class Editor {
+    private Object owner = new Object();
+    private Node root;
+    private int size;
+    private long hash;
+    private final long[] delta = new long[2];
+
+    private Editor(StateMap base) {
+      this.root = base.root;
+      this.size = base.size;
+      this.hash = base.hash;
+    }
+
+    public long get(int space, long key, long absent) {
+      return lookup(root, space, key, absent);
+    }
+
+    /** The state hash of the map as edited so far. */
+    public long hash() {
+      return hash;
+    }
+
+    public void put(int space, long key, long value) {
+      if (owner == null) {
+        throw new IllegalStateException("editor already done");
+      }
+      long h = keyHash(space, key);
+      delta[0] = 0;
+      delta[1] = 0;
+      root = insertOwned(root, 0, h, space, key, value, delta, owner);
+      size += (int) delta[1];
+      hash += delta[0];
+    }
+
+    /** The edited map, persistent from now on; the editor cannot be used for writes afterwards. */
+    public StateMap done() {
+      owner = null;
+      return new StateMap(root, size, hash);
+    }
+  }
+
+  /**
+   * As {@link #insert}, but nodes owned by {@code owner} are updated in place and nodes copied on the way
+   * become owned by it. Returns the (possibly same, possibly new) node.
+   */
+  private static Node insertOwned(Node node, int shift, long h, int space, long key, long value, long[] delta,
+      Object owner) {
+    int bit = 1 << (int) ((h >>> shift) & MASK);
+    int idx = Integer.bitCount(node.bitmap & (bit - 1));
+    if ((node.bitmap & bit) == 0) {
+      Leaf leaf = new Leaf(h, space, key, value);
+      delta[0] = leaf.entryHash();
+      delta[1] = 1;
+      Object[] slots = new Object[node.slots.length + 1];
+      System.arraycopy(node.slots, 0, slots, 0, idx);
+      slots[idx] = leaf;
+      System.arraycopy(node.slots, idx, slots, idx + 1, node.slots.length - idx);
+      return new Node(node.bitmap | bit, slots, owner);
+    }
+    Object child = node.slots[idx];
+    Object replacement;
+    if (child instanceof Leaf old) {
+      if (old.matches(space, key)) {
+        if (old.value == value) {
+          return node;
+        }
+        Leaf leaf = new Leaf(h, space, key, value);
+        delta[0] = leaf.entryHash() - old.entryHash();
+        replacement = leaf;
+      } else {
+        Leaf leaf = new Leaf(h, space, key, value);
+        delta[0] = leaf.entryHash();
+        delta[1] = 1;
+        replacement = split(old, old.hash, leaf, shift + BITS);
+      }
+    } else if (child instanceof Collision c) {
+      Leaf leaf = new Leaf(h, space, key, value);
+      if (c.leaves[0].hash != h) {
+        delta[0] = leaf.entryHash();
+        delta[1] = 1;
+        replacement = split(c, c.leaves[0].hash, leaf, shift + BITS);
+      } else {
+        Collision updated = c.with(leaf, delta);
+        if (updated == c) {
+          return node;
+        }
+        replacement = updated;
+      }
+    } else {
+      Node sub = insertOwned((Node) child, shift + BITS, h, space, key, value, delta, owner);
+      if (sub == child) {
+        return node;
+      }
+      replacement = sub;
+    }
+    if (node.owner == owner) {
+      node.slots[idx] = replacement;
+      return node;
+    }
+    Object[] slots = node.slots.clone();
+    slots[idx] = replacement;
+    return new Node(node.bitmap, slots, owner);
   }
 
   /** Visits every entry (in trie order, which is deterministic for a given content). */
@@ -187,10 +309,17 @@ public final class StateMap {
     static final Node EMPTY = new Node(0, new Object[0]);
     final int bitmap;
     final Object[] slots;
+    /** The {@link Editor} token that may change {@link #slots} in place, or null (immutable). */
+    final Object owner;
 
     Node(int bitmap, Object[] slots) {
+      this(bitmap, slots, null);
+    }
+
+    Node(int bitmap, Object[] slots, Object owner) {
       this.bitmap = bitmap;
       this.slots = slots;
+      this.owner = owner;
     }
   }
 

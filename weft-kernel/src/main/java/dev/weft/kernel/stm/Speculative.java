@@ -27,6 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * is tried again (doubling with each consecutive fallback, up to 1024), so a workload where every event
  * conflicts costs little more than sequential.
  *
+ * <p>Cost-aware instances ({@link #costAware}) also fall back when speculation is merely slower: every
+ * {@code PROBE_EVERY} windows one window is applied sequentially and timed; when speculative windows
+ * take longer per event than that (events too cheap for Block-STM's bookkeeping, or no idle core), the next
+ * {@code COST_COOLDOWN} windows run sequentially, doubling with each consecutive loss up to
+ * {@code MAX_COOLDOWN}, so cheap events settle at sequential speed. Results are identical either way.
+ *
  * <p>One instance serves one caller thread at a time (it keeps the fallback cool-down between windows).
  */
 public final class Speculative {
@@ -47,11 +53,28 @@ public final class Speculative {
   private int nextCooldown;
   private long windowsFellBack;
 
+  /** Windows between timed sequential probes, and sequential windows after speculation lost to a probe. */
+  private static final int PROBE_EVERY = 16;
+  private static final int COST_COOLDOWN = 16;
+  private final boolean costAware;
+  private int sinceProbe = PROBE_EVERY;
+  private int costCooldown;
+  /** The cool-down after the next loss: doubles with consecutive losses, reset by a win. */
+  private int nextCostCooldown = COST_COOLDOWN;
+  private double sequentialNanosPerEvent = Double.NaN;
+  private long windowsSequentialForCost;
+
   /**
    * @param workers concurrent workers (capped by the pool's parallelism); 1 still runs the speculative
    *     algorithm, on one thread
    */
   public Speculative(Handler handler, TaskPool pool, int workers, double abortThreshold, int cooldownWindows) {
+    this(handler, pool, workers, abortThreshold, cooldownWindows, false);
+  }
+
+  private Speculative(Handler handler, TaskPool pool, int workers, double abortThreshold, int cooldownWindows,
+      boolean costAware) {
+    this.costAware = costAware;
     this.handler = handler;
     this.pool = pool;
     this.workers = Math.max(1, Math.min(workers, pool.parallelism()));
@@ -64,9 +87,19 @@ public final class Speculative {
     this(handler, pool, workers, 0.125, 16);
   }
 
+  /** As the plain constructor, with the cost-based fallback (see the class comment). */
+  public static Speculative costAware(Handler handler, TaskPool pool, int workers) {
+    return new Speculative(handler, pool, workers, 0.125, 16, true);
+  }
+
   /** Windows abandoned for sequential application so far. */
   public long windowsFellBack() {
     return windowsFellBack;
+  }
+
+  /** Windows a cost-aware instance applied sequentially because speculation was slower (probes included). */
+  public long windowsSequentialForCost() {
+    return windowsSequentialForCost;
   }
 
   public Result apply(StateMap base, List<Event> window) {
@@ -74,6 +107,36 @@ public final class Speculative {
       cooldown--;
       return sequential(base, window, 0);
     }
+    if (!costAware || window.isEmpty()) {
+      return speculate(base, window);
+    }
+    if (costCooldown > 0 || sinceProbe >= PROBE_EVERY) {
+      // A timed sequential window: the yardstick speculation has to beat.
+      boolean probe = costCooldown == 0;
+      costCooldown = Math.max(0, costCooldown - 1);
+      sinceProbe = probe ? 0 : sinceProbe;
+      windowsSequentialForCost++;
+      long t0 = System.nanoTime();
+      Result r = sequential(base, window, 0);
+      double perEvent = (double) (System.nanoTime() - t0) / window.size();
+      sequentialNanosPerEvent = Double.isNaN(sequentialNanosPerEvent) || probe ? perEvent
+          : (sequentialNanosPerEvent + perEvent) / 2;
+      return r;
+    }
+    sinceProbe++;
+    long t0 = System.nanoTime();
+    Result r = speculate(base, window);
+    double perEvent = (double) (System.nanoTime() - t0) / window.size();
+    if (!r.sequential() && perEvent > sequentialNanosPerEvent) {
+      costCooldown = nextCostCooldown;
+      nextCostCooldown = Math.min(nextCostCooldown * 2, MAX_COOLDOWN);
+    } else if (!r.sequential()) {
+      nextCostCooldown = COST_COOLDOWN;
+    }
+    return r;
+  }
+
+  private Result speculate(StateMap base, List<Event> window) {
     int n = window.size();
     MultiVersionMemory memory = new MultiVersionMemory(base, n);
     Scheduler scheduler = new Scheduler(n);
@@ -121,17 +184,16 @@ public final class Speculative {
     return new Result(state, hashes, out, aborts.get(), false);
   }
 
+  /** The window one event after another, editing a private copy of {@code base} in place (base is unchanged). */
   private Result sequential(StateMap base, List<Event> window, long aborts) {
-    StateMap state = base;
+    StateMap.Editor editor = base.edit();
     long[] hashes = new long[window.size()];
     List<List<EffectRequest>> out = new ArrayList<>(window.size());
     for (int i = 0; i < window.size(); i++) {
-      var applied = Transition.apply(handler, state, window.get(i));
-      state = applied.state();
-      hashes[i] = state.hash();
-      out.add(applied.effects());
+      out.add(Transition.applyInPlace(handler, editor, window.get(i)));
+      hashes[i] = editor.hash();
     }
-    return new Result(state, hashes, out, aborts, true);
+    return new Result(editor.done(), hashes, out, aborts, true);
   }
 
   private void work(List<Event> window, MultiVersionMemory memory, Scheduler scheduler,

@@ -158,6 +158,120 @@ class JournalTest {
     assertEquals(41, readAll().size());
   }
 
+  /**
+   * Copies the epoch's segments while the writer is still open: what a crash after the last durable batch
+   * leaves, including each segment's zero-filled remainder.
+   */
+  private Path crashCopy(int records, long segmentBytes) throws Exception {
+    Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "test/1");
+    Path crashed = Files.createTempDirectory(dir.getParent(), "crashed");
+    try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
+        JournalWriter.Options.defaults().withBatch(16, 200).withSegmentBytes(segmentBytes), s -> { })) {
+      for (int i = 1; i <= records; i++) {
+        w.append(7, i * 31L, body(i));
+      }
+      w.awaitDurable(records);
+      copyTree(dir, crashed);
+    }
+    return crashed;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPreallocatedRemainderIsTheEndOfTheDataNotATornTail() throws Exception {
+    dir = crashCopy(100, 1 << 20);
+    Path last = Layout.read(dir).segments().getLast().path();
+    int dataBytes = RecordFormat.SEGMENT_HEADER + 100 * (RecordFormat.OVERHEAD + 40);
+    assertTrue(Files.size(last) > dataBytes, "the segment was preallocated beyond its data");
+    JournalReader.Scan scan = JournalReader.read(Layout.read(dir), 1, (s, t, h, b) -> { });
+    assertEquals(100, scan.lastSeq());
+    assertEquals(null, scan.tail());
+    Layout.Segment seg = Layout.read(dir).segments().getLast();
+    assertEquals(dataBytes, JournalReader.dataEnd(seg));
+    try (JournalWriter w = new JournalWriter(Layout.read(dir).current().dir(), last, JournalReader.dataEnd(seg), 100,
+        JournalWriter.Options.defaults(), s -> { })) {
+      assertEquals(101, w.append(7, 101 * 31L, body(101)));
+    }
+    assertEquals(101, readAll().size());
+    assertEquals(dataBytes + RecordFormat.OVERHEAD + 40, Files.size(last), "a clean close cuts the remainder off");
+  }
+
+  @Test
+  void aTornWriteIntoThePreallocatedRemainderIsATornTailOfItsOwnBytes() throws Exception {
+    dir = crashCopy(100, 1 << 20);
+    Path last = Layout.read(dir).segments().getLast().path();
+    int dataBytes = RecordFormat.SEGMENT_HEADER + 100 * (RecordFormat.OVERHEAD + 40);
+    try (var ch = java.nio.channels.FileChannel.open(last, java.nio.file.StandardOpenOption.WRITE)) {
+      // The first 30 bytes of seq 101 (its length field says 69): the rest of its page never reached the disk.
+      ByteBuffer partial = ByteBuffer.allocate(30).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      partial.putInt(RecordFormat.OVERHEAD + 40).putLong(101).put((byte) 7).putLong(101 * 31L).put(new byte[9]);
+      ch.write(partial.flip(), dataBytes);
+    }
+    JournalReader.Scan scan = JournalReader.read(Layout.read(dir), 1, (s, t, h, b) -> { });
+    assertEquals(100, scan.lastSeq());
+    assertNotNull(scan.tail());
+    assertEquals(dataBytes, scan.tail().validBytes());
+    assertTrue(scan.tail().droppedBytes() <= 30, scan.tail().describe());
+    try (JournalWriter w = new JournalWriter(Layout.read(dir).current().dir(), last, scan.tail().validBytes(), 100,
+        JournalWriter.Options.defaults(), s -> { })) {
+      assertEquals(101, w.append(7, 101 * 31L, body(101)));
+    }
+    assertEquals(101, readAll().size());
+  }
+
+  @Test
+  void zerosFollowedByAnIntactRecordAreCorruptionInTheMiddle() throws Exception {
+    dir = crashCopy(100, 1 << 20);
+    Layout.Segment seg = Layout.read(dir).segments().getLast();
+    int recordSize = RecordFormat.OVERHEAD + 40;
+    try (var ch = java.nio.channels.FileChannel.open(seg.path(), java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate(recordSize), RecordFormat.SEGMENT_HEADER + 49L * recordSize); // zero seq 50
+    }
+    BadDataException e = assertThrows(BadDataException.class, this::readAll);
+    assertTrue(e.getMessage().contains("seq 50") && e.getMessage().contains(seg.name()), e.getMessage());
+  }
+
+  @Test
+  void aCrashAcrossSegmentsLeavesEveryRecordReadable() throws Exception {
+    dir = crashCopy(500, 4096);
+    assertTrue(Layout.read(dir).segments().size() > 3);
+    assertEquals(500, readAll().size());
+  }
+
+  @Test
+  void aVersion1JournalIsReadAndContinuedInANewSegment() throws Exception {
+    List<Layout.Segment> segs = write(50, 1 << 20, Durability.FSYNC_BATCH);
+    Path seg = segs.getLast().path();
+    try (var ch = java.nio.channels.FileChannel.open(seg, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(RecordFormat.MAGIC_V1), 0); // as the round-1 writer left it
+    }
+    long v1Size = Files.size(seg);
+    JournalReader.Scan scan = JournalReader.read(Layout.read(dir), 1, (s, t, h, b) -> { });
+    assertEquals(50, scan.lastSeq());
+    assertEquals(null, scan.tail());
+    try (JournalWriter w = new JournalWriter(Layout.read(dir).current().dir(), seg,
+        JournalReader.dataEnd(Layout.read(dir).segments().getLast()), 50, JournalWriter.Options.defaults(), s -> { })) {
+      assertEquals(51, w.append(7, 51 * 31L, body(51)));
+    }
+    assertEquals(v1Size, Files.size(seg), "the version 1 segment is left as it was");
+    List<Layout.Segment> after = Layout.read(dir).segments();
+    assertEquals(2, after.size());
+    assertEquals(51, after.getLast().firstSeq());
+    assertEquals(51, readAll().size());
+  }
+
   @Test
   void notAJournal() throws IOException {
     assertThrows(dev.weft.runtime.UsageException.class, () -> Layout.read(dir.resolve("nope")));

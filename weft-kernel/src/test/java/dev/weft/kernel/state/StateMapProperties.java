@@ -1,6 +1,7 @@
 package dev.weft.kernel.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashMap;
 import java.util.List;
@@ -55,5 +56,54 @@ class StateMapProperties {
     int[] visited = new int[1];
     map.forEach((s, k, v) -> visited[0]++);
     assertEquals(model.size(), visited[0]);
+  }
+
+  /**
+   * An editor's writes give the same map, sizes and hashes (after every write) as persistent puts, a second
+   * editor continuing from the first's result too, and neither touches the map it started from.
+   */
+  @Property(tries = 200)
+  void anEditorMatchesPersistentPutsAndLeavesItsBaseAlone(
+      @ForAll @Size(max = 600) List<@IntRange(min = 0, max = 2000) Integer> keys,
+      @ForAll @IntRange(min = 0, max = 600) int split) {
+    StateMap base = StateMap.empty();
+    for (int k = 0; k < 500; k += 3) {
+      base = base.put(k % 2, k, k);
+    }
+    long baseHash = base.hash();
+    int baseSize = base.size();
+    StateMap persistent = base;
+    StateMap.Editor editor = base.edit();
+    StateMap middle = null;
+    for (int i = 0; i < keys.size(); i++) {
+      int k = keys.get(i);
+      if (i == split) {
+        StateMap.Editor first = editor;
+        middle = first.done();
+        assertThrows(IllegalStateException.class, () -> first.put(0, 0, 0));
+        editor = middle.edit();
+      }
+      persistent = persistent.put(k % 2, k, i % 7);
+      editor.put(k % 2, k, i % 7);
+      assertEquals(persistent.hash(), editor.hash());
+      assertEquals(persistent.get(k % 2, k, -1), editor.get(k % 2, k, -1));
+    }
+    long middleHash = middle == null ? 0 : middle.hash();
+    StateMap edited = editor.done();
+    assertEquals(persistent.size(), edited.size());
+    assertEquals(persistent.hash(), edited.hash());
+    for (int k = 0; k <= 2000; k++) {
+      assertEquals(persistent.get(k % 2, k, -1), edited.get(k % 2, k, -1));
+    }
+    assertEquals(baseHash, base.hash(), "the base map is unchanged");
+    assertEquals(baseSize, base.size());
+    for (int k = 0; k < 500; k += 3) {
+      assertEquals(k, base.get(k % 2, k, -1));
+    }
+    if (middle != null) {
+      long[] sum = {0};
+      middle.forEach((sp, k, v) -> sum[0] += StateMap.entryHash(sp, k, v));
+      assertEquals(middleHash, sum[0], "a finished editor's map is not changed by the next editor");
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.weft.kernel.stm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.kernel.ledger.Ledger;
 import dev.weft.kernel.ledger.Workload;
@@ -99,5 +100,41 @@ class SpeculativeProperties {
       s = spec.apply(s, events.subList(from, from + 50)).state();
     }
     assertEquals(seq.hash(), s.hash());
+  }
+
+  /**
+   * The cost-aware instance mixes timed sequential windows (probes, cool-downs) with speculative ones; the
+   * hash after every event is the sequential one whichever it chose, and it did probe.
+   */
+  @Property(tries = 20)
+  void costAwareMixOfWindowsGivesTheSameHashes(@ForAll long seed, @ForAll("threads") int threads,
+      @ForAll @IntRange(min = 2, max = 1000) int accounts) {
+    if (pool == null) {
+      start();
+    }
+    Workload w = new Workload(accounts, 0, seed, 5, 28);
+    Ledger ledger = new Ledger();
+    List<Event> events = new ArrayList<>();
+    for (long s = 1; s <= 1200; s++) {
+      events.add(w.event(s));
+    }
+    List<Long> expected = new ArrayList<>();
+    StateMap seq = StateMap.empty();
+    for (Event e : events) {
+      seq = Transition.applyIgnoringEffects(ledger, seq, e);
+      expected.add(seq.hash());
+    }
+    Speculative spec = Speculative.costAware(ledger, pool, threads);
+    List<Long> actual = new ArrayList<>();
+    StateMap s = StateMap.empty();
+    for (int from = 0; from < events.size(); from += 30) {
+      Speculative.Result r = spec.apply(s, events.subList(from, from + 30));
+      for (long h : r.hashes()) {
+        actual.add(h);
+      }
+      s = r.state();
+    }
+    assertEquals(expected, actual);
+    assertTrue(spec.windowsSequentialForCost() >= 1, "the first window is a timed sequential probe");
   }
 }
