@@ -61,7 +61,8 @@ public final class EcCommand implements Runnable {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
       description = {"Split INPUT into K data shards plus M parity shards in OUTDIR, with OUTDIR/manifest.json.",
-          "Streams in stripes: memory is (K + M) x --shard-size bytes whatever the input size."})
+          "Streams in stripes: memory is (2K + M) x --shard-size bytes whatever the input size",
+          "(the next stripe is read while the current one is encoded and written)."})
   static final class Encode implements Callable<Integer> {
     @Option(names = {"-k", "--data"}, required = true, paramLabel = "K", description = "Data shards (1..255).")
     int k;
