@@ -76,9 +76,10 @@ public final class EcCommand implements Runnable {
             "K x BYTES (smaller inputs use one smaller stripe). Default: ${DEFAULT-VALUE}."})
     long shardSize;
 
-    @Option(names = "--matrix", paramLabel = "cauchy|vandermonde", defaultValue = "cauchy",
-        description = {"Generator matrix: cauchy (ISA-L/Hadoop compatible) or vandermonde",
-            "(Backblaze JavaReedSolomon / klauspost compatible). Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--matrix", paramLabel = "cauchy|vandermonde|xor", defaultValue = "cauchy",
+        description = {"Generator matrix: cauchy (ISA-L/Hadoop compatible), vandermonde",
+            "(Backblaze JavaReedSolomon / klauspost compatible) or xor (M must be 1: parity = XOR of the data,",
+            "klauspost's WithFastOneParityMatrix; coded without table lookups). Default: ${DEFAULT-VALUE}."})
     String matrix;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "The file to encode.")
@@ -99,7 +100,8 @@ public final class EcCommand implements Runnable {
       MatrixKind kind = switch (matrix) {
         case "cauchy" -> MatrixKind.CAUCHY;
         case "vandermonde" -> MatrixKind.VANDERMONDE;
-        default -> throw new UsageException("--matrix must be cauchy or vandermonde, got '" + matrix + "'");
+        case "xor" -> MatrixKind.XOR;
+        default -> throw new UsageException("--matrix must be cauchy, vandermonde or xor, got '" + matrix + "'");
       };
       GfKernel kernel = backend.kernel(ctx);
       long started = System.nanoTime();

@@ -54,11 +54,17 @@ public final class ReedSolomon {
   }
 
   /**
-   * @throws IllegalArgumentException unless 1 ≤ k, 1 ≤ m and k + m ≤ 256
+   * @throws IllegalArgumentException unless 1 ≤ k, 1 ≤ m and k + m ≤ 256 (and m = 1 for {@link MatrixKind#XOR})
    */
   public static ReedSolomon create(int k, int m, MatrixKind kind, GfKernel kernel) {
-    checkShape(k, m);
+    checkShape(k, m, kind);
     return new ReedSolomon(k, m, kind, kernel);
+  }
+
+  /** {@link #checkShape(int, int)}, and m = 1 for the xor matrix. */
+  public static void checkShape(int k, int m, MatrixKind kind) {
+    checkShape(k, m);
+    kind.checkParity(m);
   }
 
   /** Throws {@link IllegalArgumentException} naming the problem unless (k, m) is a valid code. */

@@ -52,15 +52,17 @@ class XorKernelProperties {
   }
 
   /**
-   * The claim in docs/formats/erasure-coding.md, checked for every k: an all-ones parity row exists only
-   * for Cauchy k = 1 (row 0), Vandermonde k = 1 (every row) and Vandermonde k = 2^n - 1 (row 0). The
+   * The claim in docs/formats/erasure-coding.md, checked for every k: an all-ones parity row exists for
+   * the xor matrix (its only row), and otherwise only for Cauchy k = 1 (row 0), Vandermonde k = 1 (every
+   * row) and Vandermonde k = 2^n - 1 (row 0). The
    * Vandermonde-derived matrix's first parity row is NOT all ones in general (k = 10: 129, 150, 175, …).
    */
   @Example
   void whichMatricesHaveAllOnesParityRows() {
     for (int k = 1; k <= 255; k++) {
       int m = 256 - k;
-      for (MatrixKind kind : MatrixKind.values()) {
+      assertTrue(XorKernel.allOnes(new byte[][] {MatrixKind.XOR.generator(k, 1).row(k)}), "xor k=" + k);
+      for (MatrixKind kind : new MatrixKind[] {MatrixKind.CAUCHY, MatrixKind.VANDERMONDE}) {
         var g = kind.generator(k, m);
         for (int i = 0; i < m; i++) {
           boolean expected = k == 1 && (kind == MatrixKind.VANDERMONDE || i == 0)
@@ -107,6 +109,35 @@ class XorKernelProperties {
           "one lost data shard is rebuilt with XOR");
     }
     Arrays.fill(shards[lost], (byte) 0x5A);
+    fast.reconstruct(shards, present, 0, len);
+    assertArrayEquals(expected, shards);
+  }
+
+  /** The xor matrix encodes with the XOR kernel and rebuilds any one lost shard with it too. */
+  @Property(tries = 20)
+  void xorMatrixUsesXorEverywhere(@ForAll @IntRange(min = 1, max = 60) int k,
+      @ForAll @IntRange(min = 0, max = 5000) int len, @ForAll long seed) {
+    Random rnd = new Random(seed);
+    ReedSolomon fast = ReedSolomon.create(k, 1, MatrixKind.XOR, Kernels.bestJava());
+    byte[][] shards = new byte[k + 1][len];
+    for (int i = 0; i < k; i++) {
+      rnd.nextBytes(shards[i]);
+    }
+    byte[][] expected = copyOf(shards);
+    ReedSolomon.create(k, 1, MatrixKind.XOR, ScalarKernel.INSTANCE).encode(expected, 0, len);
+    fast.encode(shards, 0, len);
+    assertArrayEquals(expected, shards);
+    int lost = rnd.nextInt(k + 1);
+    boolean[] present = new boolean[k + 1];
+    Arrays.fill(present, true);
+    present[lost] = false;
+    if (Kernels.vectorApiAvailable()) {
+      assertTrue(fast.encoder().getClass().getEnclosingClass() == XorKernel.class, "encode");
+      boolean[] wanted = new boolean[k + 1];
+      wanted[lost] = true;
+      assertTrue(fast.plan(present, wanted).program().getClass().getEnclosingClass() == XorKernel.class, "rebuild");
+    }
+    Arrays.fill(shards[lost], (byte) 7);
     fast.reconstruct(shards, present, 0, len);
     assertArrayEquals(expected, shards);
   }
