@@ -39,11 +39,11 @@ public final class EcCommand implements Runnable {
   static final class BackendOption {
     @Option(names = "--ec-backend", paramLabel = "auto|java|isal", defaultValue = "auto",
         description = {"Coding kernel: java (Vector API), isal (Intel ISA-L via FFM, if libisal is installed)",
-            "or auto (java without ISA-L; with it, the faster of the two in a start-up race of at most 20 ms,",
-            "reported under --debug). Default: ${DEFAULT-VALUE}."})
+            "or auto (ISA-L when installed, else java; the choice and why are printed under --debug).",
+            "Default: ${DEFAULT-VALUE}."})
     Backend backend = Backend.AUTO;
 
-    /** The chosen kernel; under --debug the choice and its reason (the race's figures) go to stderr. */
+    /** The chosen kernel; under --debug the choice and its reason go to stderr. */
     GfKernel kernel(CliContext ctx) {
       BackendChoice choice;
       try {

@@ -9,9 +9,8 @@ import dev.weft.ec.kernel.Kernels;
  * Which kernel codes: {@code java} (the Vector API kernel, or scalar without the Vector API), {@code isal}
  * (ISA-L through FFM; an error if it is not installed) or {@code auto}.
  *
- * <p>{@code auto} is the Java kernel when ISA-L is not installed; otherwise a start-up race of at most
- * {@value BackendChoice#BUDGET_MS} ms, once per JVM, picks the faster of the two on a 10 + 4 stripe
- * (see {@link BackendChoice}). Choosing per shape is not implemented.
+ * <p>{@code auto} is a documented rule: ISA-L when it is installed, else Java (why not a start-up race:
+ * {@link BackendChoice}). Choosing per shape is not implemented.
  */
 public enum Backend {
   AUTO, JAVA, ISAL;
