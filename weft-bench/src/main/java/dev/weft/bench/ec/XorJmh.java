@@ -30,6 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * k = 10 run on the nibble kernel. {@code encode} computes the parity, {@code rebuild} one lost data
  * shard. GB/s of data = k × 1 MiB / (ns per op). Run with
  * {@code java --add-modules jdk.incubator.vector -cp weft-bench/target/weft-bench.jar org.openjdk.jmh.Main XorJmh}.
+ *
+ * <p>On a shared machine wall-clock JMH scores mostly measure how much CPU the fork got, so {@link #main}
+ * also measures the same operations in GB of data per CPU-second of the measuring thread (ThreadMXBean),
+ * median of 7 repetitions after a warm-up:
+ * {@code java --add-modules jdk.incubator.vector -cp weft-bench/target/weft-bench.jar dev.weft.bench.ec.XorJmh}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -88,6 +93,46 @@ public class XorJmh {
   @TearDown(Level.Trial)
   public void tearDown() {
     arena.close();
+  }
+
+  /** The CPU-time harness: one line per (op, k, matrix) with GB of data per CPU-second. */
+  public static void main(String[] args) {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (String op : new String[] {"encode", "rebuild"}) {
+      for (int k : new int[] {10, 15}) {
+        for (String matrix : new String[] {"xor", "cauchy", "vandermonde"}) {
+          XorJmh b = new XorJmh();
+          b.matrix = matrix;
+          b.k = k;
+          b.setup();
+          Runnable r = op.equals("encode") ? b::encode : b::rebuild;
+          for (int i = 0; i < 400; i++) {
+            r.run();
+          }
+          double[] gbps = new double[7];
+          for (int rep = 0; rep < gbps.length; rep++) {
+            int ops = 60;
+            long c0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < ops; i++) {
+              r.run();
+            }
+            long cpu = mx.getCurrentThreadCpuTime() - c0;
+            gbps[rep] = (double) k * SHARD_BYTES * ops / cpu;
+          }
+          Arrays.sort(gbps);
+          System.out.printf(java.util.Locale.ROOT,
+              "{\"bench\":\"ec-xor\",\"op\":\"%s\",\"k\":%d,\"m\":1,\"matrix\":\"%s\",\"kernel\":\"%s\","
+                  + "\"shard_bytes\":%d,\"cpu_gbps_median\":%.2f,\"cpu_gbps_min\":%.2f,\"cpu_gbps_max\":%.2f}%n",
+              op, k, matrix, kernelOf(op.equals("encode") ? b.encoder : b.rebuild), SHARD_BYTES, gbps[3], gbps[0],
+              gbps[6]);
+          b.tearDown();
+        }
+      }
+    }
+  }
+
+  private static String kernelOf(GfKernel.Program p) {
+    return p.getClass().getEnclosingClass() == dev.weft.ec.kernel.XorKernel.class ? "xor" : "table";
   }
 
   @Benchmark
