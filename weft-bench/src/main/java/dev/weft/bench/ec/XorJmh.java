@@ -95,9 +95,17 @@ public class XorJmh {
     arena.close();
   }
 
-  /** The CPU-time harness: one line per (op, k, matrix) with GB of data per CPU-second. */
+  /**
+   * The CPU-time harness: one line per (op, k, matrix) with GB of data per CPU-second. With the argument
+   * {@code mixed}: Vandermonde encodes whose first parity row only is all ones (k = 2^n − 1, m > 1), run
+   * split (that row by XOR, the others by the table kernel) against the table kernel alone.
+   */
   public static void main(String[] args) {
     var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (args.length > 0 && args[0].equals("mixed")) {
+      mixed(mx);
+      return;
+    }
     for (String op : new String[] {"encode", "rebuild"}) {
       for (int k : new int[] {10, 15}) {
         for (String matrix : new String[] {"xor", "cauchy", "vandermonde"}) {
@@ -126,6 +134,54 @@ public class XorJmh {
               op, k, matrix, kernelOf(op.equals("encode") ? b.encoder : b.rebuild), SHARD_BYTES, gbps[3], gbps[0],
               gbps[6]);
           b.tearDown();
+        }
+      }
+    }
+  }
+
+  private static void mixed(java.lang.management.ThreadMXBean mx) {
+    for (int[] km : new int[][] {{7, 3}, {15, 4}}) {
+      int k = km[0];
+      int m = km[1];
+      var g = MatrixKind.VANDERMONDE.generator(k, m);
+      byte[][] rows = new byte[m][];
+      for (int i = 0; i < m; i++) {
+        rows[i] = g.row(k + i);
+      }
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment[] in = new MemorySegment[k];
+        MemorySegment[] out = new MemorySegment[m];
+        Random rnd = new Random(2);
+        byte[] noise = new byte[SHARD_BYTES];
+        for (int j = 0; j < k; j++) {
+          in[j] = arena.allocate(SHARD_BYTES, 64);
+          rnd.nextBytes(noise);
+          MemorySegment.copy(MemorySegment.ofArray(noise), 0, in[j], 0, SHARD_BYTES);
+        }
+        for (int o = 0; o < m; o++) {
+          out[o] = arena.allocate(SHARD_BYTES, 64);
+        }
+        GfKernel table = Kernels.bestJava();
+        for (String variant : new String[] {"table", "split", "table", "split"}) {
+          GfKernel.Program p = variant.equals("split")
+              ? dev.weft.ec.kernel.XorKernel.withFastPath(table, rows) : table.compile(rows);
+          for (int i = 0; i < 200; i++) {
+            p.run(in, 0, out, 0, SHARD_BYTES);
+          }
+          double[] gbps = new double[7];
+          for (int rep = 0; rep < gbps.length; rep++) {
+            int ops = 30;
+            long c0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < ops; i++) {
+              p.run(in, 0, out, 0, SHARD_BYTES);
+            }
+            gbps[rep] = (double) k * SHARD_BYTES * ops / (mx.getCurrentThreadCpuTime() - c0);
+          }
+          Arrays.sort(gbps);
+          System.out.printf(java.util.Locale.ROOT,
+              "{\"bench\":\"ec-xor-mixed\",\"op\":\"encode\",\"k\":%d,\"m\":%d,\"matrix\":\"vandermonde\","
+                  + "\"variant\":\"%s\",\"shard_bytes\":%d,\"cpu_gbps_median\":%.2f,\"cpu_gbps_min\":%.2f,"
+                  + "\"cpu_gbps_max\":%.2f}%n", k, m, variant, SHARD_BYTES, gbps[3], gbps[0], gbps[6]);
         }
       }
     }

@@ -14,9 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the decode row of a single lost data shard rebuilt from the other data shards plus that parity; the
  * ISA-L/Hadoop Cauchy matrix has none (its row i is 1/((k + i) XOR j)).
  *
- * <p>{@link #withFastPath} is how codes use it: it splits a matrix into its all-ones rows (run here) and
- * the rest (run by the general kernel, which then has fewer outputs to multiply). It is never used for
- * the scalar kernel, which stays the plain oracle, nor without the Vector API.
+ * <p>{@link #withFastPath} is how codes use it: a matrix whose rows are all all-ones runs here, any other
+ * on the general kernel. It is never used for the scalar kernel, which stays the plain oracle, nor
+ * without the Vector API.
  */
 public final class XorKernel implements GfKernel {
   /** static final so C2 sees one constant species, as in {@link NibbleVectorKernel}. */
@@ -65,56 +65,18 @@ public final class XorKernel implements GfKernel {
   }
 
   /**
-   * Compiles {@code coefficients} so that its all-ones rows run on the XOR kernel and the others on
-   * {@code general}; plain {@code general.compile} when there are no such rows, when {@code general} is
-   * the scalar oracle or when the Vector API is missing.
+   * Compiles {@code coefficients} for the XOR kernel when every row is all ones, else for
+   * {@code general}; always for {@code general} when that is the scalar oracle or the Vector API is
+   * missing. A matrix with only some all-ones rows is not split: running those rows separately reads
+   * the inputs a second time, and measured 10–25% slower per CPU-second than the table kernel doing all
+   * rows in one pass (docs/bench/ec.md, Vandermonde 7 + 3 and 15 + 4).
    */
   public static Program withFastPath(GfKernel general, byte[][] coefficients) {
-    int inputs = GfKernel.checkMatrix(coefficients);
-    if (general == ScalarKernel.INSTANCE || !Kernels.vectorApiAvailable()) {
-      return general.compile(coefficients);
-    }
-    int ones = 0;
-    for (byte[] row : coefficients) {
-      ones += rowAllOnes(row) ? 1 : 0;
-    }
-    if (ones == 0) {
-      return general.compile(coefficients);
-    }
-    if (ones == coefficients.length) {
+    GfKernel.checkMatrix(coefficients);
+    if (general != ScalarKernel.INSTANCE && Kernels.vectorApiAvailable() && allOnes(coefficients)) {
       return INSTANCE.compile(coefficients);
     }
-    int[] xorRows = new int[ones];
-    int[] otherRows = new int[coefficients.length - ones];
-    byte[][] other = new byte[otherRows.length][];
-    for (int o = 0, x = 0, r = 0; o < coefficients.length; o++) {
-      if (rowAllOnes(coefficients[o])) {
-        xorRows[x++] = o;
-      } else {
-        other[r] = coefficients[o];
-        otherRows[r++] = o;
-      }
-    }
-    return new SplitProgram(inputs, coefficients.length, new XorProgram(inputs, ones), xorRows,
-        general.compile(other), otherRows);
-  }
-
-  /** A matrix run in two parts, each writing its own subset of the outputs. */
-  private record SplitProgram(int inputs, int outputs, Program xor, int[] xorRows, Program general,
-      int[] generalRows) implements Program {
-    @Override
-    public void run(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long len) {
-      general.run(in, inOff, pick(out, generalRows), outOff, len);
-      xor.run(in, inOff, pick(out, xorRows), outOff, len);
-    }
-
-    private static MemorySegment[] pick(MemorySegment[] all, int[] which) {
-      MemorySegment[] out = new MemorySegment[which.length];
-      for (int i = 0; i < which.length; i++) {
-        out[i] = all[which[i]];
-      }
-      return out;
-    }
+    return general.compile(coefficients);
   }
 
   private record XorProgram(int inputs, int outputs) implements Program {
