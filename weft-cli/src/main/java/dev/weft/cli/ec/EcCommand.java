@@ -38,9 +38,9 @@ public final class EcCommand implements Runnable {
   /** The {@code --ec-backend} option every subcommand takes. */
   static final class BackendOption {
     @Option(names = "--ec-backend", paramLabel = "auto|java|isal", defaultValue = "auto",
-        description = {"Coding kernel: java (Vector API), isal (Intel ISA-L via FFM, if libisal is installed)",
-            "or auto (ISA-L when installed, else java; the choice and why are printed under --debug).",
-            "Default: ${DEFAULT-VALUE}."})
+        description = "Coding kernel: java (Vector API), isal (Intel ISA-L via FFM, if libisal is installed) "
+            + "or auto (ISA-L when installed, else java; the choice and why are printed under --debug). "
+            + "Default: ${DEFAULT-VALUE}.")
     Backend backend = Backend.AUTO;
 
     /** The chosen kernel; under --debug the choice and its reason go to stderr. */
@@ -61,8 +61,8 @@ public final class EcCommand implements Runnable {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
       description = {"Split INPUT into K data shards plus M parity shards in OUTDIR, with OUTDIR/manifest.json.",
-          "Streams in stripes: memory is (2K + M) x --shard-size bytes whatever the input size",
-          "(the next stripe is read while the current one is encoded and written)."})
+          "Streams in stripes: memory is (2K + M) x --shard-size bytes whatever the input size "
+              + "(the next stripe is read while the current one is encoded and written)."})
   static final class Encode implements Callable<Integer> {
     @Option(names = {"-k", "--data"}, required = true, paramLabel = "K", description = "Data shards (1..255).")
     int k;
@@ -77,9 +77,9 @@ public final class EcCommand implements Runnable {
     long shardSize;
 
     @Option(names = "--matrix", paramLabel = "cauchy|vandermonde|xor", defaultValue = "cauchy",
-        description = {"Generator matrix: cauchy (ISA-L/Hadoop compatible), vandermonde",
-            "(Backblaze JavaReedSolomon / klauspost compatible) or xor (M must be 1: parity = XOR of the data,",
-            "klauspost's WithFastOneParityMatrix; coded without table lookups). Default: ${DEFAULT-VALUE}."})
+        description = "Generator matrix: cauchy (ISA-L/Hadoop compatible), vandermonde "
+            + "(Backblaze JavaReedSolomon / klauspost compatible) or xor (M must be 1: parity = XOR of the data, "
+            + "klauspost's WithFastOneParityMatrix; coded without table lookups). Default: ${DEFAULT-VALUE}.")
     String matrix;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "The file to encode.")
