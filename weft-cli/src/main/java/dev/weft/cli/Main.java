@@ -90,6 +90,7 @@ public final class Main {
     cli.addSubcommand(new dev.weft.cli.ec.EcCommand());
     cli.addSubcommand(new dev.weft.cli.ec.DatasetCommands.Put());
     cli.addSubcommand(new dev.weft.cli.ec.DatasetCommands.Get());
+    cli.addSubcommand(new dev.weft.cli.ec.DatasetCommands.Rm());
     cli.addSubcommand(new dev.weft.cli.analysis.AnalyzeCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;

@@ -65,7 +65,7 @@ public final class DatasetCommands {
       if (!mt.matches()) {
         throw new UsageException("--ec must look like K+M, e.g. 10+4, got '" + shape + "'");
       }
-      GfKernel kernel = backend.kernel();
+      GfKernel kernel = backend.kernel(ctx);
       EcDataset.PutOptions opt = new EcDataset.PutOptions(Integer.parseInt(mt.group(1)),
           Integer.parseInt(mt.group(2)), blockSize, MatrixKind.CAUCHY, kernel);
       EcDataset.Stored st = store != null
@@ -80,6 +80,7 @@ public final class DatasetCommands {
         o.put("length", st.manifest().length());
         o.put("steps", st.manifest().steps());
         o.put("blocks", st.manifest().blocks().size());
+        o.put("backend", kernel.name());
         ctx.printJson(o);
       } else {
         ctx.out().println(st.id());
@@ -118,7 +119,7 @@ public final class DatasetCommands {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      GfKernel kernel = backend.kernel();
+      GfKernel kernel = backend.kernel(ctx);
       EcDataset.Report r;
       if (store != null) {
         if (!Files.isDirectory(store)) {
@@ -126,8 +127,12 @@ public final class DatasetCommands {
         }
         r = EcDataset.get(id, new DirectoryBlockStore(store), output, kernel, repair, ctx.pool(), ctx.progress());
       } else {
-        r = RepositoryDatasets.get(id, Repository.open(ctx.repo(), false), output, kernel, repair, ctx.pool(),
-            ctx.progress());
+        RepositoryDatasets.Got got = RepositoryDatasets.get(id, Repository.open(ctx.repo(), false), output, kernel,
+            repair, ctx.pool(), ctx.progress());
+        r = got.report();
+        if (got.streamRepublished() != null) {
+          ctx.err().println("weft: dataset " + id + ": " + got.streamRepublished() + "; republished it");
+        }
       }
       if (!r.damagedSteps().isEmpty()) {
         ctx.err().println("weft: dataset " + id + ": " + r.damagedBlocks() + " block(s) missing or corrupt in column(s) "
@@ -142,9 +147,38 @@ public final class DatasetCommands {
         o.put("damaged_blocks", r.damagedBlocks());
         o.put("rebuilt_blocks", r.rebuiltBlocks());
         o.put("damaged_columns", r.damagedSteps());
+        o.put("backend", kernel.name());
         ctx.printJson(o);
       } else if (!ctx.quiet()) {
         ctx.out().printf("wrote %s (%,d bytes)%n", output, r.manifest().length());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "rm", mixinStandardHelpOptions = true,
+      description = {"Delete dataset ID from the repository: drops its ref ec/ID.",
+          "Its blocks stay readable until the next 'weft gc', which frees every block no other ref reaches.",
+          "Exit 2 if the repository has no dataset ID."})
+  public static final class Rm implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ID", description = "The dataset id printed by 'weft put'.")
+    String id;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CliContext ctx = CliContext.of(spec);
+      RepositoryDatasets.remove(id, Repository.open(ctx.repo(), false));
+      if (ctx.json()) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("op", "rm");
+        o.put("id", id);
+        o.put("ref", RepositoryDatasets.refName(id));
+        ctx.printJson(o);
+      } else if (!ctx.quiet()) {
+        ctx.out().printf("removed dataset %s (ref %s); 'weft gc' frees its blocks%n", id, RepositoryDatasets.refName(id));
       }
       return 0;
     }

@@ -2,6 +2,7 @@ package dev.weft.cli.ec;
 
 import dev.weft.cli.CliContext;
 import dev.weft.ec.codec.Backend;
+import dev.weft.ec.codec.BackendChoice;
 import dev.weft.ec.files.ShardDirectory;
 import dev.weft.ec.files.ShardStatus;
 import dev.weft.ec.gf.MatrixKind;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
     description = {"Erasure-code a file into K data + M parity shard files and rebuild it from any K of them.",
         "Parity is byte-identical to ISA-L and Hadoop's RS coder (Cauchy matrix over GF(2^8))."},
     subcommands = {EcCommand.Encode.class, EcCommand.Decode.class, EcCommand.Verify.class, EcCommand.Repair.class,
-        DatasetCommands.Put.class, DatasetCommands.Get.class})
+        DatasetCommands.Put.class, DatasetCommands.Get.class, DatasetCommands.Rm.class})
 public final class EcCommand implements Runnable {
   @Spec
   CommandSpec spec;
@@ -37,22 +38,31 @@ public final class EcCommand implements Runnable {
   /** The {@code --ec-backend} option every subcommand takes. */
   static final class BackendOption {
     @Option(names = "--ec-backend", paramLabel = "auto|java|isal", defaultValue = "auto",
-        description = {"Coding kernel: java (Vector API), isal (Intel ISA-L via FFM, if libisal is installed)",
-            "or auto (ISA-L when installed, else java). Default: ${DEFAULT-VALUE}."})
+        description = "Coding kernel: java (Vector API), isal (Intel ISA-L via FFM, if libisal is installed) "
+            + "or auto (ISA-L when installed, else java; the choice and why are printed under --debug). "
+            + "Default: ${DEFAULT-VALUE}.")
     Backend backend = Backend.AUTO;
 
-    GfKernel kernel() {
+    /** The chosen kernel; under --debug the choice and its reason go to stderr. */
+    GfKernel kernel(CliContext ctx) {
+      BackendChoice choice;
       try {
-        return backend.kernel();
+        choice = backend.choose();
       } catch (IllegalStateException e) {
         throw new UsageException(e.getMessage());
       }
+      if (ctx.global().debug()) {
+        ctx.err().println("weft: ec backend " + choice.kernel().name() + " (" + choice.reason() + ")");
+        ctx.err().flush();
+      }
+      return choice.kernel();
     }
   }
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
       description = {"Split INPUT into K data shards plus M parity shards in OUTDIR, with OUTDIR/manifest.json.",
-          "Streams in stripes: memory is (K + M) x --shard-size bytes whatever the input size."})
+          "Streams in stripes: memory is (2K + M) x --shard-size bytes whatever the input size "
+              + "(the next stripe is read while the current one is encoded and written)."})
   static final class Encode implements Callable<Integer> {
     @Option(names = {"-k", "--data"}, required = true, paramLabel = "K", description = "Data shards (1..255).")
     int k;
@@ -66,9 +76,10 @@ public final class EcCommand implements Runnable {
             "K x BYTES (smaller inputs use one smaller stripe). Default: ${DEFAULT-VALUE}."})
     long shardSize;
 
-    @Option(names = "--matrix", paramLabel = "cauchy|vandermonde", defaultValue = "cauchy",
-        description = {"Generator matrix: cauchy (ISA-L/Hadoop compatible) or vandermonde",
-            "(Backblaze JavaReedSolomon / klauspost compatible). Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--matrix", paramLabel = "cauchy|vandermonde|xor", defaultValue = "cauchy",
+        description = "Generator matrix: cauchy (ISA-L/Hadoop compatible), vandermonde "
+            + "(Backblaze JavaReedSolomon / klauspost compatible) or xor (M must be 1: parity = XOR of the data, "
+            + "klauspost's WithFastOneParityMatrix; coded without table lookups). Default: ${DEFAULT-VALUE}.")
     String matrix;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "The file to encode.")
@@ -89,9 +100,10 @@ public final class EcCommand implements Runnable {
       MatrixKind kind = switch (matrix) {
         case "cauchy" -> MatrixKind.CAUCHY;
         case "vandermonde" -> MatrixKind.VANDERMONDE;
-        default -> throw new UsageException("--matrix must be cauchy or vandermonde, got '" + matrix + "'");
+        case "xor" -> MatrixKind.XOR;
+        default -> throw new UsageException("--matrix must be cauchy, vandermonde or xor, got '" + matrix + "'");
       };
-      GfKernel kernel = backend.kernel();
+      GfKernel kernel = backend.kernel(ctx);
       long started = System.nanoTime();
       ShardDirectory sd = ShardDirectory.encode(input, outDir,
           new ShardDirectory.EncodeOptions(k, m, shardSize, kind, kernel), ctx.pool(), ctx.progress());
@@ -138,13 +150,14 @@ public final class EcCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      GfKernel kernel = backend.kernel();
+      GfKernel kernel = backend.kernel(ctx);
       ShardDirectory sd = ShardDirectory.open(dir);
       List<ShardStatus> status = sd.check(ctx.pool(), ctx.progress());
       List<ShardStatus> bad = reportBad(ctx, status);
       sd.decode(status, output, kernel, ctx.pool(), ctx.progress());
       if (ctx.json()) {
-        ctx.printJson(result("decode", dir, status, bad, Map.of("output", output.toString(), "length", sd.manifest().length())));
+        ctx.printJson(result("decode", dir, status, bad, Map.of("output", output.toString(), "length", sd.manifest().length(),
+            "backend", kernel.name())));
       } else if (!ctx.quiet()) {
         ctx.out().printf("decoded %s into %s (%,d bytes; %d shard(s) rebuilt in memory)%n", dir, output,
             sd.manifest().length(), bad.size());
@@ -205,13 +218,13 @@ public final class EcCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      GfKernel kernel = backend.kernel();
+      GfKernel kernel = backend.kernel(ctx);
       ShardDirectory sd = ShardDirectory.open(dir);
       List<ShardStatus> status = sd.check(ctx.pool(), ctx.progress());
       List<ShardStatus> bad = reportBad(ctx, status);
       sd.repair(status, kernel, ctx.pool(), ctx.progress());
       if (ctx.json()) {
-        ctx.printJson(result("repair", dir, status, bad, Map.of()));
+        ctx.printJson(result("repair", dir, status, bad, Map.of("backend", kernel.name())));
       } else if (!ctx.quiet()) {
         ctx.out().printf(bad.isEmpty() ? "%s: all %d shards intact, nothing to repair%n"
             : "%s: rewrote %d of %d shards%n", dir, bad.isEmpty() ? status.size() : bad.size(), status.size());

@@ -3,13 +3,15 @@ package dev.weft.cli.ec;
 import dev.weft.cli.CliContext;
 import dev.weft.cli.demo.DemoStep;
 import dev.weft.ec.codec.Backend;
-import dev.weft.ec.dataset.DirectoryBlockStore;
 import dev.weft.ec.dataset.EcDataset;
 import dev.weft.ec.files.ShardDirectory;
 import dev.weft.ec.files.ShardStatus;
 import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.store.dataset.RepositoryDatasets;
+import dev.weft.store.repo.Repository;
+import dev.weft.store.verity.ObjectId;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +21,9 @@ import java.util.Random;
 
 /**
  * The erasure-coding part of {@code weft demo}: encodes 64 MiB of generated data into 10 + 4 shards,
- * deletes two and corrupts one, decodes and repairs; then stores it as a dataset, loses blocks and reads
- * it back. Everything under {@code demoDir/ec}.
+ * deletes two and corrupts one, decodes and repairs; then stores it as a dataset in the repository
+ * ({@code weft put --ec}), loses blocks and reads it back with {@code weft get --repair}. Files under
+ * {@code demoDir/ec}, the dataset in {@code --repo}.
  */
 public final class EcDemoStep implements DemoStep {
   @Override
@@ -33,8 +36,7 @@ public final class EcDemoStep implements DemoStep {
     PrintWriter out = ctx.out();
     Path dir = demoDir.resolve("ec");
     Path shards = dir.resolve("shards");
-    Path blocks = dir.resolve("blocks");
-    for (Path p : List.of(shards, blocks)) {
+    for (Path p : List.of(shards)) {
       if (Files.exists(p)) {
         try (var walk = Files.walk(p)) {
           walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -70,23 +72,26 @@ public final class EcDemoStep implements DemoStep {
     long intact = sd.check(ctx.pool(), ProgressListener.NONE).stream().filter(ShardStatus::ok).count();
     out.printf("repaired: %d of 14 shards intact again%n", intact);
 
-    DirectoryBlockStore store = new DirectoryBlockStore(blocks);
+    Repository repo = Repository.open(ctx.repo(), true);
     t0 = System.nanoTime();
-    EcDataset.Stored st = EcDataset.put(input, store,
+    EcDataset.Stored st = RepositoryDatasets.put(input, repo,
         new EcDataset.PutOptions(10, 4, EcDataset.DEFAULT_BLOCK_SIZE, MatrixKind.CAUCHY, kernel), ctx.pool(),
         ProgressListener.NONE);
-    out.printf("stored as dataset %s: %d steps of 10 + 4 blocks of 64 KiB in %s (%.0f ms)%n", st.id(),
-        st.manifest().steps(), blocks, (System.nanoTime() - t0) / 1e6);
+    out.printf("weft put --ec 10+4: dataset %s, %d steps of 10 + 4 blocks of 64 KiB in %s (%.0f ms)%n", st.id(),
+        st.manifest().steps(), ctx.repo(), (System.nanoTime() - t0) / 1e6);
     var man = st.manifest();
     for (int row : new int[] {0, 5, 12}) {
-      Files.delete(store.pathOf(man.blocks().get(man.blockIndex(row, 42))));
+      Files.deleteIfExists(repo.objectPath(ObjectId.parseOrNull(man.blocks().get(man.blockIndex(row, 42)))));
     }
-    out.println("deleted 3 blocks of column 42");
+    out.println("deleted the objects of 3 blocks of column 42 from the repository");
     Path got = dir.resolve("dataset.bin");
-    EcDataset.Report r = EcDataset.get(st.id(), store, got, kernel, true, ctx.pool(), ProgressListener.NONE);
-    out.printf("read back into %s: %d blocks rebuilt in columns %s, %s%n", got, r.rebuiltBlocks(), r.damagedSteps(),
+    EcDataset.Report r = RepositoryDatasets.get(st.id(), repo, got, kernel, true, ctx.pool(), ProgressListener.NONE)
+        .report();
+    out.printf("weft get --repair into %s: %d blocks rebuilt in columns %s and stored back, %s%n", got,
+        r.rebuiltBlocks(), r.damagedSteps(),
         Arrays.equals(data, Files.readAllBytes(got)) ? "identical to the input" : "DIFFERENT from the input");
-    out.printf("try: ./weft ec verify %s ; ./weft ec get %s --store %s -o out.bin%n", shards, st.id(), blocks);
+    out.printf("try: ./weft ec verify %s ; ./weft --repo %s get %s -o out.bin ; ./weft --repo %s rm %s%n", shards,
+        ctx.repo(), st.id(), ctx.repo(), st.id());
     out.flush();
   }
 }

@@ -100,6 +100,20 @@ class EcCommandTest {
     assertEquals(0, weft("ec", "decode", dir.toString(), outFile.toString()).code());
     assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(outFile));
 
+    // The xor matrix: m must be 1 (exit 2 otherwise); any one lost shard is rebuilt; a manifest claiming
+    // rs-xor with m = 2 is bad data.
+    Result xor2 = weft("ec", "encode", "-k", "4", "-m", "2", "--matrix", "xor", in.toString(), tmp.resolve("x2").toString());
+    assertEquals(2, xor2.code(), xor2.err());
+    assertTrue(xor2.err().contains("exactly 1 parity shard"), xor2.err());
+    Path xdir = tmp.resolve("x1");
+    assertEquals(0, weft("ec", "encode", "-k", "4", "-m", "1", "--matrix", "xor", in.toString(), xdir.toString()).code());
+    Files.delete(xdir.resolve("shard-02.bin"));
+    Path xout = tmp.resolve("x.out");
+    assertEquals(0, weft("ec", "decode", xdir.toString(), xout.toString()).code());
+    assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(xout));
+    String xman = Files.readString(xdir.resolve("manifest.json"));
+    assertTrue(xman.contains("rs-xor"), xman);
+
     String manifest = Files.readString(dir.resolve("manifest.json"));
     Files.writeString(dir.resolve("manifest.json"), manifest.replace("\"k\" : 3", "\"k\" : 4"));
     Result wrongK = weft("ec", "decode", dir.toString(), tmp.resolve("x.bin").toString());

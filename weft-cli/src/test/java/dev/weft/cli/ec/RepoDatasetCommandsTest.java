@@ -56,4 +56,48 @@ class RepoDatasetCommandsTest {
     assertTrue(noRepo.err().contains("no such repository"), noRepo.err());
     assertFalse(Files.exists(tmp.resolve("none")), "reading must not create a repository");
   }
+
+  @Test
+  void rmDropsTheDatasetAndGcFreesItsBlocks() throws Exception {
+    byte[] data = new byte[100_000];
+    new Random(4).nextBytes(data);
+    Path in = tmp.resolve("f.bin");
+    Files.write(in, data);
+    String repoDir = tmp.resolve("R").toString();
+    Result put = EcCommandTest.weft("--repo", repoDir, "put", "--ec", "3+2", "--block-size", "4096", in.toString());
+    assertEquals(0, put.code(), put.err());
+    String id = put.out().strip();
+    Repository repo = Repository.open(Path.of(repoDir), false);
+    DatasetManifest man = RepositoryDatasets.manifest(id, repo);
+
+    Result rm = EcCommandTest.weft("--repo", repoDir, "--json", "rm", id);
+    assertEquals(0, rm.code(), rm.err());
+    assertTrue(rm.out().contains("\"op\":\"rm\""), rm.out());
+    Result again = EcCommandTest.weft("--repo", repoDir, "rm", id);
+    assertEquals(2, again.code(), again.err());
+    assertTrue(again.err().contains("no dataset " + id), again.err());
+    assertEquals(2, EcCommandTest.weft("--repo", repoDir, "rm", "not-an-id").code());
+    assertEquals(0, EcCommandTest.weft("--repo", repoDir, "gc").code());
+    for (String b : man.blocks()) {
+      assertFalse(repo.hasObject(ObjectId.parseOrNull(b)), "gc freed block " + b);
+    }
+    Result get = EcCommandTest.weft("--repo", repoDir, "get", id, "-o", tmp.resolve("o.bin").toString());
+    assertEquals(3, get.code(), get.err());
+  }
+
+  @Test
+  void backendIsReportedInJsonAndUnderDebug() throws Exception {
+    Path in = tmp.resolve("f.bin");
+    Files.write(in, new byte[10_000]);
+    Result enc = EcCommandTest.weft("--debug", "--json", "ec", "encode", "-k", "4", "-m", "2", in.toString(),
+        tmp.resolve("s").toString());
+    assertEquals(0, enc.code(), enc.err());
+    assertTrue(enc.out().contains("\"backend\":"), enc.out());
+    assertTrue(enc.err().contains("weft: ec backend ") && enc.err().contains("auto: "), enc.err());
+    Result dec = EcCommandTest.weft("--json", "ec", "decode", "--ec-backend", "java", tmp.resolve("s").toString(),
+        tmp.resolve("o.bin").toString());
+    assertEquals(0, dec.code(), dec.err());
+    assertTrue(dec.out().contains("\"backend\":\"java-"), dec.out());
+    assertFalse(dec.err().contains("ec backend"), "reported only under --debug: " + dec.err());
+  }
 }

@@ -6,6 +6,7 @@ import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -51,6 +52,11 @@ public final class ParallelCoder {
     encode(wrap(shards), off, len);
   }
 
+  /** Buffers as in {@link ReedSolomon#encode(ByteBuffer[], int, int)}: [position, limit), no copies. */
+  public void encode(ByteBuffer[] shards, int off, int len) {
+    encode(ReedSolomon.wrap(shards), off, len);
+  }
+
   /** Rebuilds the wanted shards that are not present, on the pool, and waits. */
   public void reconstruct(MemorySegment[] shards, boolean[] present, boolean[] wanted, long off, long len) {
     checkLength(shards, off, len);
@@ -62,6 +68,10 @@ public final class ParallelCoder {
 
   public void reconstruct(byte[][] shards, boolean[] present, boolean[] wanted, int off, int len) {
     reconstruct(wrap(shards), present, wanted, off, len);
+  }
+
+  public void reconstruct(ByteBuffer[] shards, boolean[] present, boolean[] wanted, int off, int len) {
+    reconstruct(ReedSolomon.wrap(shards), present, wanted, off, len);
   }
 
   /** {@link #encode} as a task on the pool; see the class comment for cancellation. */

@@ -4,8 +4,10 @@ import dev.weft.ec.gf.GfMatrix;
 import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.ec.kernel.Kernels;
+import dev.weft.ec.kernel.XorKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,7 +45,7 @@ public final class ReedSolomon {
     for (int i = 0; i < m; i++) {
       parityRows[i] = generator.row(k + i);
     }
-    this.encoder = kernel.compile(parityRows);
+    this.encoder = XorKernel.withFastPath(kernel, parityRows);
   }
 
   /** RS(k, m) with the Cauchy matrix (parity identical to ISA-L and Hadoop) and the fastest Java kernel. */
@@ -52,11 +54,17 @@ public final class ReedSolomon {
   }
 
   /**
-   * @throws IllegalArgumentException unless 1 ≤ k, 1 ≤ m and k + m ≤ 256
+   * @throws IllegalArgumentException unless 1 ≤ k, 1 ≤ m and k + m ≤ 256 (and m = 1 for {@link MatrixKind#XOR})
    */
   public static ReedSolomon create(int k, int m, MatrixKind kind, GfKernel kernel) {
-    checkShape(k, m);
+    checkShape(k, m, kind);
     return new ReedSolomon(k, m, kind, kernel);
+  }
+
+  /** {@link #checkShape(int, int)}, and m = 1 for the xor matrix. */
+  public static void checkShape(int k, int m, MatrixKind kind) {
+    checkShape(k, m);
+    kind.checkParity(m);
   }
 
   /** Throws {@link IllegalArgumentException} naming the problem unless (k, m) is a valid code. */
@@ -99,6 +107,15 @@ public final class ReedSolomon {
 
   // ---------------------------------------------------------------- encode
 
+  /**
+   * {@code ByteBuffer} shards, heap or direct, coded in place without copies. As with
+   * {@link MemorySegment#ofBuffer}, each shard is the buffer's bytes between its position and its limit,
+   * and {@code off} counts from the position; positions and limits are left unchanged.
+   */
+  public void encode(ByteBuffer[] shards, int off, int len) {
+    encode(wrap(shards), off, len);
+  }
+
   /** Computes the m parity shards from the k data shards over {@code [off, off + len)}. */
   public void encode(byte[][] shards, int off, int len) {
     encode(wrap(shards, off, len), off, len);
@@ -115,6 +132,11 @@ public final class ReedSolomon {
   /** True if the parity shards match the data shards over {@code [off, off + len)}. */
   public boolean verify(byte[][] shards, int off, int len) {
     return verify(wrap(shards, off, len), off, len);
+  }
+
+  /** {@link #verify(byte[][], int, int)} on buffers; see {@link #encode(ByteBuffer[], int, int)}. */
+  public boolean verify(ByteBuffer[] shards, int off, int len) {
+    return verify(wrap(shards), off, len);
   }
 
   public boolean verify(MemorySegment[] shards, long off, long len) {
@@ -144,6 +166,21 @@ public final class ReedSolomon {
   /** Rebuilds every shard not marked present. */
   public void reconstruct(byte[][] shards, boolean[] present, int off, int len) {
     reconstruct(wrap(shards, off, len), present, missing(present, k + m), off, len);
+  }
+
+  /** Rebuilds every shard not marked present; see {@link #encode(ByteBuffer[], int, int)} for buffers. */
+  public void reconstruct(ByteBuffer[] shards, boolean[] present, int off, int len) {
+    reconstruct(wrap(shards), present, missing(present, k + m), off, len);
+  }
+
+  /** Rebuilds only the missing data shards of buffers. */
+  public void reconstructData(ByteBuffer[] shards, boolean[] present, int off, int len) {
+    reconstruct(wrap(shards), present, missing(present, k), off, len);
+  }
+
+  /** Rebuilds the wanted shards of buffers that are not present. */
+  public void reconstruct(ByteBuffer[] shards, boolean[] present, boolean[] wanted, int off, int len) {
+    reconstruct(wrap(shards), present, wanted, off, len);
   }
 
   /** Rebuilds only the missing data shards (parity shards not present stay as they are). */
@@ -216,7 +253,7 @@ public final class ReedSolomon {
           ? inverse.row(target)
           : generator.selectRows(new int[] {target}).times(inverse).row(0);
     }
-    return new DecodePlan(sources, targets, kernel.compile(rows));
+    return new DecodePlan(sources, targets, XorKernel.withFastPath(kernel, rows));
   }
 
   /** Which shards a decode reads and writes, and the program doing it. */
@@ -254,6 +291,15 @@ public final class ReedSolomon {
             + " has " + shards[i].length);
       }
       out[i] = MemorySegment.ofArray(shards[i]);
+    }
+    return out;
+  }
+
+  /** Views each buffer's [position, limit) as a segment: no copy, heap or direct alike. */
+  static MemorySegment[] wrap(ByteBuffer[] shards) {
+    MemorySegment[] out = new MemorySegment[shards.length];
+    for (int i = 0; i < shards.length; i++) {
+      out[i] = MemorySegment.ofBuffer(shards[i]);
     }
     return out;
   }

@@ -82,8 +82,7 @@ public record DatasetManifest(
       throw new BadDataException(where + "unknown format '" + format + "'");
     }
     try {
-      MatrixKind.fromId(codec);
-      ReedSolomon.checkShape(k, m);
+      ReedSolomon.checkShape(k, m, MatrixKind.fromId(codec));
     } catch (IllegalArgumentException e) {
       throw new BadDataException(where + e.getMessage());
     }

@@ -31,7 +31,8 @@ import java.util.List;
 /**
  * A directory of k + m shard files plus {@code manifest.json}: encode a file into one, check it, decode
  * it back, repair damaged shards. Everything streams stripe by stripe, so memory is bounded by
- * {@link #memoryBudget} — (k + m) × stripe unit bytes of native buffers — whatever the file size.
+ * {@link #memoryBudget} — (2k + m) × stripe unit bytes of native buffers — whatever the file size. Reading
+ * the next stripe overlaps coding, hashing and writing the current one, which run on the pool.
  *
  * <p>Nothing is published half-written: shards and outputs are written under temporary names and renamed
  * into place only when complete (the manifest last on encode); on any failure the temporaries are removed.
@@ -56,9 +57,13 @@ public final class ShardDirectory {
     return dir;
   }
 
-  /** Bytes of buffers a stripe of this shape needs: the stated memory bound of every operation here. */
+  /**
+   * Bytes of buffers the streaming operations here use, the stated memory bound: (2k + m) stripe units —
+   * the data (or source) cells twice, so the next stripe is read while the current one is coded and
+   * written, and one set of parity (or rebuilt) cells.
+   */
   public static long memoryBudget(int k, int m, long stripeUnit) {
-    return (long) (k + m) * stripeUnit;
+    return (long) (2 * k + m) * stripeUnit;
   }
 
   /** The stripe unit used for an input: the requested one, or less when the whole input fits one stripe. */
@@ -116,7 +121,10 @@ public final class ShardDirectory {
     try (Arena arena = Arena.ofShared();
         FileChannel in = FileChannel.open(input, StandardOpenOption.READ);
         ProgressTask task = ProgressTask.start(progress, "encode " + input.getFileName(), length, "bytes")) {
-      MemorySegment[] cells = allocate(arena, n, unit);
+      // Two sets of data cells: the next stripe is read into one while the other is encoded, hashed and
+      // written on the pool. Parity cells are only touched by that work, so one set suffices.
+      MemorySegment[][] data = {allocate(arena, k, unit), allocate(arena, k, unit)};
+      MemorySegment[] parity = allocate(arena, opt.m(), unit);
       FileChannel[] outs = new FileChannel[n];
       MessageDigest[] digests = new MessageDigest[n];
       try {
@@ -127,20 +135,23 @@ public final class ShardDirectory {
               StandardOpenOption.WRITE);
           digests[i] = sha256();
         }
+        if (stripes > 0) {
+          readStripe(in, data[0], unit, task);
+        }
         for (long s = 0; s < stripes; s++) {
-          for (int i = 0; i < k; i++) {
-            long got = readFully(in, cells[i].asByteBuffer());
-            if (got < unit) {
-              cells[i].asSlice(got).fill((byte) 0);
-            }
-            task.advance(got);
-          }
           checkInterrupted();
-          coder.encode(cells, 0, unit);
-          for (int i = 0; i < n; i++) {
-            ByteBuffer b = cells[i].asByteBuffer();
-            digests[i].update(b.duplicate());
-            writeFully(outs[i], b);
+          MemorySegment[] cells = concat(data[(int) (s & 1)], parity);
+          try (Scope scope = pool.openScope()) {
+            scope.fork(() -> {
+              coder.encode(cells, 0, unit);
+              hashAndWrite(pool, cells, digests, outs);
+            });
+            if (s + 1 < stripes) {
+              readStripe(in, data[(int) ((s + 1) & 1)], unit, task);
+            }
+            scope.join();
+          } catch (UncheckedIOException e) {
+            throw e.getCause();
           }
         }
         for (FileChannel c : outs) {
@@ -177,6 +188,47 @@ public final class ShardDirectory {
         }
       }
     }
+  }
+
+  /** Reads the next k cells of the input, zero-filling past its end. */
+  private static void readStripe(FileChannel in, MemorySegment[] cells, long unit, ProgressTask task)
+      throws IOException {
+    for (MemorySegment cell : cells) {
+      long got = readFully(in, cell.asByteBuffer());
+      if (got < unit) {
+        cell.asSlice(got).fill((byte) 0);
+      }
+      task.advance(got);
+    }
+  }
+
+  /**
+   * Hashes each cell into its shard's digest and appends it to its shard file, one task per shard: shards
+   * are independent, so SHA-256 — the slowest step — runs on every core.
+   */
+  private static void hashAndWrite(TaskPool pool, MemorySegment[] cells, MessageDigest[] digests, FileChannel[] outs) {
+    try (Scope scope = pool.openScope()) {
+      for (int i = 0; i < cells.length; i++) {
+        int shard = i;
+        scope.fork(() -> {
+          ByteBuffer b = cells[shard].asByteBuffer();
+          digests[shard].update(b.duplicate());
+          try {
+            writeFully(outs[shard], b);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
+      scope.join();
+    }
+  }
+
+  private static MemorySegment[] concat(MemorySegment[] a, MemorySegment[] b) {
+    MemorySegment[] out = new MemorySegment[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** Checks every shard's size and SHA-256, one shard per task on the pool. */
@@ -363,29 +415,48 @@ public final class ShardDirectory {
     try (Arena arena = Arena.ofShared();
         ProgressTask task = ProgressTask.start(progress, what + " " + dir.getFileName(),
             manifest.stripes() * unit * k, "bytes")) {
-      MemorySegment[] cells = allocate(arena, n, unit);
+      // The source cells twice — the next stripe is read into one set while the other is rebuilt and
+      // handed to the sink on the pool — and the rebuilt cells once, shared by both sets.
+      MemorySegment[] shared = allocate(arena, n, unit);
+      MemorySegment[][] sets = {shared.clone(), shared.clone()};
       for (int s : sources) {
+        sets[1][s] = arena.allocate(Math.max(1, unit), 64).asSlice(0, unit);
         ins[s] = FileChannel.open(dir.resolve(manifest.shards().get(s).file()), StandardOpenOption.READ);
       }
-      for (long stripe = 0; stripe < manifest.stripes(); stripe++) {
-        for (int s : sources) {
-          if (readFully(ins[s], cells[s].asByteBuffer()) != unit) {
-            throw new BadDataException(dir.resolve(manifest.shards().get(s).file()) + ": shorter than the manifest says");
-          }
-        }
+      long stripes = manifest.stripes();
+      if (stripes > 0) {
+        readSources(ins, sources, sets[0], unit);
+      }
+      for (long stripe = 0; stripe < stripes; stripe++) {
         checkInterrupted();
-        try {
-          coder.reconstruct(cells, used, wanted, 0, unit);
-        } catch (TooManyErasuresException e) {
-          throw new BadDataException(dir + ": " + e.getMessage());
-        }
-        for (int i = 0; i < n; i++) {
-          if (digests[i] != null) {
-            digests[i].update(cells[i].asByteBuffer());
+        MemorySegment[] cells = sets[(int) (stripe & 1)];
+        long current = stripe;
+        try (Scope scope = pool.openScope()) {
+          scope.fork(() -> {
+            try {
+              coder.reconstruct(cells, used, wanted, 0, unit);
+            } catch (TooManyErasuresException e) {
+              throw new BadDataException(dir + ": " + e.getMessage());
+            }
+            for (int i = 0; i < n; i++) {
+              if (digests[i] != null) {
+                digests[i].update(cells[i].asByteBuffer());
+              }
+            }
+            try {
+              sink.accept(cells, current);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            task.advance(unit * k);
+          });
+          if (stripe + 1 < stripes) {
+            readSources(ins, sources, sets[(int) ((stripe + 1) & 1)], unit);
           }
+          scope.join();
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
         }
-        sink.accept(cells, stripe);
-        task.advance(unit * k);
       }
     } finally {
       for (FileChannel c : ins) {
@@ -401,6 +472,14 @@ public final class ShardDirectory {
           throw new BadDataException(dir + ": rebuilt shard " + manifest.shards().get(i).file()
               + " does not match the manifest's sha256; the manifest does not match the shards");
         }
+      }
+    }
+  }
+
+  private void readSources(FileChannel[] ins, int[] sources, MemorySegment[] cells, long unit) throws IOException {
+    for (int s : sources) {
+      if (readFully(ins[s], cells[s].asByteBuffer()) != unit) {
+        throw new BadDataException(dir.resolve(manifest.shards().get(s).file()) + ": shorter than the manifest says");
       }
     }
   }

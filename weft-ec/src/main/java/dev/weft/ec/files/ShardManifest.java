@@ -67,8 +67,7 @@ public record ShardManifest(
       throw bad(file, "unknown format '" + format + "' (expected " + FORMAT + ")");
     }
     try {
-      MatrixKind.fromId(codec);
-      ReedSolomon.checkShape(k, m);
+      ReedSolomon.checkShape(k, m, MatrixKind.fromId(codec));
     } catch (IllegalArgumentException e) {
       throw bad(file, e.getMessage());
     }

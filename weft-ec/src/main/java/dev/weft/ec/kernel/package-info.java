@@ -1,6 +1,6 @@
 /**
  * GF(2^8) matrix-times-shards kernels: scalar (fallback and test oracle), Vector API split-table
- * (nibble) and 7-bit two-table. A kernel compiles a matrix into an immutable program and runs it over
+ * (nibble), 7-bit two-table, and XOR for all-ones rows (the m = 1 fast path). A kernel compiles a matrix into an immutable program and runs it over
  * memory segments. Depends on {@code dev.weft.ec.gf} and the JDK (incl. jdk.incubator.vector) only; no
  * threads, no I/O.
  */

@@ -2,6 +2,8 @@ package dev.weft.store.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,10 +17,14 @@ import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.store.maint.Gc;
 import dev.weft.store.repo.Repository;
+import dev.weft.store.splitstream.SplitStreamWriter;
 import dev.weft.store.verity.ObjectId;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,12 +61,12 @@ class RepositoryDatasetsTest {
       Files.write(corrupt, c);
       Path out = tmp.resolve("out.bin");
       EcDataset.Report r = RepositoryDatasets.get(st.id(), repo, out, Kernels.bestJava(), true, pool,
-          ProgressListener.NONE);
+          ProgressListener.NONE).report();
       assertEquals(2, r.damagedBlocks());
       assertArrayEquals(data, Files.readAllBytes(out));
       // --repair healed both the missing and the corrupt object.
       assertEquals(0, RepositoryDatasets.get(st.id(), repo, out, Kernels.bestJava(), false, pool,
-          ProgressListener.NONE).damagedBlocks());
+          ProgressListener.NONE).report().damagedBlocks());
 
       assertThrows(UsageException.class, () -> RepositoryDatasets.get(st.id(), repo,
           blockPath(repo, st.id()), Kernels.bestJava(), false, pool, ProgressListener.NONE));
@@ -68,6 +74,81 @@ class RepositoryDatasetsTest {
           tmp.resolve("x"), Kernels.bestJava(), false, pool, ProgressListener.NONE));
       assertThrows(BadDataException.class, () -> RepositoryDatasets.get("ab".repeat(32), repo,
           tmp.resolve("x"), Kernels.bestJava(), false, pool, ProgressListener.NONE));
+    }
+  }
+
+  private EcDataset.Stored put(Repository repo, TaskPool pool, byte[] data, String name) throws Exception {
+    Path in = tmp.resolve(name);
+    Files.write(in, data);
+    return RepositoryDatasets.put(in, repo,
+        new EcDataset.PutOptions(3, 2, 4096, MatrixKind.CAUCHY, Kernels.bestJava()), pool, ProgressListener.NONE);
+  }
+
+  @Test
+  void getChecksTheStreamAgainstTheManifestAndRepairRepublishesIt() throws Exception {
+    byte[] data = new byte[50_000];
+    new Random(9).nextBytes(data);
+    Repository repo = Repository.open(tmp.resolve("repo"), true);
+    try (TaskPool pool = TaskPool.create(2)) {
+      EcDataset.Stored st = put(repo, pool, data, "a.bin");
+      assertNull(RepositoryDatasets.checkStream(repo, st.id(), st.manifest()));
+      // A stream that forgot one parity block: gc would delete it, so get must refuse.
+      SplitStreamWriter w = new SplitStreamWriter(RepositoryDatasets.CONTENT_TYPE);
+      List<String> blocks = st.manifest().blocks();
+      w.writeExternal(ObjectId.parseOrNull(st.id()), Files.size(blockPath(repo, st.id())));
+      for (String b : blocks.subList(0, blocks.size() - 1)) {
+        w.writeExternal(ObjectId.parseOrNull(b), Files.size(blockPath(repo, b)));
+      }
+      repo.publishStream(RepositoryDatasets.streamName(st.id()), w.finish());
+      Path out = tmp.resolve("out.bin");
+      BadDataException e = assertThrows(BadDataException.class, () -> RepositoryDatasets.get(st.id(), repo, out,
+          Kernels.bestJava(), false, pool, ProgressListener.NONE));
+      assertTrue(e.getMessage().contains("1 block(s) not named, e.g. " + blocks.get(blocks.size() - 1)), e.getMessage());
+      assertFalse(Files.exists(out), "nothing written");
+      // --repair reads the data and republishes the stream; the next plain get passes.
+      RepositoryDatasets.Got got = RepositoryDatasets.get(st.id(), repo, out, Kernels.bestJava(), true, pool,
+          ProgressListener.NONE);
+      assertTrue(got.streamRepublished() != null);
+      assertArrayEquals(data, Files.readAllBytes(out));
+      assertNull(RepositoryDatasets.checkStream(repo, st.id(), st.manifest()));
+      assertNull(RepositoryDatasets.get(st.id(), repo, out, Kernels.bestJava(), false, pool,
+          ProgressListener.NONE).streamRepublished());
+      // A ref pointing elsewhere is caught too.
+      repo.setRef(RepositoryDatasets.refName(st.id()), "something-else");
+      assertTrue(RepositoryDatasets.checkStream(repo, st.id(), st.manifest()).contains("points at something-else"));
+    }
+  }
+
+  @Test
+  void removeDropsTheRefAndGcFreesTheBlocksButNotThoseOfOtherDatasets() throws Exception {
+    byte[] a = new byte[40_000];
+    byte[] b = new byte[30_000];
+    new Random(1).nextBytes(a);
+    new Random(2).nextBytes(b);
+    Repository repo = Repository.open(tmp.resolve("repo"), true);
+    try (TaskPool pool = TaskPool.create(2)) {
+      EcDataset.Stored sa = put(repo, pool, a, "a.bin");
+      EcDataset.Stored sb = put(repo, pool, b, "b.bin");
+      long before = repo.listObjects().size();
+      RepositoryDatasets.remove(sa.id(), repo);
+      assertThrows(UsageException.class, () -> RepositoryDatasets.remove(sa.id(), repo), "already removed");
+      assertThrows(UsageException.class, () -> RepositoryDatasets.remove("ab".repeat(32), repo));
+      assertThrows(UsageException.class, () -> RepositoryDatasets.remove("../x", repo));
+      Gc.Report gc = new Gc(repo).run(false);
+      // Every distinct block of a, its manifest and its stream object are gone; b is untouched.
+      Set<String> freed = new HashSet<>(sa.manifest().blocks());
+      freed.add(sa.id());
+      freed.removeAll(sb.manifest().blocks());
+      assertEquals(freed.size() + 1, gc.objects());
+      assertEquals(before - freed.size() - 1, repo.listObjects().size());
+      for (String blk : sa.manifest().blocks()) {
+        assertEquals(sb.manifest().blocks().contains(blk), repo.hasObject(ObjectId.parseOrNull(blk)));
+      }
+      Path out = tmp.resolve("b.out");
+      RepositoryDatasets.get(sb.id(), repo, out, Kernels.bestJava(), false, pool, ProgressListener.NONE);
+      assertArrayEquals(b, Files.readAllBytes(out));
+      assertThrows(BadDataException.class, () -> RepositoryDatasets.get(sa.id(), repo, tmp.resolve("a.out"),
+          Kernels.bestJava(), false, pool, ProgressListener.NONE));
     }
   }
 }
