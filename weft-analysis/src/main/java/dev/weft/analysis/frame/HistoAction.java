@@ -114,38 +114,55 @@ final class HistoAction extends Action {
   }
 
   /**
-   * The common case, a raw column into a thread's own histogram, as tight loops: no selection indirection
-   * when the node has no filter, and the axis type resolved once per chunk so the index computation
-   * inlines.
+   * The common case, a raw column into a thread's own histogram: no selection indirection when the node
+   * has no filter, and the axis type resolved once per chunk. Each (axis, column type) pair has its own
+   * small kernel method with a single loop: measured, one method holding all four loops compiled to a loop
+   * ~10 % slower per fill than a bare loop, while a kernel on its own compiles like the bare loop.
    */
   private void fillRaw(ChunkEval c, int[] sel, Histogram h, Axis ax) {
     float[] f = x.source == Col.Source.FLOAT ? c.floats[x.slot] : null;
     double[] d = f == null ? c.doubles[x.slot] : null;
-    if (ax instanceof RegularAxis ra && sel == null) {
+    if (sel == null && ax instanceof RegularAxis ra) {
       if (f != null) {
-        for (float v : f) {
-          h.add(ra.index(v));
-        }
+        fill(h, ra, f);
       } else {
-        for (double v : d) {
-          h.add(ra.index(v));
-        }
+        fill(h, ra, d);
       }
-    } else if (ax instanceof AdlAxis aa && sel == null) {
+    } else if (sel == null && ax instanceof AdlAxis aa) {
       if (f != null) {
-        for (float v : f) {
-          h.add(aa.index(v));
-        }
+        fill(h, aa, f);
       } else {
-        for (double v : d) {
-          h.add(aa.index(v));
-        }
+        fill(h, aa, d);
       }
     } else {
       int[] rows = sel != null ? sel : c.selection(node);
       for (int r : rows) {
         h.add(ax.index(f != null ? f[r] : d[r]));
       }
+    }
+  }
+
+  private static void fill(Histogram h, RegularAxis ax, double[] values) {
+    for (double v : values) {
+      h.add(ax.index(v));
+    }
+  }
+
+  private static void fill(Histogram h, RegularAxis ax, float[] values) {
+    for (float v : values) {
+      h.add(ax.index(v));
+    }
+  }
+
+  private static void fill(Histogram h, AdlAxis ax, double[] values) {
+    for (double v : values) {
+      h.add(ax.index(v));
+    }
+  }
+
+  private static void fill(Histogram h, AdlAxis ax, float[] values) {
+    for (float v : values) {
+      h.add(ax.index(v));
     }
   }
 

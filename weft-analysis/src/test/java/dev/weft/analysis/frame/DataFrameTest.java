@@ -108,6 +108,36 @@ class DataFrameTest {
     assertEquals(busy, o.count());
   }
 
+  /**
+   * Thousands of tiny chunks pulled by the pass's tasks in whatever interleaving: each chunk is numbered as
+   * it is read, so the sum is the per-chunk sums added in chunk order, bit for bit, at any thread count.
+   */
+  @Test
+  void manyTinyChunksKeepPerChunkResultsAtAnyThreadCount() {
+    List<Batch> data = data(3_000, 7, 3);
+    double expected = 0;
+    for (Batch b : data) {
+      double chunkSum = 0;
+      for (double v : b.doubles("E.x")) {
+        chunkSum += v;
+      }
+      expected += chunkSum;
+    }
+    Outcome ref = run(data, 1, FillMode.perThread());
+    for (int threads : new int[] {1, 2, 8}) {
+      try (TaskPool pool = TaskPool.create(threads)) {
+        DataFrame df = DataFrame.fromBatches(data, pool, FillMode.perThread());
+        Result<Double> sum = df.sum(df.doubleColumn("E.x"));
+        Result<Long> count = df.count();
+        assertEquals(expected, sum.get(), 0.0, threads + " threads");
+        assertEquals(3_000L * 7, count.get());
+      }
+      Outcome o = run(data, threads, FillMode.atomic());
+      assertTrue(ref.h2().sameAs(o.h2()));
+      assertEquals(ref.sum(), o.sum(), 0.0);
+    }
+  }
+
   @Test
   void bookingAfterTheRunIsRefused() {
     try (TaskPool pool = TaskPool.create(1)) {
