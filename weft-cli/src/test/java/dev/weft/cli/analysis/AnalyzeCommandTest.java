@@ -126,6 +126,20 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void processesFillModeTakesJsonLines() throws Exception {
+    Path out = dir.resolve("pj");
+    Run r = run("--threads", "2", "analyze", "adl", "--query", "all", "--fill-mode", "processes", "--plot", "none",
+        "--input", data.resolve("Run2012B_SingleMu_restructured_1000.jsonl").toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    Path reference = findUp("docs/adl-reference");
+    if (reference != null) {
+      for (String id : List.of("q1", "q2", "q3", "q4", "q5", "q6-1", "q6-2", "q7", "q8")) {
+        assertEquals(Files.readString(reference.resolve(id + ".csv")), Files.readString(out.resolve(id + ".csv")), id);
+      }
+    }
+  }
+
+  @Test
   void plotDrawsTwoDimensionalHistogramFilesAsHeatMaps() throws Exception {
     dev.weft.analysis.hist.Histogram h = dev.weft.analysis.hist.Histogram.of2D("met_vs_njets", "MET vs jets",
         new dev.weft.analysis.hist.RegularAxis(20, 0, 100, "MET p_T", "GeV"),
