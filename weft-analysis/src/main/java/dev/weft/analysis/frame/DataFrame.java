@@ -33,8 +33,8 @@ import java.util.function.ToDoubleFunction;
  * }</pre>
  *
  * <p>Booking is single-threaded; lambdas run on pool threads and must not share mutable state.
- * Do not call {@link Result#get()} from a task running on the same pool: the pass blocks while it reads
- * ahead.
+ * Call {@link Result#get()} from outside the pool: the pass forks one task per pool thread, each
+ * pulling chunks from the source until it is exhausted, and waits for them.
  */
 public final class DataFrame {
   final Plan plan;

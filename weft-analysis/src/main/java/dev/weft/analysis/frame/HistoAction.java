@@ -116,8 +116,8 @@ final class HistoAction extends Action {
   /**
    * The common case, a raw column into a thread's own histogram: no selection indirection when the node
    * has no filter, and the axis type resolved once per chunk. Each (axis, column type) pair has its own
-   * small kernel method with a single loop: measured, one method holding all four loops compiled to a loop
-   * ~10 % slower per fill than a bare loop, while a kernel on its own compiles like the bare loop.
+   * small kernel method holding one loop, the same shape as a bare fill loop, so each is compiled and
+   * inlined on its own (splitting them out made no difference measurable on the shared machine).
    */
   private void fillRaw(ChunkEval c, int[] sel, Histogram h, Axis ax) {
     float[] f = x.source == Col.Source.FLOAT ? c.floats[x.slot] : null;
