@@ -143,6 +143,18 @@ public final class DataFrame {
     return bookHisto(Histogram.of2D(name, title, ax, ay, false), x, null, Objects.requireNonNull(y), null);
   }
 
+  /**
+   * A 2-D histogram of two properties of the same items, one entry per item (e.g. every jet's p_T
+   * against its η).
+   */
+  public Result<Histogram> histo2D(String name, String title, Axis ax, Axis ay, Items x, Items y) {
+    if (x.collection != y.collection) {
+      throw new IllegalArgumentException(x.name + " and " + y.name + " are properties of different collections");
+    }
+    HistoAction a = new HistoAction(this, Histogram.of2D(name, title, ax, ay, false), null, x, y, null, null, null);
+    return plan.book(a, a::result);
+  }
+
   private Result<Histogram> bookHisto(Histogram shape, Col x, Items items, Col y, Col w) {
     if (x == null && items == null) {
       throw new NullPointerException("histogram needs a value column");

@@ -17,6 +17,7 @@ final class HistoAction extends Action {
   private final Histogram shape;
   private final Col x;
   private final Items xItems;
+  private final Items yItems; // with xItems: a 2-D histogram of two properties of the same items
   private final Col y;
   private final Col weight;
   private final ItemFilter keep;
@@ -27,7 +28,13 @@ final class HistoAction extends Action {
   private Histogram result;
 
   HistoAction(DataFrame node, Histogram shape, Col x, Items xItems, Col y, Col weight, ItemFilter keep) {
+    this(node, shape, x, xItems, null, y, weight, keep);
+  }
+
+  HistoAction(DataFrame node, Histogram shape, Col x, Items xItems, Items yItems, Col y, Col weight,
+      ItemFilter keep) {
     super(node);
+    this.yItems = yItems;
     this.keep = keep;
     this.shape = shape;
     this.x = x;
@@ -80,6 +87,15 @@ final class HistoAction extends Action {
           if (keep.test(e, j)) {
             put(sink, ax.index(e.get(xItems, j)), 1);
           }
+        }
+      }
+    } else if (yItems != null) {
+      int[] off = c.offsets[xItems.collection.slot];
+      Event e = new Event(c);
+      for (int r : sel) {
+        e.row = r;
+        for (int j = off[r]; j < off[r + 1]; j++) {
+          put(sink, shape.bin(e.get(xItems, j), e.get(yItems, j)), 1);
         }
       }
     } else if (xItems != null) {

@@ -138,6 +138,57 @@ class DataFrameTest {
     }
   }
 
+  /** Per-item 2-D (two properties of the same items) against a plain loop, at any thread count and mode. */
+  @Test
+  void perItemTwoDimensionalHistogramMatchesAPlainLoop() {
+    List<Batch> data = new ArrayList<>();
+    for (Batch b : data(12, 3_000, 21)) {
+      float[] v = b.floats("P.v");
+      float[] w = new float[v.length];
+      for (int i = 0; i < v.length; i++) {
+        w[i] = (v[i] * 7.3f) % 10f;
+      }
+      data.add(new Batch(b.rows(), Map.of("P.v", v, "P.w", w), Map.of("E.x", b.doubles("E.x")), Map.of(),
+          Map.of("P", b.offsets("P"))));
+    }
+    RegularAxis ax = new RegularAxis(20, 0, 10, "v", "");
+    RegularAxis ay = new RegularAxis(15, 0, 10, "w", "");
+    Histogram expected = Histogram.of2D("vw", "", ax, ay, false);
+    for (Batch b : data) {
+      int[] off = b.offsets("P");
+      for (int i = 0; i < b.rows(); i++) {
+        if (b.doubles("E.x")[i] > 5) {
+          for (int j = off[i]; j < off[i + 1]; j++) {
+            expected.fill(b.floats("P.v")[j], b.floats("P.w")[j]);
+          }
+        }
+      }
+    }
+    assertTrue(expected.total() > 1000);
+    for (FillMode m : FillMode.all()) {
+      for (int threads : new int[] {1, 2, 8}) {
+        try (TaskPool pool = TaskPool.create(threads)) {
+          DataFrame df = DataFrame.fromBatches(data, pool, m);
+          Col x = df.doubleColumn("E.x");
+          Result<Histogram> h = df.filter(e -> e.get(x) > 5)
+              .histo2D("vw", "", ax, ay, df.floatItems("P.v"), df.floatItems("P.w"));
+          assertTrue(expected.sameAs(h.get()), m.name() + " at " + threads);
+        }
+      }
+    }
+  }
+
+  @Test
+  void perItemTwoDimensionalNeedsOneCollection() {
+    List<Batch> none = List.of();
+    try (TaskPool pool = TaskPool.create(1)) {
+      DataFrame df = DataFrame.fromBatches(none, pool, FillMode.perThread());
+      RegularAxis a = new RegularAxis(2, 0, 1, "a", "");
+      assertThrows(IllegalArgumentException.class,
+          () -> df.histo2D("bad", "", a, a, df.floatItems("P.v"), df.floatItems("Q.v")));
+    }
+  }
+
   @Test
   void bookingAfterTheRunIsRefused() {
     try (TaskPool pool = TaskPool.create(1)) {

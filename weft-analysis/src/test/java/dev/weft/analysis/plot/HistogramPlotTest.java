@@ -31,6 +31,7 @@ import org.w3c.dom.Document;
 class HistogramPlotTest {
   static Histogram leadingJet;
   static long eventsWithJets;
+  static Histogram allJets;
 
   /** Leading-jet p_T against its η over the 1000 real CMS events (nested Parquet layout). */
   @BeforeAll
@@ -55,8 +56,11 @@ class HistogramPlotTest {
           new RegularAxis(40, 0, 200, "leading jet p_T", "GeV"), new RegularAxis(40, -5, 5, "leading jet η", ""),
           lead[0], lead[1]);
       Result<Long> n = withJets.count();
+      Result<Histogram> all = df.histo2D("jet_pt_eta", "Jet p_T vs η (every jet)",
+          new RegularAxis(40, 0, 200, "jet p_T", "GeV"), new RegularAxis(40, -5, 5, "jet η", ""), pt, eta);
       leadingJet = h.get();
       eventsWithJets = n.get();
+      allJets = all.get();
     }
   }
 
@@ -67,9 +71,26 @@ class HistogramPlotTest {
   }
 
   @Test
+  void everyJetIsAnEntryOfThePerItemHistogram() throws Exception {
+    long jets = 0;
+    try (var src = dev.weft.analysis.io.EventFiles.open(AdlData.json(),
+        List.of(dev.weft.analysis.columnar.ColumnSpec.jagged("Jet.pt", dev.weft.analysis.columnar.ColumnType.FLOAT)))) {
+      for (var b = src.next(); b != null; b = src.next()) {
+        jets += b.offsets("Jet")[b.rows()];
+      }
+    }
+    assertTrue(jets > eventsWithJets);
+    assertEquals(jets, (long) allJets.total());
+  }
+
+  @Test
   void pngHeatMapDecodesAtTheChartSize(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("lead.png");
     HistogramPlot.write(leadingJet, png);
+    Path every = dir.resolve("every.png");
+    HistogramPlot.write(allJets, every);
+    assertEquals(600, ImageIO.read(every.toFile()).getHeight());
+    Files.delete(every);
     BufferedImage img = ImageIO.read(png.toFile());
     assertEquals(800, img.getWidth());
     assertEquals(600, img.getHeight());
