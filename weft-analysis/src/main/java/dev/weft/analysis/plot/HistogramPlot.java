@@ -88,6 +88,7 @@ public final class HistogramPlot {
     // Entries in any flow bin (under/overflow of x or of y, corners included) are outside the drawn area.
     double outside = 0;
     double max = 0;
+    double min = 0; // below 0 only for weighted storage with negative weights
     List<Number[]> cells = new ArrayList<>();
     for (int iy = 0; iy < ay.size(); iy++) {
       for (int ix = 0; ix < ax.size(); ix++) {
@@ -97,6 +98,7 @@ public final class HistogramPlot {
         } else if (v != 0) {
           cells.add(new Number[] {ix - 1, iy - 1, v});
           max = Math.max(max, v);
+          min = Math.min(min, v);
         }
       }
     }
@@ -111,10 +113,11 @@ public final class HistogramPlot {
     st.setPlotBackgroundColor(Color.WHITE);
     st.setShowValue(false);
     st.setDrawBorder(false);
-    // A continuous colour bar (not piecewise bands) from 0 to the fullest bin, in the legend on the right.
+    // A continuous colour bar (not piecewise bands) from 0 (or the most negative bin) to the fullest bin,
+    // in the legend on the right.
     st.setPiecewise(false);
-    st.setMin(0);
-    st.setMax(max > 0 ? max : 1);
+    st.setMin(min);
+    st.setMax(max > min ? max : min + 1);
     st.setRangeColors(new Color[] {new Color(0x44, 0x01, 0x54), new Color(0x21, 0x91, 0x8c), new Color(0xfd, 0xe7, 0x25)});
     st.setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
     st.setXAxisLabelRotation(90);

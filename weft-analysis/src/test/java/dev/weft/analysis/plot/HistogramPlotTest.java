@@ -141,6 +141,21 @@ class HistogramPlotTest {
   }
 
   @Test
+  void weightedHeatMapWithNegativeBinsIsDrawn(@TempDir Path dir) throws Exception {
+    RegularAxis a = new RegularAxis(4, 0, 4, "a", "cm");
+    Histogram h = Histogram.of2D("w", "weighted", a, a, true);
+    h.add(h.bin(0.5, 0.5), 2.5);
+    h.add(h.bin(1.5, 2.5), -1.0);
+    h.add(h.bin(9, 9), 4.0);
+    Path svg = dir.resolve("w.svg");
+    HistogramPlot.write(h, svg);
+    assertTrue(Files.readString(svg).contains("<svg"));
+    Path png = dir.resolve("w.png");
+    HistogramPlot.write(h, png);
+    assertEquals(800, ImageIO.read(png.toFile()).getWidth());
+  }
+
+  @Test
   void hugeTwoDimensionalHistogramsAreRefusedInOneLine() {
     Histogram h = Histogram.of2D("big", "", new RegularAxis(2000, 0, 1, "x", ""), new RegularAxis(2000, 0, 1, "y", ""),
         false);
