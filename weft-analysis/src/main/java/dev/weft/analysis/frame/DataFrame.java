@@ -33,8 +33,8 @@ import java.util.function.ToDoubleFunction;
  * }</pre>
  *
  * <p>Booking is single-threaded; lambdas run on pool threads and must not share mutable state.
- * Do not call {@link Result#get()} from a task running on the same pool: the pass blocks while it reads
- * ahead.
+ * Call {@link Result#get()} from outside the pool: the pass forks one task per pool thread, each
+ * pulling chunks from the source until it is exhausted, and waits for them.
  */
 public final class DataFrame {
   final Plan plan;
@@ -141,6 +141,18 @@ public final class DataFrame {
   /** A 2-D histogram of (x, y), one entry per event. */
   public Result<Histogram> histo2D(String name, String title, Axis ax, Axis ay, Col x, Col y) {
     return bookHisto(Histogram.of2D(name, title, ax, ay, false), x, null, Objects.requireNonNull(y), null);
+  }
+
+  /**
+   * A 2-D histogram of two properties of the same items, one entry per item (e.g. every jet's p_T
+   * against its η).
+   */
+  public Result<Histogram> histo2D(String name, String title, Axis ax, Axis ay, Items x, Items y) {
+    if (x.collection != y.collection) {
+      throw new IllegalArgumentException(x.name + " and " + y.name + " are properties of different collections");
+    }
+    HistoAction a = new HistoAction(this, Histogram.of2D(name, title, ax, ay, false), null, x, y, null, null, null);
+    return plan.book(a, a::result);
   }
 
   private Result<Histogram> bookHisto(Histogram shape, Col x, Items items, Col y, Col w) {

@@ -15,6 +15,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +44,65 @@ public final class JsonEventSource implements EventSource {
   private long line;
 
   public JsonEventSource(Path file, List<ColumnSpec> columns, int chunkRows) {
+    this(file, columns, chunkRows, open(file));
+  }
+
+  /**
+   * Reads only the lines in bytes {@code [range.start, range.end)} of the file, a share of a larger job
+   * (see {@link JsonShares}); errors name lines by their number in the whole file.
+   */
+  public static JsonEventSource range(Path file, List<ColumnSpec> columns, int chunkRows, JsonShares.Share range) {
+    try {
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+      long end = Math.min(range.end(), ch.size());
+      InputStream bytes = Channels.newInputStream(ch.position(Math.min(range.start(), end)));
+      InputStream bounded = new java.io.FilterInputStream(bytes) {
+        private long left = end - Math.min(range.start(), end);
+
+        @Override
+        public int read() throws IOException {
+          if (left <= 0) {
+            return -1;
+          }
+          int b = super.read();
+          if (b >= 0) {
+            left--;
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = super.read(buf, off, (int) Math.min(len, left));
+          if (n > 0) {
+            left -= n;
+          }
+          return n;
+        }
+      };
+      BufferedReader reader = new BufferedReader(new InputStreamReader(bounded,
+          StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)), 1 << 16);
+      JsonEventSource s = new JsonEventSource(file, columns, chunkRows, reader);
+      s.line = range.firstLine();
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static BufferedReader open(Path file) {
+    try {
+      return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonEventSource(Path file, List<ColumnSpec> columns, int chunkRows, BufferedReader in) {
     this.file = file;
     this.chunkRows = chunkRows;
     this.builder = new BatchBuilder(columns);
@@ -46,11 +110,7 @@ public final class JsonEventSource implements EventSource {
     for (ColumnSpec c : columns) {
       wanted.computeIfAbsent(c.group(), g -> new HashMap<>()).put(c.field(), c);
     }
-    try {
-      this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.in = in;
   }
 
   @Override

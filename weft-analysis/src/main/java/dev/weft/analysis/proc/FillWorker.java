@@ -10,6 +10,9 @@ import dev.weft.analysis.frame.Result;
 import dev.weft.analysis.hist.Histogram;
 import dev.weft.analysis.hist.HistogramCodec;
 import dev.weft.analysis.hist.RegularAxis;
+import dev.weft.analysis.io.EventFiles;
+import dev.weft.analysis.io.JsonEventSource;
+import dev.weft.analysis.io.JsonShares;
 import dev.weft.analysis.io.ParquetEventSource;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
@@ -23,7 +26,9 @@ import java.util.Map;
  *   <li>{@code {"task":"synthetic","seed":S,"offset":O,"count":N,"bins":B,"lo":L,"hi":H}}: fills N
  *       synthetic values (see {@link Synthetic}) into a regular histogram;
  *   <li>{@code {"task":"adl","file":F,"queries":"all","first":G,"groups":K}}: runs ADL queries over row
- *       groups G..G+K-1 of a Parquet file on one thread.
+ *       groups G..G+K-1 of a Parquet file on one thread;
+ *   <li>{@code {"task":"adl-json","file":F,"queries":"all","start":A,"end":B,"firstLine":L}}: runs ADL
+ *       queries over the whole lines in bytes A..B-1 of a JSON-lines file (see {@link JsonShares}).
  * </ul>
  * The output is {@code {"histograms":{id: <weft-hist JSON>}, "events": n}}.
  */
@@ -65,6 +70,18 @@ public final class FillWorker implements WorkerFunction {
         int groups = in.path("groups").asInt();
         try (TaskPool pool = TaskPool.create(1)) {
           DataFrame df = DataFrame.over(cols -> ParquetEventSource.open(file, cols, first, groups), pool,
+              FillMode.perThread(), ProgressListener.NONE);
+          Map<String, Result<Histogram>> booked = AdlQueries.book(df, AdlQueries.parse(in.path("queries").asText("all")));
+          out.put("events", df.run());
+          booked.forEach((id, r) -> hists.set(id, HistogramCodec.toJson(r.get())));
+        }
+      }
+      case "adl-json" -> {
+        Path file = Path.of(in.path("file").asText());
+        JsonShares.Share share = new JsonShares.Share(in.path("start").asLong(), in.path("end").asLong(),
+            in.path("firstLine").asLong());
+        try (TaskPool pool = TaskPool.create(1)) {
+          DataFrame df = DataFrame.over(cols -> JsonEventSource.range(file, cols, EventFiles.JSON_CHUNK_ROWS, share), pool,
               FillMode.perThread(), ProgressListener.NONE);
           Map<String, Result<Histogram>> booked = AdlQueries.book(df, AdlQueries.parse(in.path("queries").asText("all")));
           out.put("events", df.run());

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.analysis.hist.Histogram;
 import dev.weft.analysis.hist.HistogramCodec;
+import dev.weft.analysis.io.EventFiles;
+import dev.weft.analysis.io.JsonShares;
 import dev.weft.analysis.io.ParquetEventSource;
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.WeftException;
@@ -76,9 +78,24 @@ public final class ProcessFill {
     return o;
   }
 
-  /** Runs ADL queries over a Parquet file, its row groups split into contiguous shares, one per process. */
+  /**
+   * Runs ADL queries over an event file split into contiguous shares, one per process: a Parquet file's
+   * row groups, or a JSON-lines file's lines (byte ranges of whole lines, {@link JsonShares}).
+   */
   public static Outcome adl(WorkerPool pool, int processes, Path file, String queries, CallLimits limits)
       throws InterruptedException {
+    String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (!lower.endsWith(".parquet")) {
+      EventFiles.open(file, List.of()).close(); // the same checks and messages as the in-process path
+      List<ObjectNode> inputs = new ArrayList<>();
+      for (JsonShares.Share s : JsonShares.split(file, processes)) {
+        ObjectNode o = FillWorker.JSON.createObjectNode();
+        o.put("task", "adl-json").put("file", file.toAbsolutePath().toString()).put("queries", queries)
+            .put("start", s.start()).put("end", s.end()).put("firstLine", s.firstLine());
+        inputs.add(o);
+      }
+      return callAll(pool, inputs, limits);
+    }
     int groups;
     try (ParquetEventSource s = ParquetEventSource.open(file, List.of())) {
       groups = s.rowGroups();

@@ -108,6 +108,87 @@ class DataFrameTest {
     assertEquals(busy, o.count());
   }
 
+  /**
+   * Thousands of tiny chunks pulled by the pass's tasks in whatever interleaving: each chunk is numbered as
+   * it is read, so the sum is the per-chunk sums added in chunk order, bit for bit, at any thread count.
+   */
+  @Test
+  void manyTinyChunksKeepPerChunkResultsAtAnyThreadCount() {
+    List<Batch> data = data(3_000, 7, 3);
+    double expected = 0;
+    for (Batch b : data) {
+      double chunkSum = 0;
+      for (double v : b.doubles("E.x")) {
+        chunkSum += v;
+      }
+      expected += chunkSum;
+    }
+    Outcome ref = run(data, 1, FillMode.perThread());
+    for (int threads : new int[] {1, 2, 8}) {
+      try (TaskPool pool = TaskPool.create(threads)) {
+        DataFrame df = DataFrame.fromBatches(data, pool, FillMode.perThread());
+        Result<Double> sum = df.sum(df.doubleColumn("E.x"));
+        Result<Long> count = df.count();
+        assertEquals(expected, sum.get(), 0.0, threads + " threads");
+        assertEquals(3_000L * 7, count.get());
+      }
+      Outcome o = run(data, threads, FillMode.atomic());
+      assertTrue(ref.h2().sameAs(o.h2()));
+      assertEquals(ref.sum(), o.sum(), 0.0);
+    }
+  }
+
+  /** Per-item 2-D (two properties of the same items) against a plain loop, at any thread count and mode. */
+  @Test
+  void perItemTwoDimensionalHistogramMatchesAPlainLoop() {
+    List<Batch> data = new ArrayList<>();
+    for (Batch b : data(12, 3_000, 21)) {
+      float[] v = b.floats("P.v");
+      float[] w = new float[v.length];
+      for (int i = 0; i < v.length; i++) {
+        w[i] = (v[i] * 7.3f) % 10f;
+      }
+      data.add(new Batch(b.rows(), Map.of("P.v", v, "P.w", w), Map.of("E.x", b.doubles("E.x")), Map.of(),
+          Map.of("P", b.offsets("P"))));
+    }
+    RegularAxis ax = new RegularAxis(20, 0, 10, "v", "");
+    RegularAxis ay = new RegularAxis(15, 0, 10, "w", "");
+    Histogram expected = Histogram.of2D("vw", "", ax, ay, false);
+    for (Batch b : data) {
+      int[] off = b.offsets("P");
+      for (int i = 0; i < b.rows(); i++) {
+        if (b.doubles("E.x")[i] > 5) {
+          for (int j = off[i]; j < off[i + 1]; j++) {
+            expected.fill(b.floats("P.v")[j], b.floats("P.w")[j]);
+          }
+        }
+      }
+    }
+    assertTrue(expected.total() > 1000);
+    for (FillMode m : FillMode.all()) {
+      for (int threads : new int[] {1, 2, 8}) {
+        try (TaskPool pool = TaskPool.create(threads)) {
+          DataFrame df = DataFrame.fromBatches(data, pool, m);
+          Col x = df.doubleColumn("E.x");
+          Result<Histogram> h = df.filter(e -> e.get(x) > 5)
+              .histo2D("vw", "", ax, ay, df.floatItems("P.v"), df.floatItems("P.w"));
+          assertTrue(expected.sameAs(h.get()), m.name() + " at " + threads);
+        }
+      }
+    }
+  }
+
+  @Test
+  void perItemTwoDimensionalNeedsOneCollection() {
+    List<Batch> none = List.of();
+    try (TaskPool pool = TaskPool.create(1)) {
+      DataFrame df = DataFrame.fromBatches(none, pool, FillMode.perThread());
+      RegularAxis a = new RegularAxis(2, 0, 1, "a", "");
+      assertThrows(IllegalArgumentException.class,
+          () -> df.histo2D("bad", "", a, a, df.floatItems("P.v"), df.floatItems("Q.v")));
+    }
+  }
+
   @Test
   void bookingAfterTheRunIsRefused() {
     try (TaskPool pool = TaskPool.create(1)) {

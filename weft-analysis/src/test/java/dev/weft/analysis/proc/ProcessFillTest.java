@@ -17,6 +17,8 @@ import dev.weft.runtime.worker.CallLimits;
 import dev.weft.runtime.worker.WorkerPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import dev.weft.analysis.io.JsonShares;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,20 @@ class ProcessFillTest {
         booked.forEach((id, r) -> assertTrue(r.get().sameAs(adl.histograms().get(id)), id));
       }
       assertEquals(1000, adl.events());
+
+      // JSON lines: shares are byte ranges of whole lines; same histograms as the Parquet runs above.
+      ProcessFill.Outcome json = ProcessFill.adl(workers, 2, AdlData.json(), "all", limits);
+      assertEquals(1000, json.events());
+      adl.histograms().forEach((id, h) -> assertTrue(h.sameAs(json.histograms().get(id)), id));
+
+      // A malformed line in the second share is named by its line number in the whole file.
+      List<String> lines = Files.readAllLines(AdlData.json());
+      lines.set(900, lines.get(900).substring(0, 40));
+      Path broken = dir.resolve("broken.jsonl");
+      Files.write(broken, lines);
+      assertEquals(2, JsonShares.split(broken, 2).size());
+      BadDataException bad = assertThrows(BadDataException.class, () -> ProcessFill.adl(workers, 2, broken, "1", limits));
+      assertTrue(bad.getMessage().contains("broken.jsonl:901: malformed JSON"), bad.getMessage());
 
       Path junk = dir.resolve("junk.parquet");
       Files.writeString(junk, "not parquet at all");

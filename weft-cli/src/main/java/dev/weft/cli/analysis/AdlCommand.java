@@ -44,7 +44,7 @@ public final class AdlCommand implements Callable<Integer> {
 
   @Option(names = "--fill-mode", paramLabel = "MODE",
       description = {"How the histograms are filled: per-thread (default), atomic, locked-synchronized, locked-reentrant,",
-          "locked-fair, locked-weft (weft's barging lock), or processes (one child JVM per --threads, each filling a share of the Parquet row groups)."})
+          "locked-fair, locked-weft (weft's barging lock), or processes (one child JVM per --threads, each filling a share: Parquet row groups, or JSON lines split into byte ranges of whole lines)."})
   String fillMode = "per-thread";
 
   @Option(names = "--plot", paramLabel = "FORMAT", description = "Plot format: png (default), svg or none.")
@@ -72,10 +72,6 @@ public final class AdlCommand implements Callable<Integer> {
     long events;
     int threads = ctx.pool().parallelism();
     if (processes) {
-      if (!input.getFileName().toString().endsWith(".parquet")) {
-        throw new UsageException("--fill-mode processes splits Parquet row groups between processes; "
-            + input + " is not a .parquet file");
-      }
       try (WorkerPool workers = WorkerPool.create(WorkerPool.Config.defaults().withMaxWorkers(threads))) {
         ProcessFill.Outcome o = ProcessFill.adl(workers, threads, input, String.join(",", queries),
             CallLimits.defaults().withTimeout(java.time.Duration.ofHours(1)).withHeapBytes(1L << 30));

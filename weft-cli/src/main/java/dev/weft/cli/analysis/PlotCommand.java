@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft analyze plot}: draws a saved histogram. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-    description = "Draw a saved 1-D histogram (a .hist.json written by 'weft analyze adl') as PNG or SVG.")
+    description = "Draw a saved histogram (a .hist.json, e.g. written by 'weft analyze adl') as PNG or SVG: "
+        + "1-D as a step outline, 2-D as a heat map with a colour bar.")
 public final class PlotCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "HIST", description = "The histogram file (.hist.json).")
   Path hist;
@@ -44,8 +45,9 @@ public final class PlotCommand implements Callable<Integer> {
       throw new UsageException("--out must end in .png or .svg, got " + target);
     }
     Histogram h = HistogramCodec.read(hist);
-    if (h.y() != null) {
-      throw new UsageException(hist + ": 2-D histograms cannot be plotted yet");
+    if (h.y() != null && (long) (h.x().size() - 2) * (h.y().size() - 2) > HistogramPlot.MAX_HEAT_MAP_CELLS) {
+      throw new UsageException(hist + ": " + (long) (h.x().size() - 2) * (h.y().size() - 2)
+          + " bins is too many to draw as a heat map (at most " + HistogramPlot.MAX_HEAT_MAP_CELLS + ")");
     }
     HistogramPlot.write(h, target);
     if (ctx.json()) {

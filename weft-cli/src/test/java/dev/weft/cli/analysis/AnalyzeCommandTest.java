@@ -126,6 +126,52 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void processesFillModeTakesJsonLines() throws Exception {
+    Path out = dir.resolve("pj");
+    Run r = run("--threads", "2", "analyze", "adl", "--query", "all", "--fill-mode", "processes", "--plot", "none",
+        "--input", data.resolve("Run2012B_SingleMu_restructured_1000.jsonl").toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    Path reference = findUp("docs/adl-reference");
+    if (reference != null) {
+      for (String id : List.of("q1", "q2", "q3", "q4", "q5", "q6-1", "q6-2", "q7", "q8")) {
+        assertEquals(Files.readString(reference.resolve(id + ".csv")), Files.readString(out.resolve(id + ".csv")), id);
+      }
+    }
+  }
+
+  @Test
+  void plotDrawsTwoDimensionalHistogramFilesAsHeatMaps() throws Exception {
+    dev.weft.analysis.hist.Histogram h = dev.weft.analysis.hist.Histogram.of2D("met_vs_njets", "MET vs jets",
+        new dev.weft.analysis.hist.RegularAxis(20, 0, 100, "MET p_T", "GeV"),
+        new dev.weft.analysis.hist.RegularAxis(10, 0, 10, "jets", ""), false);
+    for (int i = 0; i < 500; i++) {
+      h.fill((i * 37) % 120, i % 12);
+    }
+    Path file = dir.resolve("met_vs_njets.hist.json");
+    dev.weft.analysis.hist.HistogramCodec.write(h, file);
+    Run png = run("analyze", "plot", file.toString());
+    assertEquals(0, png.code(), png.err());
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(dir.resolve("met_vs_njets.png").toFile());
+    assertEquals(800, img.getWidth());
+    assertEquals(600, img.getHeight());
+    Run svg = run("--json", "analyze", "plot", file.toString(), "--out", dir.resolve("m.svg").toString());
+    assertEquals(0, svg.code(), svg.err());
+    assertTrue(svg.out().contains("m.svg"), svg.out());
+    assertTrue(Files.readString(dir.resolve("m.svg")).contains("<svg"));
+    // Too many bins to draw: one line, usage error, nothing written.
+    dev.weft.analysis.hist.Histogram big = dev.weft.analysis.hist.Histogram.of2D("big", "",
+        new dev.weft.analysis.hist.RegularAxis(1100, 0, 1, "x", ""),
+        new dev.weft.analysis.hist.RegularAxis(1000, 0, 1, "y", ""), false);
+    Path bigFile = dir.resolve("big.hist.json");
+    dev.weft.analysis.hist.HistogramCodec.write(big, bigFile);
+    Run refused = run("analyze", "plot", bigFile.toString());
+    assertEquals(2, refused.code(), refused.err());
+    assertEquals(1, refused.err().strip().lines().count(), refused.err());
+    assertTrue(refused.err().contains("1100000 bins"), refused.err());
+    assertTrue(Files.notExists(dir.resolve("big.png")));
+  }
+
+  @Test
   void generateIsSeededAndReadable() throws Exception {
     Path f = dir.resolve("g.parquet");
     Run g = run("analyze", "generate", "--events", "2500", "--seed", "3", "--out", f.toString(),
