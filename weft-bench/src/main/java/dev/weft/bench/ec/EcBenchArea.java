@@ -99,9 +99,11 @@ public final class EcBenchArea implements BenchArea {
             }
           }
           if (cbench != null) {
-            Rate v = cbench.run(shape.k(), shape.m(), shape.shardBytes(), lost, cache, seconds, batches);
-            if (v != null) {
-              emit(out, "isal-c", op, shape, lost, 1, cache, v);
+            for (int threads : threadCounts) {
+              Rate v = cbench.run(shape.k(), shape.m(), shape.shardBytes(), lost, cache, seconds, batches, threads);
+              if (v != null) {
+                emit(out, "isal-c", op, shape, lost, threads, cache, v);
+              }
             }
           }
           // Hadoop's coder is single-threaded and ~50x slower; one thread, fewer batches keep the run short.
