@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: the compute ceiling of candidate inner loops for the 10+4 encode (one group of four outputs),
- * each loop hand-specialised to one vector shape so C2 sees constant species. With {@code bytes=1024} the
- * 14 shards (14 KiB) sit in L1, so the time is the loop's own compute; with 1 MiB it is the hot working
+ * each loop hand-specialised to one vector shape so C2 sees constant species. With {@code bytes=2048} the
+ * 14 shards (28 KiB) sit in the 32 KiB L1, so the time is the loop's own compute; with 1 MiB it is the hot working
  * set of {@code weft bench ec}. Variants: {@code n512x2} (the product kernel's loop: nibble tables,
  * 512-bit, two vectors per iteration), {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4}
  * (nibble tables at 256/128 bits), {@code s512x2} (the 7-bit two-table vpermi2b loop with a masked XOR
@@ -48,15 +48,16 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EcKernelCeilingBenchmark {
   private static final int K = 10;
   private static final int M = 4;
+  private static final int TOUCH_AHEAD = Integer.getInteger("touch", 1024);
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final VectorSpecies<Byte> S512 = ByteVector.SPECIES_512;
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> S128 = ByteVector.SPECIES_128;
 
-  @Param({"n512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
+  @Param({"n512x2", "n512x2k", "n512x2p", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
   public String variant;
 
-  @Param({"1024", "1048576"})
+  @Param({"2048", "1048576"})
   public int bytes;
 
   private Arena arena;
@@ -64,6 +65,8 @@ public class EcKernelCeilingBenchmark {
   private MemorySegment[] out;
   private byte[] tables;
   private GfKernel.Program program;
+  /** Keeps the touch-ahead loads of n512x2p alive. */
+  public int sink;
 
   @Setup(Level.Trial)
   public void setup() {
@@ -120,6 +123,8 @@ public class EcKernelCeilingBenchmark {
     switch (variant) {
       case "n512x2" -> n512x2(in, out, tables, bytes);
       case "n512x4" -> n512x4(in, out, tables, bytes);
+      case "n512x2k" -> n512x2k(in, out, tables, bytes);
+      case "n512x2p" -> sink = n512x2p(in, out, tables, bytes);
       case "n256x2" -> n256x2(in, out, tables, bytes);
       case "n256x4" -> n256x4(in, out, tables, bytes);
       case "n128x4" -> n128x4(in, out, tables, bytes);
@@ -139,8 +144,8 @@ public class EcKernelCeilingBenchmark {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     String[] variants = args.length > 1 ? args[1].split(",")
-        : new String[] {"n512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
-    String[] sizes = args.length > 2 ? args[2].split(",") : new String[] {"1024", "1048576"};
+        : new String[] {"n512x2", "n512x2k", "n512x2p", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
+    String[] sizes = args.length > 2 ? args[2].split(",") : new String[] {"2048", "1048576"};
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     // Sizes in the order given, the small one first: setup runs each loop once to check it, and a 1 MiB
     // pass through a still-interpreted Vector API loop takes tens of seconds, so the larger sizes are set up
@@ -230,13 +235,7 @@ public class EcKernelCeilingBenchmark {
     return t;
   }
 
-  private static ByteVector hi(ByteVector x) {
-    return x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
-  }
 
-  private static ByteVector fma(ByteVector acc, ByteVector lo, ByteVector hi, ByteVector tl, ByteVector th) {
-    return acc.lanewise(VectorOperators.XOR, lo.selectFrom(tl)).lanewise(VectorOperators.XOR, hi.selectFrom(th));
-  }
 
   private static void n512x2(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
     final int vl = 64;
@@ -246,22 +245,102 @@ public class EcKernelCeilingBenchmark {
       for (int j = 0; j < K; j++) {
         ByteVector x = ByteVector.fromMemorySegment(S512, in[j], p, LE);
         ByteVector y = ByteVector.fromMemorySegment(S512, in[j], p + vl, LE);
-        ByteVector xh = hi(x), yh = hi(y);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
         ByteVector tl = ByteVector.fromArray(S512, t, q), th = ByteVector.fromArray(S512, t, q + vl);
-        a0 = fma(a0, x, xh, tl, th);
-        b0 = fma(b0, y, yh, tl, th);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
         tl = ByteVector.fromArray(S512, t, q + 2 * vl);
         th = ByteVector.fromArray(S512, t, q + 3 * vl);
-        a1 = fma(a1, x, xh, tl, th);
-        b1 = fma(b1, y, yh, tl, th);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
         tl = ByteVector.fromArray(S512, t, q + 4 * vl);
         th = ByteVector.fromArray(S512, t, q + 5 * vl);
-        a2 = fma(a2, x, xh, tl, th);
-        b2 = fma(b2, y, yh, tl, th);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
         tl = ByteVector.fromArray(S512, t, q + 6 * vl);
         th = ByteVector.fromArray(S512, t, q + 7 * vl);
-        a3 = fma(a3, x, xh, tl, th);
-        b3 = fma(b3, y, yh, tl, th);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        q += 8 * vl;
+      }
+      a0.intoMemorySegment(out[0], p, LE);
+      a1.intoMemorySegment(out[1], p, LE);
+      a2.intoMemorySegment(out[2], p, LE);
+      a3.intoMemorySegment(out[3], p, LE);
+      b0.intoMemorySegment(out[0], p + vl, LE);
+      b1.intoMemorySegment(out[1], p + vl, LE);
+      b2.intoMemorySegment(out[2], p + vl, LE);
+      b3.intoMemorySegment(out[3], p + vl, LE);
+    }
+  }
+
+  /** n512x2 that also reads one byte TOUCH_AHEAD bytes ahead in every input: a prefetch by hand. */
+  private static int n512x2p(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
+    final int vl = 64;
+    int sink = 0;
+    for (long p = 0; p < len; p += 2 * vl) {
+      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      int q = 0;
+      long ahead = Math.min(p + TOUCH_AHEAD, len - 1);
+      for (int j = 0; j < K; j++) {
+        sink += in[j].get(java.lang.foreign.ValueLayout.JAVA_BYTE, ahead);
+        ByteVector x = ByteVector.fromMemorySegment(S512, in[j], p, LE);
+        ByteVector y = ByteVector.fromMemorySegment(S512, in[j], p + vl, LE);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+        ByteVector tl = ByteVector.fromArray(S512, t, q), th = ByteVector.fromArray(S512, t, q + vl);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 2 * vl);
+        th = ByteVector.fromArray(S512, t, q + 3 * vl);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 4 * vl);
+        th = ByteVector.fromArray(S512, t, q + 5 * vl);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 6 * vl);
+        th = ByteVector.fromArray(S512, t, q + 7 * vl);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        q += 8 * vl;
+      }
+      a0.intoMemorySegment(out[0], p, LE);
+      a1.intoMemorySegment(out[1], p, LE);
+      a2.intoMemorySegment(out[2], p, LE);
+      a3.intoMemorySegment(out[3], p, LE);
+      b0.intoMemorySegment(out[0], p + vl, LE);
+      b1.intoMemorySegment(out[1], p + vl, LE);
+      b2.intoMemorySegment(out[2], p + vl, LE);
+      b3.intoMemorySegment(out[3], p + vl, LE);
+    }
+    return sink;
+  }
+
+  /** n512x2 with the input count a run-time value (as in the product kernel), so C2 cannot unroll it. */
+  private static void n512x2k(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
+    final int vl = 64;
+    for (long p = 0; p < len; p += 2 * vl) {
+      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      int q = 0;
+      for (int j = 0; j < in.length; j++) {
+        ByteVector x = ByteVector.fromMemorySegment(S512, in[j], p, LE);
+        ByteVector y = ByteVector.fromMemorySegment(S512, in[j], p + vl, LE);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+        ByteVector tl = ByteVector.fromArray(S512, t, q), th = ByteVector.fromArray(S512, t, q + vl);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 2 * vl);
+        th = ByteVector.fromArray(S512, t, q + 3 * vl);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 4 * vl);
+        th = ByteVector.fromArray(S512, t, q + 5 * vl);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 6 * vl);
+        th = ByteVector.fromArray(S512, t, q + 7 * vl);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
         q += 8 * vl;
       }
       a0.intoMemorySegment(out[0], p, LE);
@@ -287,10 +366,10 @@ public class EcKernelCeilingBenchmark {
           ByteVector x1 = ByteVector.fromMemorySegment(S512, in[j], p + vl, LE);
           ByteVector x2 = ByteVector.fromMemorySegment(S512, in[j], p + 2 * vl, LE);
           ByteVector x3 = ByteVector.fromMemorySegment(S512, in[j], p + 3 * vl, LE);
-          a = fma(a, x0, hi(x0), tl, th);
-          b = fma(b, x1, hi(x1), tl, th);
-          c = fma(c, x2, hi(x2), tl, th);
-          d = fma(d, x3, hi(x3), tl, th);
+          a = a.lanewise(VectorOperators.XOR, x0.selectFrom(tl)).lanewise(VectorOperators.XOR, x0.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().selectFrom(th));
+          b = b.lanewise(VectorOperators.XOR, x1.selectFrom(tl)).lanewise(VectorOperators.XOR, x1.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().selectFrom(th));
+          c = c.lanewise(VectorOperators.XOR, x2.selectFrom(tl)).lanewise(VectorOperators.XOR, x2.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().selectFrom(th));
+          d = d.lanewise(VectorOperators.XOR, x3.selectFrom(tl)).lanewise(VectorOperators.XOR, x3.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().selectFrom(th));
           q += 8 * vl;
         }
         a.intoMemorySegment(out[o], p, LE);
@@ -309,22 +388,22 @@ public class EcKernelCeilingBenchmark {
       for (int j = 0; j < K; j++) {
         ByteVector x = ByteVector.fromMemorySegment(S256, in[j], p, LE);
         ByteVector y = ByteVector.fromMemorySegment(S256, in[j], p + vl, LE);
-        ByteVector xh = hi(x), yh = hi(y);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
         ByteVector tl = ByteVector.fromArray(S256, t, q), th = ByteVector.fromArray(S256, t, q + vl);
-        a0 = fma(a0, x, xh, tl, th);
-        b0 = fma(b0, y, yh, tl, th);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
         tl = ByteVector.fromArray(S256, t, q + 2 * vl);
         th = ByteVector.fromArray(S256, t, q + 3 * vl);
-        a1 = fma(a1, x, xh, tl, th);
-        b1 = fma(b1, y, yh, tl, th);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
         tl = ByteVector.fromArray(S256, t, q + 4 * vl);
         th = ByteVector.fromArray(S256, t, q + 5 * vl);
-        a2 = fma(a2, x, xh, tl, th);
-        b2 = fma(b2, y, yh, tl, th);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
         tl = ByteVector.fromArray(S256, t, q + 6 * vl);
         th = ByteVector.fromArray(S256, t, q + 7 * vl);
-        a3 = fma(a3, x, xh, tl, th);
-        b3 = fma(b3, y, yh, tl, th);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
         q += 8 * vl;
       }
       a0.intoMemorySegment(out[0], p, LE);
@@ -349,30 +428,30 @@ public class EcKernelCeilingBenchmark {
         ByteVector y = ByteVector.fromMemorySegment(S256, in[j], p + vl, LE);
         ByteVector z = ByteVector.fromMemorySegment(S256, in[j], p + 2 * vl, LE);
         ByteVector w = ByteVector.fromMemorySegment(S256, in[j], p + 3 * vl, LE);
-        ByteVector xh = hi(x), yh = hi(y), zh = hi(z), wh = hi(w);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), zh = z.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), wh = w.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
         ByteVector tl = ByteVector.fromArray(S256, t, q), th = ByteVector.fromArray(S256, t, q + vl);
-        a0 = fma(a0, x, xh, tl, th);
-        b0 = fma(b0, y, yh, tl, th);
-        c0 = fma(c0, z, zh, tl, th);
-        d0 = fma(d0, w, wh, tl, th);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        c0 = c0.lanewise(VectorOperators.XOR, z.selectFrom(tl)).lanewise(VectorOperators.XOR, zh.selectFrom(th));
+        d0 = d0.lanewise(VectorOperators.XOR, w.selectFrom(tl)).lanewise(VectorOperators.XOR, wh.selectFrom(th));
         tl = ByteVector.fromArray(S256, t, q + 2 * vl);
         th = ByteVector.fromArray(S256, t, q + 3 * vl);
-        a1 = fma(a1, x, xh, tl, th);
-        b1 = fma(b1, y, yh, tl, th);
-        c1 = fma(c1, z, zh, tl, th);
-        d1 = fma(d1, w, wh, tl, th);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        c1 = c1.lanewise(VectorOperators.XOR, z.selectFrom(tl)).lanewise(VectorOperators.XOR, zh.selectFrom(th));
+        d1 = d1.lanewise(VectorOperators.XOR, w.selectFrom(tl)).lanewise(VectorOperators.XOR, wh.selectFrom(th));
         tl = ByteVector.fromArray(S256, t, q + 4 * vl);
         th = ByteVector.fromArray(S256, t, q + 5 * vl);
-        a2 = fma(a2, x, xh, tl, th);
-        b2 = fma(b2, y, yh, tl, th);
-        c2 = fma(c2, z, zh, tl, th);
-        d2 = fma(d2, w, wh, tl, th);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        c2 = c2.lanewise(VectorOperators.XOR, z.selectFrom(tl)).lanewise(VectorOperators.XOR, zh.selectFrom(th));
+        d2 = d2.lanewise(VectorOperators.XOR, w.selectFrom(tl)).lanewise(VectorOperators.XOR, wh.selectFrom(th));
         tl = ByteVector.fromArray(S256, t, q + 6 * vl);
         th = ByteVector.fromArray(S256, t, q + 7 * vl);
-        a3 = fma(a3, x, xh, tl, th);
-        b3 = fma(b3, y, yh, tl, th);
-        c3 = fma(c3, z, zh, tl, th);
-        d3 = fma(d3, w, wh, tl, th);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        c3 = c3.lanewise(VectorOperators.XOR, z.selectFrom(tl)).lanewise(VectorOperators.XOR, zh.selectFrom(th));
+        d3 = d3.lanewise(VectorOperators.XOR, w.selectFrom(tl)).lanewise(VectorOperators.XOR, wh.selectFrom(th));
         q += 8 * vl;
       }
       a0.intoMemorySegment(out[0], p, LE);
@@ -405,30 +484,30 @@ public class EcKernelCeilingBenchmark {
         ByteVector y = ByteVector.fromMemorySegment(S128, in[j], p + vl, LE);
         ByteVector z = ByteVector.fromMemorySegment(S128, in[j], p + 2 * vl, LE);
         ByteVector w = ByteVector.fromMemorySegment(S128, in[j], p + 3 * vl, LE);
-        ByteVector xh = hi(x), yh = hi(y), zh = hi(z), wh = hi(w);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), zh = z.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), wh = w.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
         ByteVector tl = ByteVector.fromArray(S128, t, q), th = ByteVector.fromArray(S128, t, q + vl);
-        a0 = fma(a0, x, xh, tl, th);
-        b0 = fma(b0, y, yh, tl, th);
-        c0 = fma(c0, z, zh, tl, th);
-        d0 = fma(d0, w, wh, tl, th);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        c0 = c0.lanewise(VectorOperators.XOR, z.selectFrom(tl)).lanewise(VectorOperators.XOR, zh.selectFrom(th));
+        d0 = d0.lanewise(VectorOperators.XOR, w.selectFrom(tl)).lanewise(VectorOperators.XOR, wh.selectFrom(th));
         tl = ByteVector.fromArray(S128, t, q + 2 * vl);
         th = ByteVector.fromArray(S128, t, q + 3 * vl);
-        a1 = fma(a1, x, xh, tl, th);
-        b1 = fma(b1, y, yh, tl, th);
-        c1 = fma(c1, z, zh, tl, th);
-        d1 = fma(d1, w, wh, tl, th);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        c1 = c1.lanewise(VectorOperators.XOR, z.selectFrom(tl)).lanewise(VectorOperators.XOR, zh.selectFrom(th));
+        d1 = d1.lanewise(VectorOperators.XOR, w.selectFrom(tl)).lanewise(VectorOperators.XOR, wh.selectFrom(th));
         tl = ByteVector.fromArray(S128, t, q + 4 * vl);
         th = ByteVector.fromArray(S128, t, q + 5 * vl);
-        a2 = fma(a2, x, xh, tl, th);
-        b2 = fma(b2, y, yh, tl, th);
-        c2 = fma(c2, z, zh, tl, th);
-        d2 = fma(d2, w, wh, tl, th);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        c2 = c2.lanewise(VectorOperators.XOR, z.selectFrom(tl)).lanewise(VectorOperators.XOR, zh.selectFrom(th));
+        d2 = d2.lanewise(VectorOperators.XOR, w.selectFrom(tl)).lanewise(VectorOperators.XOR, wh.selectFrom(th));
         tl = ByteVector.fromArray(S128, t, q + 6 * vl);
         th = ByteVector.fromArray(S128, t, q + 7 * vl);
-        a3 = fma(a3, x, xh, tl, th);
-        b3 = fma(b3, y, yh, tl, th);
-        c3 = fma(c3, z, zh, tl, th);
-        d3 = fma(d3, w, wh, tl, th);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        c3 = c3.lanewise(VectorOperators.XOR, z.selectFrom(tl)).lanewise(VectorOperators.XOR, zh.selectFrom(th));
+        d3 = d3.lanewise(VectorOperators.XOR, w.selectFrom(tl)).lanewise(VectorOperators.XOR, wh.selectFrom(th));
         q += 8 * vl;
       }
       a0.intoMemorySegment(out[0], p, LE);
@@ -450,10 +529,6 @@ public class EcKernelCeilingBenchmark {
     }
   }
 
-  private static ByteVector mul7(ByteVector x, VectorMask<Byte> high, byte[] t, int q) {
-    ByteVector low = x.selectFrom(ByteVector.fromArray(S512, t, q), ByteVector.fromArray(S512, t, q + 64));
-    return low.lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 128), high);
-  }
 
   private static void s512x2(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
     final int vl = 64;
@@ -465,14 +540,14 @@ public class EcKernelCeilingBenchmark {
         ByteVector y = ByteVector.fromMemorySegment(S512, in[j], p + vl, LE);
         VectorMask<Byte> xh = x.compare(VectorOperators.LT, (byte) 0);
         VectorMask<Byte> yh = y.compare(VectorOperators.LT, (byte) 0);
-        a0 = a0.lanewise(VectorOperators.XOR, mul7(x, xh, t, q));
-        b0 = b0.lanewise(VectorOperators.XOR, mul7(y, yh, t, q));
-        a1 = a1.lanewise(VectorOperators.XOR, mul7(x, xh, t, q + 192));
-        b1 = b1.lanewise(VectorOperators.XOR, mul7(y, yh, t, q + 192));
-        a2 = a2.lanewise(VectorOperators.XOR, mul7(x, xh, t, q + 384));
-        b2 = b2.lanewise(VectorOperators.XOR, mul7(y, yh, t, q + 384));
-        a3 = a3.lanewise(VectorOperators.XOR, mul7(x, xh, t, q + 576));
-        b3 = b3.lanewise(VectorOperators.XOR, mul7(y, yh, t, q + 576));
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(ByteVector.fromArray(S512, t, q), ByteVector.fromArray(S512, t, q + 64))).lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 128), xh);
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(ByteVector.fromArray(S512, t, q), ByteVector.fromArray(S512, t, q + 64))).lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 128), yh);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(ByteVector.fromArray(S512, t, q + 192), ByteVector.fromArray(S512, t, q + 192 + 64))).lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 192 + 128), xh);
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(ByteVector.fromArray(S512, t, q + 192), ByteVector.fromArray(S512, t, q + 192 + 64))).lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 192 + 128), yh);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(ByteVector.fromArray(S512, t, q + 384), ByteVector.fromArray(S512, t, q + 384 + 64))).lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 384 + 128), xh);
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(ByteVector.fromArray(S512, t, q + 384), ByteVector.fromArray(S512, t, q + 384 + 64))).lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 384 + 128), yh);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(ByteVector.fromArray(S512, t, q + 576), ByteVector.fromArray(S512, t, q + 576 + 64))).lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 576 + 128), xh);
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(ByteVector.fromArray(S512, t, q + 576), ByteVector.fromArray(S512, t, q + 576 + 64))).lanewise(VectorOperators.XOR, ByteVector.fromArray(S512, t, q + 576 + 128), yh);
         q += 768;
       }
       a0.intoMemorySegment(out[0], p, LE);
