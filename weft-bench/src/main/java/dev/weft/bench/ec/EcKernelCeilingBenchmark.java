@@ -32,12 +32,19 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH: the compute ceiling of candidate inner loops for the 10+4 encode (one group of four outputs),
  * each loop hand-specialised to one vector shape so C2 sees constant species. With {@code bytes=2048} the
- * 14 shards (28 KiB) sit in the 32 KiB L1, so the time is the loop's own compute; with 1 MiB it is the hot working
- * set of {@code weft bench ec}. Variants: {@code n512x2} (the product kernel's loop: nibble tables,
- * 512-bit, two vectors per iteration), {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4}
- * (nibble tables at 256/128 bits), {@code s512x2} (the 7-bit two-table vpermi2b loop with a masked XOR
- * for bit 7). Every variant's output is checked against the scalar product once at setup. Run with
- * {@code java --add-modules jdk.incubator.vector -cp weft-bench/target/weft-bench.jar org.openjdk.jmh.Main EcKernelCeilingBenchmark}.
+ * 14 shards (28 KiB) sit in the 32 KiB L1, so the time is the loop's own compute; with 1 MiB it is the
+ * hot working set of {@code weft bench ec} (14 MiB, in L3). Variants: {@code n512x2} (the product
+ * kernel's loop: nibble tables, 512-bit, two vectors per iteration), {@code n512x2k} (the same with the
+ * input count not a constant), {@code n512x2p} (plus a one-byte read ahead in every input, a prefetch by
+ * hand), {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
+ * unrollings), {@code s512x2} (the 7-bit two-table vpermi2b loop with a masked XOR for bit 7), and the
+ * product programs {@code nibble}, {@code 7bit}, {@code isal}. Every variant's output is checked against
+ * the scalar product once at setup. Results: docs/bench/ec.md, "Round 2".
+ *
+ * <p>Measure one vector width per JVM (one variant per JMH fork is what JMH does anyway; for
+ * {@link #main} pass one variant): once two species have run, the shared Vector API call sites are
+ * polymorphic and C2 may leave vectors boxed in whatever compiles next, which made loops 5–40× slower in
+ * mixed runs here.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,7 +61,7 @@ public class EcKernelCeilingBenchmark {
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> S128 = ByteVector.SPECIES_128;
 
-  @Param({"n512x2", "n512x2k", "n512x2p", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
+  @Param({"n512x1", "n512x2", "n512x2k", "n512x2p", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
   public String variant;
 
   @Param({"2048", "1048576"})
@@ -124,6 +131,7 @@ public class EcKernelCeilingBenchmark {
       case "n512x2" -> n512x2(in, out, tables, bytes);
       case "n512x4" -> n512x4(in, out, tables, bytes);
       case "n512x2k" -> n512x2k(in, out, tables, bytes);
+      case "n512x1" -> n512x1(in, out, tables, bytes);
       case "n512x2p" -> sink = n512x2p(in, out, tables, bytes);
       case "n256x2" -> n256x2(in, out, tables, bytes);
       case "n256x4" -> n256x4(in, out, tables, bytes);
@@ -144,7 +152,7 @@ public class EcKernelCeilingBenchmark {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     String[] variants = args.length > 1 ? args[1].split(",")
-        : new String[] {"n512x2", "n512x2k", "n512x2p", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
+        : new String[] {"n512x1", "n512x2", "n512x2k", "n512x2p", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
     String[] sizes = args.length > 2 ? args[2].split(",") : new String[] {"2048", "1048576"};
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     // Sizes in the order given, the small one first: setup runs each loop once to check it, and a 1 MiB
@@ -351,6 +359,37 @@ public class EcKernelCeilingBenchmark {
       b1.intoMemorySegment(out[1], p + vl, LE);
       b2.intoMemorySegment(out[2], p + vl, LE);
       b3.intoMemorySegment(out[3], p + vl, LE);
+    }
+  }
+
+  /** One 64-byte position per iteration, as ISA-L's AVX-512 loop: a shorter body per input. */
+  private static void n512x1(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
+    final int vl = 64;
+    for (long p = 0; p < len; p += vl) {
+      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0;
+      int q = 0;
+      for (int j = 0; j < K; j++) {
+        ByteVector x = ByteVector.fromMemorySegment(S512, in[j], p, LE);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+        ByteVector tl, th;
+        tl = ByteVector.fromArray(S512, t, q + 0 * vl);
+        th = ByteVector.fromArray(S512, t, q + 1 * vl);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 2 * vl);
+        th = ByteVector.fromArray(S512, t, q + 3 * vl);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 4 * vl);
+        th = ByteVector.fromArray(S512, t, q + 5 * vl);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 6 * vl);
+        th = ByteVector.fromArray(S512, t, q + 7 * vl);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        q += 8 * vl;
+      }
+      a0.intoMemorySegment(out[0], p, LE);
+      a1.intoMemorySegment(out[1], p, LE);
+      a2.intoMemorySegment(out[2], p, LE);
+      a3.intoMemorySegment(out[3], p, LE);
     }
   }
 
