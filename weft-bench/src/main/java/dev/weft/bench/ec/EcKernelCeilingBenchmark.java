@@ -55,13 +55,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EcKernelCeilingBenchmark {
   private static final int K = 10;
   private static final int M = 4;
+  private static final int COLUMN_CHUNK = Integer.getInteger("columnChunk", 2048);
   private static final int TOUCH_AHEAD = Integer.getInteger("touch", 1024);
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final VectorSpecies<Byte> S512 = ByteVector.SPECIES_512;
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> S128 = ByteVector.SPECIES_128;
 
-  @Param({"n512x1", "n512x2", "n512x2k", "n512x2p", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
+  @Param({"n512x1", "n512x2", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
   public String variant;
 
   @Param({"2048", "1048576"})
@@ -132,6 +133,7 @@ public class EcKernelCeilingBenchmark {
       case "n512x4" -> n512x4(in, out, tables, bytes);
       case "n512x2k" -> n512x2k(in, out, tables, bytes);
       case "n512x1" -> n512x1(in, out, tables, bytes);
+      case "c512x2" -> c512x2(in, out, tables, bytes);
       case "n512x2p" -> sink = n512x2p(in, out, tables, bytes);
       case "n256x2" -> n256x2(in, out, tables, bytes);
       case "n256x4" -> n256x4(in, out, tables, bytes);
@@ -152,7 +154,7 @@ public class EcKernelCeilingBenchmark {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     String[] variants = args.length > 1 ? args[1].split(",")
-        : new String[] {"n512x1", "n512x2", "n512x2k", "n512x2p", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
+        : new String[] {"n512x1", "n512x2", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
     String[] sizes = args.length > 2 ? args[2].split(",") : new String[] {"2048", "1048576"};
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     // Sizes in the order given, the small one first: setup runs each loop once to check it, and a 1 MiB
@@ -390,6 +392,58 @@ public class EcKernelCeilingBenchmark {
       a1.intoMemorySegment(out[1], p, LE);
       a2.intoMemorySegment(out[2], p, LE);
       a3.intoMemorySegment(out[3], p, LE);
+    }
+  }
+
+  /**
+   * Column order: within a chunk, one input at a time over all positions, the four outputs accumulated in
+   * memory (L1) — the eight table vectors stay in registers and the loop streams one input, so the
+   * per-input segment checks leave the inner loop and the loads of the next positions are close ahead.
+   */
+  private static void c512x2(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
+    final int vl = 64;
+    MemorySegment o0 = out[0], o1 = out[1], o2 = out[2], o3 = out[3];
+    for (long c = 0; c < len; c += COLUMN_CHUNK) {
+      long end = Math.min(len, c + COLUMN_CHUNK);
+      for (int j = 0; j < K; j++) {
+        MemorySegment src = in[j];
+        int q = j * 8 * vl;
+        ByteVector tl0 = ByteVector.fromArray(S512, t, q + 0 * vl), th0 = ByteVector.fromArray(S512, t, q + 1 * vl);
+        ByteVector tl1 = ByteVector.fromArray(S512, t, q + 2 * vl), th1 = ByteVector.fromArray(S512, t, q + 3 * vl);
+        ByteVector tl2 = ByteVector.fromArray(S512, t, q + 4 * vl), th2 = ByteVector.fromArray(S512, t, q + 5 * vl);
+        ByteVector tl3 = ByteVector.fromArray(S512, t, q + 6 * vl), th3 = ByteVector.fromArray(S512, t, q + 7 * vl);
+        if (j == 0) {
+        for (long p = c; p < end; p += 2 * vl) {
+          ByteVector x = ByteVector.fromMemorySegment(S512, src, p, LE);
+          ByteVector y = ByteVector.fromMemorySegment(S512, src, p + vl, LE);
+          ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+          ByteVector yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+          x.selectFrom(tl0).lanewise(VectorOperators.XOR, xh.selectFrom(th0)).intoMemorySegment(o0, p, LE);
+          y.selectFrom(tl0).lanewise(VectorOperators.XOR, yh.selectFrom(th0)).intoMemorySegment(o0, p + vl, LE);
+          x.selectFrom(tl1).lanewise(VectorOperators.XOR, xh.selectFrom(th1)).intoMemorySegment(o1, p, LE);
+          y.selectFrom(tl1).lanewise(VectorOperators.XOR, yh.selectFrom(th1)).intoMemorySegment(o1, p + vl, LE);
+          x.selectFrom(tl2).lanewise(VectorOperators.XOR, xh.selectFrom(th2)).intoMemorySegment(o2, p, LE);
+          y.selectFrom(tl2).lanewise(VectorOperators.XOR, yh.selectFrom(th2)).intoMemorySegment(o2, p + vl, LE);
+          x.selectFrom(tl3).lanewise(VectorOperators.XOR, xh.selectFrom(th3)).intoMemorySegment(o3, p, LE);
+          y.selectFrom(tl3).lanewise(VectorOperators.XOR, yh.selectFrom(th3)).intoMemorySegment(o3, p + vl, LE);
+        }
+        } else {
+        for (long p = c; p < end; p += 2 * vl) {
+          ByteVector x = ByteVector.fromMemorySegment(S512, src, p, LE);
+          ByteVector y = ByteVector.fromMemorySegment(S512, src, p + vl, LE);
+          ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+          ByteVector yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+          ByteVector.fromMemorySegment(S512, o0, p, LE).lanewise(VectorOperators.XOR, x.selectFrom(tl0)).lanewise(VectorOperators.XOR, xh.selectFrom(th0)).intoMemorySegment(o0, p, LE);
+          ByteVector.fromMemorySegment(S512, o0, p + vl, LE).lanewise(VectorOperators.XOR, y.selectFrom(tl0)).lanewise(VectorOperators.XOR, yh.selectFrom(th0)).intoMemorySegment(o0, p + vl, LE);
+          ByteVector.fromMemorySegment(S512, o1, p, LE).lanewise(VectorOperators.XOR, x.selectFrom(tl1)).lanewise(VectorOperators.XOR, xh.selectFrom(th1)).intoMemorySegment(o1, p, LE);
+          ByteVector.fromMemorySegment(S512, o1, p + vl, LE).lanewise(VectorOperators.XOR, y.selectFrom(tl1)).lanewise(VectorOperators.XOR, yh.selectFrom(th1)).intoMemorySegment(o1, p + vl, LE);
+          ByteVector.fromMemorySegment(S512, o2, p, LE).lanewise(VectorOperators.XOR, x.selectFrom(tl2)).lanewise(VectorOperators.XOR, xh.selectFrom(th2)).intoMemorySegment(o2, p, LE);
+          ByteVector.fromMemorySegment(S512, o2, p + vl, LE).lanewise(VectorOperators.XOR, y.selectFrom(tl2)).lanewise(VectorOperators.XOR, yh.selectFrom(th2)).intoMemorySegment(o2, p + vl, LE);
+          ByteVector.fromMemorySegment(S512, o3, p, LE).lanewise(VectorOperators.XOR, x.selectFrom(tl3)).lanewise(VectorOperators.XOR, xh.selectFrom(th3)).intoMemorySegment(o3, p, LE);
+          ByteVector.fromMemorySegment(S512, o3, p + vl, LE).lanewise(VectorOperators.XOR, y.selectFrom(tl3)).lanewise(VectorOperators.XOR, yh.selectFrom(th3)).intoMemorySegment(o3, p + vl, LE);
+        }
+        }
+      }
     }
   }
 
