@@ -5,10 +5,16 @@
  * and prints the median of `batches` batches in GB/s of data (k x shard_bytes per operation): per wall
  * second, then per CPU-second of the process.
  *
- * usage: isal_ec_bench k m shard_bytes lost hot|cold seconds batches
+ * With threads > 1 every operation is cut into `threads` contiguous column ranges (multiples of 64
+ * bytes), one per thread: the main thread and threads - 1 pthreads meet at a barrier before and after
+ * each operation, the same fork/join shape as weft's ParallelCoder, so the 2-thread row shows what the
+ * machine itself gives two cores on this code.
+ *
+ * usage: isal_ec_bench k m shard_bytes lost hot|cold seconds batches [threads]
  * Compiled at run time by weft's bench area (gcc -O2 ... -lisal); not part of the build.
  */
 #include <isa-l.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +37,60 @@ static int cmp(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* What every thread needs to code its range of the current operation. */
+struct job {
+  int k, outputs, threads;
+  long len;
+  unsigned char *tables;
+  unsigned char ***in, ***out;
+  int set;           /* the buffer set of the current operation, written by main before the barrier */
+  volatile int stop; /* set by main before the last barrier */
+  pthread_barrier_t start, done;
+};
+
+/* Codes part `part` of the current operation: a contiguous range, 64-byte aligned. */
+static void code_part(struct job *j, int part) {
+  long step = (j->len / j->threads + 63) / 64 * 64;
+  long from = step * part;
+  if (from >= j->len) return;
+  long n = j->len - from < step ? j->len - from : step;
+  unsigned char *in[256], *out[256];
+  for (int i = 0; i < j->k; i++) in[i] = j->in[j->set][i] + from;
+  for (int o = 0; o < j->outputs; o++) out[o] = j->out[j->set][o] + from;
+  ec_encode_data((int)n, j->k, j->outputs, j->tables, in, out);
+}
+
+struct worker_arg { struct job *job; int part; };
+
+static void *worker(void *p) {
+  struct worker_arg *a = p;
+  for (;;) {
+    pthread_barrier_wait(&a->job->start);
+    if (a->job->stop) return NULL;
+    code_part(a->job, a->part);
+    pthread_barrier_wait(&a->job->done);
+  }
+}
+
+/* One operation on buffer set s, over all threads. */
+static void code_all(struct job *j, int s) {
+  j->set = s;
+  if (j->threads == 1) {
+    code_part(j, 0);
+    return;
+  }
+  pthread_barrier_wait(&j->start);
+  code_part(j, 0);
+  pthread_barrier_wait(&j->done);
+}
+
 int main(int argc, char **argv) {
-  if (argc != 8) {
-    fprintf(stderr, "usage: %s k m shard_bytes lost hot|cold seconds batches\n", argv[0]);
+  if (argc != 8 && argc != 9) {
+    fprintf(stderr, "usage: %s k m shard_bytes lost hot|cold seconds batches [threads]\n", argv[0]);
     return 2;
   }
+  int threads = argc == 9 ? atoi(argv[8]) : 1;
+  if (threads < 1 || threads > 64) { fprintf(stderr, "threads must be 1..64\n"); return 2; }
   int k = atoi(argv[1]), m = atoi(argv[2]), lost = atoi(argv[4]);
   long len = atol(argv[3]);
   int cold = strcmp(argv[5], "cold") == 0;
@@ -74,19 +129,36 @@ int main(int argc, char **argv) {
       memset(out[s][o], 0, len);
     }
   }
+  struct job job = {k, outputs, threads, len, tables, in, out, 0, 0};
+  pthread_t tid[64];
+  struct worker_arg args[64];
+  if (threads > 1) {
+    pthread_barrier_init(&job.start, NULL, threads);
+    pthread_barrier_init(&job.done, NULL, threads);
+    for (int t = 1; t < threads; t++) {
+      args[t].job = &job;
+      args[t].part = t;
+      if (pthread_create(&tid[t], NULL, worker, &args[t])) { fprintf(stderr, "pthread_create failed\n"); return 1; }
+    }
+  }
   double *rate = malloc(sizeof(double) * batches), *cpu_rate = malloc(sizeof(double) * batches);
-  for (int w = 0; w < 20; w++) ec_encode_data((int)len, k, outputs, tables, in[w % sets], out[w % sets]);
+  for (int w = 0; w < 20; w++) code_all(&job, w % sets);
   int s = 0;
   for (int b = 0; b < batches; b++) {
     long ops = 0;
     double t0 = now(), c0 = cpu_now(), t;
     do {
-      ec_encode_data((int)len, k, outputs, tables, in[s], out[s]);
+      code_all(&job, s);
       s = (s + 1) % sets;
       ops++;
     } while ((t = now()) - t0 < seconds);
     rate[b] = (double)ops * k * len / (t - t0) / 1e9;
     cpu_rate[b] = (double)ops * k * len / (cpu_now() - c0) / 1e9;
+  }
+  if (threads > 1) {
+    job.stop = 1;
+    pthread_barrier_wait(&job.start);
+    for (int t = 1; t < threads; t++) pthread_join(tid[t], NULL);
   }
   qsort(rate, batches, sizeof(double), cmp);
   qsort(cpu_rate, batches, sizeof(double), cmp);

@@ -32,7 +32,7 @@ final class IsalCBench {
       Path c = dir.resolve("isal_ec_bench.c");
       Files.copy(src, c);
       Path bin = dir.resolve("isal_ec_bench");
-      Process p = new ProcessBuilder("gcc", "-O2", "-o", bin.toString(), c.toString(), "-lisal")
+      Process p = new ProcessBuilder("gcc", "-O2", "-pthread", "-o", bin.toString(), c.toString(), "-lisal")
           .redirectErrorStream(true).start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -52,12 +52,15 @@ final class IsalCBench {
     }
   }
 
-  /** GB/s of data (wall and per CPU-second), or null if the program failed. */
-  EcBenchArea.Rate run(int k, int m, int shardBytes, int lost, String cache, double seconds, int batches)
-      throws IOException, InterruptedException {
+  /**
+   * GB/s of data (wall and per CPU-second), or null if the program failed. With {@code threads} > 1 the C
+   * program cuts each operation into one contiguous range per thread, as weft's ParallelCoder does.
+   */
+  EcBenchArea.Rate run(int k, int m, int shardBytes, int lost, String cache, double seconds, int batches,
+      int threads) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(binary.toString(), Integer.toString(k), Integer.toString(m),
         Integer.toString(shardBytes), Integer.toString(lost), cache, Double.toString(seconds),
-        Integer.toString(batches)));
+        Integer.toString(batches), Integer.toString(threads)));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {

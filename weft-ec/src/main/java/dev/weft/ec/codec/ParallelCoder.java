@@ -116,9 +116,13 @@ public final class ParallelCoder {
         program.run(in, off, out, off, len);
         return;
       }
+      // One contiguous range per stripe. The caller codes the first range itself instead of parking in
+      // join: it would otherwise sit idle while a pool thread is woken for that range, and the wake-up
+      // latency (tens of µs on this VM, against ~0.5 ms per range for a 10 MiB stripe) lands on every
+      // job's critical path. The job still occupies at most `stripes` threads.
       long step = (len / stripes + ALIGN - 1) / ALIGN * ALIGN;
       try (Scope scope = pool.openScope()) {
-        for (long from = 0; from < len; from += step) {
+        for (long from = step; from < len; from += step) {
           long start = from;
           long n = Math.min(step, len - from);
           scope.fork(() -> {
@@ -127,6 +131,12 @@ public final class ParallelCoder {
             }
             program.run(in, off + start, out, off + start, n);
           });
+        }
+        try {
+          program.run(in, off, out, off, Math.min(step, len));
+        } catch (RuntimeException | Error e) {
+          scope.cancel();
+          throw e;
         }
         scope.join();
       }

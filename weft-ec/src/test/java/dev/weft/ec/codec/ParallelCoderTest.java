@@ -143,6 +143,51 @@ class ParallelCoderTest {
   }
 
   @Test
+  void callerCodesTheFirstRangeAndEachThreadGetsOneContiguousRange() {
+    int k = 10, m = 4, len = 1 << 20; // 10 MiB of data: at 2 threads, two ranges of 512 KiB per shard
+    java.util.List<long[]> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    GfKernel recording = new GfKernel() {
+      public String name() {
+        return "recording";
+      }
+
+      public Program compile(byte[][] c) {
+        Program real = Kernels.bestJava().compile(c);
+        return new Program() {
+          public int inputs() {
+            return real.inputs();
+          }
+
+          public int outputs() {
+            return real.outputs();
+          }
+
+          public void run(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long n) {
+            ranges.add(new long[] {inOff, n});
+            threads.add(Thread.currentThread());
+            real.run(in, inOff, out, outOff, n);
+          }
+        };
+      }
+    };
+    byte[][] reference = data(k, m, len);
+    ReedSolomon.create(k, m).encode(reference, 0, len);
+    try (TaskPool pool = TaskPool.create(2)) {
+      ParallelCoder coder = new ParallelCoder(ReedSolomon.create(k, m, MatrixKind.CAUCHY, recording), pool);
+      byte[][] shards = data(k, m, len);
+      coder.encode(shards, 0, len);
+      assertArrayEquals(reference, shards);
+      ranges.sort(java.util.Comparator.comparingLong(r -> r[0]));
+      assertEquals(2, ranges.size(), "one range per thread");
+      assertArrayEquals(new long[] {0, len / 2}, ranges.get(0));
+      assertArrayEquals(new long[] {len / 2, len / 2}, ranges.get(1));
+      assertEquals(2, threads.size());
+      assertTrue(threads.contains(Thread.currentThread()), "the caller codes a range instead of parking");
+    }
+  }
+
+  @Test
   void jobsLimitCapsConcurrentJobs() throws Exception {
     int k = 2, m = 1, len = 4096; // one stripe per job
     java.util.Map<String, Long> limits = java.util.Map.of(ParallelCoder.JOBS_LIMIT, 1L);
