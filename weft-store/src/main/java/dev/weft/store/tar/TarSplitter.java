@@ -269,8 +269,11 @@ public final class TarSplitter {
       if (padded > Integer.MAX_VALUE - 8) {
         throw bad("inline entry of " + size + " bytes at byte " + offset + " is too large");
       }
-      byte[] b = new byte[(int) padded];
-      int got = in.readNBytes(b, 0, b.length);
+      // Small entries (headers' extensions, files up to 64 bytes) into an array of their size; a large
+      // inline size (a device entry claiming gigabytes) is read incrementally, so a hostile header cannot
+      // make us allocate what the input does not contain.
+      byte[] b = padded <= (1 << 20) ? new byte[(int) padded] : null;
+      int got = b != null ? in.readNBytes(b, 0, b.length) : (b = in.readNBytes((int) padded)).length;
       if (got < padded) {
         throw bad("truncated at byte " + (offset + got) + " (inside an entry of " + size + " bytes)");
       }
