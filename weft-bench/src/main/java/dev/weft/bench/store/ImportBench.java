@@ -125,7 +125,7 @@ public final class ImportBench implements BenchArea {
         out.row("weft", "split-cpu-only", threads).param("compression", c).param("layers", 1).emit(mb / cpu, "MB/s");
         double[] split = new double[1];
         double t = median(runs, () -> {
-          Path repo = work.resolve("repo");
+          Path repo = fresh(work, "repo");
           double s = importOnce(repo, layouts.get(c), threads);
           if (c.equals("none")) {
             split[0] = splitStreamBytes(repo);
@@ -151,7 +151,7 @@ public final class ImportBench implements BenchArea {
     out.row("weft", "repeat-import", all).param("compression", "gzip").param("layers", 1).emit(again, "s");
     deleteTree(repo);
     for (int threads : threadCounts) {
-      double t = median(runs, () -> importOnce(work.resolve("repo"), many, threads));
+      double t = median(runs, () -> importOnce(fresh(work, "repo"), many, threads));
       out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers).emit(mb / t, "MB/s");
     }
   }
@@ -192,6 +192,29 @@ public final class ImportBench implements BenchArea {
 
   private static TaskPool pool(int threads) {
     return TaskPool.create(threads, new Limits());
+  }
+
+  /** Output directories of the last few runs, oldest first; see {@link #fresh}. */
+  private static final java.util.ArrayDeque<Path> RECENT = new java.util.ArrayDeque<>();
+
+  /**
+   * A new, empty output directory for one run (of weft, ostree or umoci alike). The output of a run is not
+   * deleted right before the next one: ext4 skips inodes freed in the last 60 s when it allocates new
+   * ones ({@code recently_deleted} in the inode allocator), and after deleting the previous run's 47k
+   * files that scan took a quarter of the kernel samples of an import (perf, docs/bench/store.md). So the
+   * outputs of the last three runs stay, and older ones are deleted; the scratch directory goes at the end.
+   */
+  private static Path fresh(Path work, String base) throws IOException {
+    while (RECENT.size() >= 3) {
+      deleteTree(RECENT.pollFirst());
+    }
+    Path p;
+    int i = 0;
+    do {
+      p = work.resolve(base + "-" + i++);
+    } while (Files.exists(p) || RECENT.contains(p));
+    RECENT.addLast(p);
+    return p;
   }
 
   private static double importOnce(Path repoDir, Path layout, int threads) throws Exception {
@@ -247,8 +270,7 @@ public final class ImportBench implements BenchArea {
       return;
     }
     double t = median(runs, () -> {
-      Path repo = work.resolve("ostree-repo");
-      deleteTree(repo);
+      Path repo = fresh(work, "ostree-repo");
       exec(List.of("ostree", "init", "--repo=" + repo, "--mode=bare-user"));
       return time(() -> exec(List.of("ostree", "commit", "--repo=" + repo, "--branch=bench",
           "--tar-autocreate-parents", "--tree=tar=" + tar)));
@@ -263,12 +285,10 @@ public final class ImportBench implements BenchArea {
       return;
     }
     double t = median(runs, () -> {
-      Path bundle = work.resolve("umoci-bundle");
-      deleteTree(bundle);
+      Path bundle = fresh(work, "umoci-bundle");
       return time(() -> exec(List.of("umoci", "unpack", "--rootless", "--image", layout + ":bench", bundle.toString())));
     });
     out.row("umoci", "unpack", 0).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
-    deleteTree(work.resolve("umoci-bundle"));
   }
 
   private static void exec(List<String> cmd) throws Exception {

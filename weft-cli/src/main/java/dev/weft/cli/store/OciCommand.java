@@ -197,7 +197,8 @@ public final class OciCommand implements Runnable {
   @Command(name = "unpack", mixinStandardHelpOptions = true,
       description = {"Write an image's merged root filesystem to DIR.",
           "Layers in order, whiteouts and opaque directories applied, modes, times, symlinks and hard links",
-          "kept; hostile entries refused."})
+          "kept; hostile entries refused. Fifos and user.* xattrs are made; as root also ownership, device",
+          "nodes and xattrs in other namespaces (otherwise those are listed as skipped)."})
   static final class Unpack implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Image name.")
     String name;
@@ -217,7 +218,7 @@ public final class OciCommand implements Runnable {
         ctx.printJson(Map.of("name", name, "dir", dir.toString(), "entries", r.entries(), "skipped", r.skipped()));
       } else {
         ctx.out().printf("unpacked %s to %s: %,d entries%s%n", name, dir, r.entries(),
-            r.skipped().isEmpty() ? "" : "; skipped (not root): " + r.skipped().size() + " device nodes");
+            r.skipped().isEmpty() ? "" : "; skipped (not root): " + r.skipped().size() + " device nodes or xattrs");
       }
       return 0;
     }

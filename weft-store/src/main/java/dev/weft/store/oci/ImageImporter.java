@@ -463,8 +463,15 @@ public final class ImageImporter {
       };
       MessageDigest diffDigest = Digests.sha256();
       SplitResult result;
+      boolean plain;
       try {
-        InputStream tar = new DigestInputStream(decompress(counted, l, what), diffDigest);
+        InputStream body = decompress(counted, l, what);
+        // An uncompressed layer's tar is the blob itself: its diff_id is the blob digest already being
+        // computed, so it is not hashed a second time (that was a second SHA-256 pass over every byte on
+        // the reader thread). A decompressor gets a large buffer so the tar reader's 512-byte header reads
+        // do not each cost a call into the inflater / zstd.
+        plain = !(body instanceof GZIPInputStream || body instanceof ZstdInputStream);
+        InputStream tar = plain ? body : new DigestInputStream(new java.io.BufferedInputStream(body, 256 << 10), diffDigest);
         result = new TarSplitter(repo, pool, budget, what).split(tar);
         tar.transferTo(java.io.OutputStream.nullOutputStream());
         counted.transferTo(java.io.OutputStream.nullOutputStream()); // trailing bytes still count for the digest
@@ -479,8 +486,9 @@ public final class ImageImporter {
         throw blobMismatchOr(counted, blobDigest, l,
             new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + e.getMessage()));
       }
-      checkBlobDigest(l, blobDigest);
-      String diff = Digests.of(diffDigest);
+      String blob = Digests.of(blobDigest);
+      checkBlobDigest(l, blob);
+      String diff = plain ? blob : Digests.of(diffDigest);
       if (!diff.equals(l.diffId())) {
         throw new BadDataException(what + ": uncompressed tar has digest " + diff + " but the config's diff_id is "
             + l.diffId());
@@ -508,7 +516,10 @@ public final class ImageImporter {
   }
 
   private static void checkBlobDigest(Layer l, MessageDigest blobDigest) {
-    String blob = Digests.of(blobDigest);
+    checkBlobDigest(l, Digests.of(blobDigest));
+  }
+
+  private static void checkBlobDigest(Layer l, String blob) {
     if (!l.mediaType().equals("detect") && !blob.equals(l.digest())) {
       throw new BadDataException("layer blob " + l.digest() + " has digest " + blob);
     }

@@ -2,6 +2,7 @@ package dev.weft.store.oci;
 
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.UsageException;
+import dev.weft.store.fs.NativeFs;
 import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
 import dev.weft.store.splitstream.SplitStream;
@@ -29,14 +30,20 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@code .wh..wh..opq} empties its directory of lower layers' entries; permissions (including setuid,
  * setgid, sticky) and modification times are kept, symlinks and hard links made. Refused as bad data:
  * absolute paths, {@code ..} components, entries or hard links that would pass through a symlink or leave
- * DIR, and relative symlinks pointing outside DIR. Device nodes and fifos are skipped and reported
- * (creating them needs root); ownership is not applied.
+ * DIR, and relative symlinks pointing outside DIR. Fifos are made, and extended attributes from PAX
+ * headers ({@code SCHILY.xattr.*}, {@code LIBARCHIVE.xattr.*}) set, in the {@code user.} namespace always
+ * and in the others when running as root. When running as root, ownership (uid/gid, symlinks included) is
+ * applied and device nodes are made, as umoci does; otherwise device nodes are skipped and reported and
+ * ownership is the caller's.
  */
 public final class Unpacker {
   private final Repository repo;
+  /** Root may chown and mknod devices; decided once, like umoci's --rootless default. */
+  private final boolean asRoot;
 
   public Unpacker(Repository repo) {
     this.repo = repo;
+    this.asRoot = NativeFs.available() && NativeFs.isRoot();
   }
 
   /** What was unpacked. */
@@ -156,6 +163,8 @@ public final class Unpacker {
         Files.delete(target);
       }
       Files.createDirectories(target);
+      chown(target, e);
+      setXattrs(target, e, skipped, raw);
       dirs.put(target, e);
       return;
     }
@@ -170,6 +179,7 @@ public final class Unpacker {
         throw new BadDataException(where + ": symlink '" + raw + "' -> '" + link + "' points outside the target directory");
       }
       Files.createSymbolicLink(target, Path.of(link));
+      chown(target, e);
       setTime(target, e);
     } else if (e.isLink()) {
       String link = e.getLinkName();
@@ -185,11 +195,70 @@ public final class Unpacker {
         throw new BadDataException(where + ": hard link '" + raw + "' -> '" + e.getLinkName() + "' names no regular file");
       }
       Files.createLink(target, source);
+    } else if (e.isFIFO() || e.isCharacterDevice() || e.isBlockDevice()) {
+      // Before isFile(): commons-compress calls any entry not ending in '/' a file.
+      if (NativeFs.available() && (e.isFIFO() || asRoot)) {
+        int type = e.isFIFO() ? NativeFs.S_IFIFO : e.isCharacterDevice() ? NativeFs.S_IFCHR : NativeFs.S_IFBLK;
+        long dev = e.isFIFO() ? 0 : NativeFs.makedev(e.getDevMajor(), e.getDevMinor());
+        NativeFs.mknod(target, type, e.getMode(), dev);
+        chown(target, e);
+        setXattrs(target, e, skipped, raw);
+        NativeFs.chmod(target, e.getMode()); // not setModeAndTime: the JDK would open the fifo and block
+        NativeFs.setModifiedTime(target, e.getLastModifiedTime().toInstant());
+      } else {
+        skipped.add(raw);
+      }
     } else if (e.isFile()) {
       Files.copy(data, target, StandardCopyOption.REPLACE_EXISTING);
+      chown(target, e); // before the mode: chown clears setuid and setgid
+      setXattrs(target, e, skipped, raw);
       setModeAndTime(target, e);
     } else {
       skipped.add(raw);
+    }
+  }
+
+  private void chown(Path p, TarArchiveEntry e) throws IOException {
+    if (asRoot) {
+      Files.setAttribute(p, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(p, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  /**
+   * Extended attributes from the entry's PAX headers. {@code LIBARCHIVE.xattr.NAME} carries the exact value
+   * in base64 (NAME URL-encoded) and wins; {@code SCHILY.xattr.NAME} values reach us as commons-compress's
+   * UTF-8 string, so a binary value that is not valid UTF-8 (security.capability) only survives the
+   * LIBARCHIVE form. Namespaces other than {@code user.} need root; without it they are reported as skipped.
+   * A file system without xattr support fails the unpack with the path and the reason.
+   */
+  private void setXattrs(Path p, TarArchiveEntry e, List<String> skipped, String raw) throws IOException {
+    Map<String, String> pax = e.getExtraPaxHeaders();
+    if (pax.isEmpty()) {
+      return;
+    }
+    Map<String, byte[]> attrs = new java.util.TreeMap<>();
+    for (Map.Entry<String, String> h : pax.entrySet()) {
+      if (h.getKey().startsWith("SCHILY.xattr.")) {
+        attrs.putIfAbsent(h.getKey().substring(13), h.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    for (Map.Entry<String, String> h : pax.entrySet()) {
+      if (h.getKey().startsWith("LIBARCHIVE.xattr.")) {
+        String name = java.net.URLDecoder.decode(h.getKey().substring(17), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+          attrs.put(name, java.util.Base64.getDecoder().decode(h.getValue().trim()));
+        } catch (IllegalArgumentException bad) {
+          throw new BadDataException("entry '" + raw + "': xattr " + name + " is not valid base64");
+        }
+      }
+    }
+    for (Map.Entry<String, byte[]> a : attrs.entrySet()) {
+      if (!NativeFs.available() || (!asRoot && !a.getKey().startsWith("user."))) {
+        skipped.add(raw + " (xattr " + a.getKey() + ")");
+        continue;
+      }
+      NativeFs.lsetxattr(p, a.getKey(), a.getValue());
     }
   }
 

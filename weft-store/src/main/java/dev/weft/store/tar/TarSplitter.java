@@ -40,6 +40,10 @@ public final class TarSplitter {
   public static final int INLINE_MAX = 64;
   /** Files above this are hashed and written in pieces of this size (a multiple of the 4 KiB block). */
   static final int PIECE = 8 << 20;
+  /** A batch of small files is forked once it holds this many bytes … */
+  static final int BATCH_BYTES = 1 << 20;
+  /** … or this many files. */
+  static final int BATCH_FILES = 256;
   private static final int BLOCK = 512;
 
   private final Repository repo;
@@ -73,7 +77,24 @@ public final class TarSplitter {
 
   private record Inline(byte[] data) implements Pending {}
 
-  private record Small(Task<ObjectId> task, long size, ByteBudget.Lease lease) implements Pending {}
+  /** One file of a {@link Batch}: its digest is the batch result at {@code index}. */
+  private record Small(Batch batch, int index, long size) implements Pending {}
+
+  /**
+   * Small files hashed and written by one pool task, in order: one fork per ~1 MiB instead of one per file
+   * (a root filesystem has tens of thousands of files of a few KiB, and per-task overhead showed in the
+   * profile). Until it is forked, the batch is open and its leases are the reader's to return.
+   */
+  private static final class Batch {
+    final List<byte[]> files = new ArrayList<>();
+    final List<ByteBudget.Lease> leases = new ArrayList<>();
+    long bytes;
+    Task<ObjectId[]> task;
+
+    boolean done() {
+      return task != null && task.isDone();
+    }
+  }
 
   private static final class Large implements Pending {
     final Path tmp;
@@ -119,9 +140,12 @@ public final class TarSplitter {
       return new SplitResult(s.writer.finish(), s.offset, s.entries, s.externalFiles, s.externalBytes);
     } finally {
       // Runs after the scope closed, so no task still touches these buffers and files.
+      if (s.batch.task == null) {
+        s.batch.leases.forEach(ByteBudget.Lease::close); // never forked: nobody else returns these
+      }
       for (Pending p : s.queue) {
-        if (p instanceof Small sm) {
-          sm.lease().close();
+        if (p instanceof Small sm && sm.batch().task == null) {
+          sm.batch().leases.forEach(ByteBudget.Lease::close);
         } else if (p instanceof Large lg) {
           lg.discard();
         }
@@ -134,6 +158,9 @@ public final class TarSplitter {
     final Deque<Pending> queue = new ArrayDeque<>();
     final ByteArrayOutputStream inline = new ByteArrayOutputStream();
     final byte[] block = new byte[BLOCK];
+    /** Objects this split already stored or found present, so duplicate contents cost no stat. */
+    final java.util.Set<ObjectId> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Batch batch = new Batch();
     Scope scope;
     long offset;
     long entries;
@@ -200,6 +227,7 @@ public final class TarSplitter {
         }
       }
       flushInline();
+      forkBatch();
     }
 
     private void checkChecksum(byte[] header, long at) {
@@ -241,9 +269,13 @@ public final class TarSplitter {
       if (padded > Integer.MAX_VALUE - 8) {
         throw bad("inline entry of " + size + " bytes at byte " + offset + " is too large");
       }
-      byte[] b = in.readNBytes((int) padded);
-      if (b.length < padded) {
-        throw bad("truncated at byte " + (offset + b.length) + " (inside an entry of " + size + " bytes)");
+      // Small entries (headers' extensions, files up to 64 bytes) into an array of their size; a large
+      // inline size (a device entry claiming gigabytes) is read incrementally, so a hostile header cannot
+      // make us allocate what the input does not contain.
+      byte[] b = padded <= (1 << 20) ? new byte[(int) padded] : null;
+      int got = b != null ? in.readNBytes(b, 0, b.length) : (b = in.readNBytes((int) padded)).length;
+      if (got < padded) {
+        throw bad("truncated at byte " + (offset + got) + " (inside an entry of " + size + " bytes)");
       }
       offset += padded;
       return b;
@@ -262,12 +294,21 @@ public final class TarSplitter {
       externalFiles++;
       externalBytes += size;
       if (size <= PIECE) {
+        if (!batch.files.isEmpty() && batch.bytes + size > Math.min(BATCH_BYTES, budget.capacity())) {
+          // Fork first: the reader must never wait on the budget while it holds an unforked batch's bytes.
+          forkBatch();
+        }
         ByteBudget.Lease lease = lease(size);
+        batch.leases.add(lease);
         byte[] data = readExact(in, (int) size, name);
-        Task<ObjectId> t = scope.fork(() -> writeObjects ? repo.putObject(data) : FsVerity.digest(data));
-        releaseWhenStopped(t, lease);
-        queue.add(new Small(t, size, lease));
+        queue.add(new Small(batch, batch.files.size(), size));
+        batch.files.add(data);
+        batch.bytes += size;
+        if (batch.bytes >= BATCH_BYTES || batch.files.size() >= BATCH_FILES) {
+          forkBatch();
+        }
       } else {
+        forkBatch();
         Path tmp = writeObjects ? repo.newTempFile() : null;
         FileChannel ch = null;
         try {
@@ -300,14 +341,38 @@ public final class TarSplitter {
       }
       long pad = (BLOCK - size % BLOCK) % BLOCK;
       if (pad > 0) {
-        byte[] p = in.readNBytes((int) pad);
-        if (p.length < pad) {
-          throw bad("truncated at byte " + (offset + p.length) + " (padding of '" + name + "')");
+        int got = in.readNBytes(block, 0, (int) pad);
+        if (got < pad) {
+          throw bad("truncated at byte " + (offset + got) + " (padding of '" + name + "')");
         }
         offset += pad;
-        emitInline(p, p.length);
+        emitInline(block, got);
       }
       drain(false);
+    }
+
+    /** Forks the open batch (if any) to the pool and opens a new one. */
+    private void forkBatch() {
+      if (batch.files.isEmpty()) {
+        return;
+      }
+      Batch b = batch;
+      batch = new Batch();
+      List<byte[]> files = b.files;
+      b.task = scope.fork(() -> {
+        ObjectId[] ids = new ObjectId[files.size()];
+        for (int i = 0; i < ids.length; i++) {
+          byte[] data = files.get(i);
+          ids[i] = FsVerity.digest(data);
+          if (writeObjects && seen.add(ids[i])) {
+            repo.storeObject(ids[i], data, 0, data.length);
+          }
+        }
+        return ids;
+      });
+      for (ByteBudget.Lease lease : b.leases) {
+        releaseWhenStopped(b.task, lease);
+      }
     }
 
     /**
@@ -331,9 +396,11 @@ public final class TarSplitter {
     }
 
     private byte[] readExact(InputStream in, int len, String name) throws IOException {
-      byte[] data = in.readNBytes(len);
-      if (data.length < len) {
-        throw bad("truncated at byte " + (offset + data.length) + " (inside '" + name + "')");
+      // Straight into an array of the right size: readNBytes(int) would read into chunks and copy again.
+      byte[] data = new byte[len];
+      int got = in.readNBytes(data, 0, len);
+      if (got < len) {
+        throw bad("truncated at byte " + (offset + got) + " (inside '" + name + "')");
       }
       offset += len;
       return data;
@@ -357,10 +424,10 @@ public final class TarSplitter {
         switch (head) {
           case Inline in -> writer.writeInline(in.data());
           case Small sm -> {
-            if (!all && !sm.task().isDone()) {
+            if (!all && !sm.batch().done()) {
               return;
             }
-            writer.writeExternal(sm.task().join(), sm.size());
+            writer.writeExternal(sm.batch().task.join()[sm.index()], sm.size());
           }
           case Large lg -> {
             if (!all && !lg.done()) {

@@ -1,0 +1,6 @@
+/**
+ * Linux file-system calls the JDK does not offer — {@code mknod} (device nodes, fifos) and
+ * {@code lsetxattr}/{@code lgetxattr} (extended attributes in any namespace) — through the FFM API, for
+ * unpacking root filesystems. Depends on the JDK only; callers check {@link dev.weft.store.fs.NativeFs#available()}.
+ */
+package dev.weft.store.fs;
