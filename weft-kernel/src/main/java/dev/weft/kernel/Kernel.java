@@ -230,7 +230,12 @@ public final class Kernel implements AutoCloseable {
     timer.schedule(new TimerTask() {
       @Override
       public void run() {
-        snapshotIfIdleTooLong();
+        // A java.util.Timer dies with the first task that throws; report and keep the timer alive.
+        try {
+          snapshotIfIdleTooLong();
+        } catch (RuntimeException | Error e) {
+          listener.note("idle snapshot failed: " + e);
+        }
       }
     }, period, period);
     releaseUpTo(restored.lastSeq());
@@ -515,8 +520,14 @@ public final class Kernel implements AutoCloseable {
         public void run() {
           if (closed) {
             inFlightEffects.decrementAndGet(); // stays pending; close() counted it
-          } else {
+            return;
+          }
+          try {
             start(r, attempt);
+          } catch (RuntimeException | Error e) {
+            // Not thrown into the timer (it would die and take later retries and idle snapshots with it).
+            inFlightEffects.decrementAndGet();
+            listener.note(r.key() + ": retry not started, stays pending: " + e);
           }
         }
       }, delayMillis);

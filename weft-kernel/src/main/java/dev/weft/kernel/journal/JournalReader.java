@@ -75,6 +75,10 @@ public final class JournalReader {
         throw new BadDataException(seg.name() + ": segment header cut short (seq " + expected + ")");
       }
       int version = RecordFormat.version(buf);
+      if (version == 0 && last && RecordFormat.zeroFrom(buf, 0)) {
+        // A crash while the segment was being created: its preallocated zeros reached the disk, its header did not.
+        return new Scan(first, expected - 1, visited, new Tail(seg, 0, 0, expected - 1, "segment header never written"));
+      }
       if (version == 0 || buf.getLong(8) != seg.firstSeq()) {
         throw new BadDataException(seg.name() + ": bad segment header (seq " + expected + ")");
       }

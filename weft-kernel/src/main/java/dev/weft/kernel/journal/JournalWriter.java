@@ -108,19 +108,26 @@ public final class JournalWriter implements AutoCloseable {
         Layout.syncDir(epochDir);
       } else if (lastSegment != null) {
         FileChannel ch = FileChannel.open(lastSegment, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        // Cut a torn tail (and any preallocated remainder, refilled with zeros on demand).
-        if (ch.size() > validBytes) {
-          ch.truncate(validBytes);
-          ch.force(true);
+        boolean keep = false;
+        try {
+          // Cut a torn tail (and any preallocated remainder, refilled with zeros on demand).
+          if (ch.size() > validBytes) {
+            ch.truncate(validBytes);
+            ch.force(true);
+          }
+          ByteBuffer magic = ByteBuffer.allocate(8);
+          ch.read(magic, 0);
+          // Version 1 stays as written; the next record opens a version 2 segment.
+          keep = magic.flip().equals(ByteBuffer.wrap(RecordFormat.MAGIC_V2));
+        } finally {
+          if (!keep) {
+            ch.close();
+          }
         }
-        ByteBuffer magic = ByteBuffer.allocate(8);
-        ch.read(magic, 0);
-        if (magic.flip().equals(ByteBuffer.wrap(RecordFormat.MAGIC_V2))) {
+        if (keep) {
           segment = ch;
           segmentSize = validBytes;
           allocated = validBytes;
-        } else {
-          ch.close(); // version 1 stays as written; the next record opens a version 2 segment
         }
       }
     } catch (IOException e) {
@@ -355,9 +362,15 @@ public final class JournalWriter implements AutoCloseable {
     ByteBuffer header = ByteBuffer.allocate(RecordFormat.SEGMENT_HEADER);
     RecordFormat.writeHeader(header, firstSeq);
     header.flip();
+    // The header goes in before the zeros, so the one force in preallocate covers both: a segment whose
+    // zeros reached the disk always has its header too (the reader still treats an all-zero last segment,
+    // which a crash before that force can leave, as a torn tail).
     segmentSize = 0;
-    allocated = 0;
-    writeFully(header); // also preallocates the first chunk and forces it
+    while (header.hasRemaining()) {
+      segmentSize += segment.write(header, segmentSize);
+    }
+    allocated = segmentSize;
+    preallocate(segmentSize);
     Layout.syncDir(epochDir);
   }
 

@@ -158,6 +158,34 @@ class JournalTest {
     assertEquals(41, readAll().size());
   }
 
+  @Test
+  void aLastSegmentOfZerosWithoutItsHeaderIsATornTail() throws Exception {
+    List<Layout.Segment> segs = write(40, 1 << 20, Durability.OS_CACHE);
+    Path next = segs.getLast().path().resolveSibling(Layout.segmentFileName(41));
+    // A power cut after the new segment's size and zeros reached the disk but before its first page did.
+    Files.write(next, new byte[64 << 10]);
+    JournalReader.Scan scan = JournalReader.read(Layout.read(dir), 1, (s, t, h, b) -> { });
+    assertEquals(40, scan.lastSeq());
+    assertNotNull(scan.tail());
+    assertEquals(0, scan.tail().validBytes());
+    try (JournalWriter w = new JournalWriter(Layout.read(dir).current().dir(), next, scan.tail().validBytes(), 40,
+        JournalWriter.Options.defaults(), s -> { })) {
+      assertEquals(41, w.append(7, 41 * 31L, body(41)));
+    }
+    assertEquals(41, readAll().size());
+  }
+
+  @Test
+  void aZeroHeaderBeforeAnotherSegmentIsCorruption() throws Exception {
+    List<Layout.Segment> segs = write(200, 4096, Durability.OS_CACHE);
+    assertTrue(segs.size() > 2);
+    Path middle = segs.get(1).path();
+    Files.write(middle, new byte[(int) Files.size(middle)]);
+    BadDataException e = assertThrows(BadDataException.class,
+        () -> JournalReader.read(Layout.read(dir), 1, (s, t, h, b) -> { }));
+    assertTrue(e.getMessage().contains(segs.get(1).name()), e.getMessage());
+  }
+
   /**
    * Copies the epoch's segments while the writer is still open: what a crash after the last durable batch
    * leaves, including each segment's zero-filled remainder.

@@ -37,49 +37,88 @@ public final class ByteBudget {
 
   /** Blocks until {@code bytes} fit in the budget. */
   public Lease acquire(long bytes) throws InterruptedException {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("negative lease: " + bytes);
-    }
+    checkSize(bytes);
     lock.lock();
     try {
       waiting++;
       try {
-        while (used > 0 && used + bytes > capacity) {
+        while (!fits(bytes)) {
           released.await();
         }
       } finally {
         waiting--;
       }
-      used += bytes;
-      peak = Math.max(peak, used);
+      take(bytes);
     } finally {
       lock.unlock();
     }
+    return new HeldBytes(bytes);
+  }
+
+  /**
+   * The bytes if they fit now, else null without waiting: for a producer that must first hand off what
+   * it holds before it may block (waiting while holding leases others wait for would deadlock).
+   */
+  public Lease tryAcquire(long bytes) {
+    checkSize(bytes);
+    lock.lock();
+    try {
+      if (!fits(bytes)) {
+        return null;
+      }
+      take(bytes);
+    } finally {
+      lock.unlock();
+    }
+    return new HeldBytes(bytes);
+  }
+
+  private static void checkSize(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("negative lease: " + bytes);
+    }
+  }
+
+  /** Caller holds the lock. A request larger than the budget fits when nothing else is held. */
+  private boolean fits(long bytes) {
+    return used == 0 || used + bytes <= capacity;
+  }
+
+  /** Caller holds the lock. */
+  private void take(long bytes) {
+    used += bytes;
+    peak = Math.max(peak, used);
     acquisitions.incrementAndGet();
-    return new Lease() {
-      // Closing is idempotent from any thread: a producer may close a lease on a failure path while the
-      // completion of the task that holds it closes it too; the bytes must come back exactly once.
-      private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  }
 
-      @Override
-      public long bytes() {
-        return bytes;
-      }
+  private final class HeldBytes implements Lease {
+    // Closing is idempotent from any thread: a producer may close a lease on a failure path while the
+    // completion of the task that holds it closes it too; the bytes must come back exactly once.
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final long bytes;
 
-      @Override
-      public void close() {
-        if (!closed.compareAndSet(false, true)) {
-          return;
-        }
-        lock.lock();
-        try {
-          used -= bytes;
-          released.signalAll();
-        } finally {
-          lock.unlock();
-        }
+    HeldBytes(long bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public long bytes() {
+      return bytes;
+    }
+
+    @Override
+    public void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
       }
-    };
+      lock.lock();
+      try {
+        used -= bytes;
+        released.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   public String name() {

@@ -333,8 +333,16 @@ public final class Repository {
     if (Syncfs.sync(root)) {
       return;
     }
+    // Without syncfs: each file, then every directory a file was renamed into (a rename is durable only
+    // once its directory is), then objects/ for the prefix directories created.
+    java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
     for (Path p : pending) {
       fsync(p);
+      dirs.add(p.getParent());
+    }
+    dirs.remove(objects);
+    for (Path d : dirs) {
+      fsync(d);
     }
     fsync(objects);
   }

@@ -295,10 +295,17 @@ public final class TarSplitter {
       externalBytes += size;
       if (size <= PIECE) {
         if (!batch.files.isEmpty() && batch.bytes + size > Math.min(BATCH_BYTES, budget.capacity())) {
-          // Fork first: the reader must never wait on the budget while it holds an unforked batch's bytes.
-          forkBatch();
+          forkBatch(); // the batch is full, or would take more than the whole budget
         }
-        ByteBudget.Lease lease = lease(size);
+        ByteBudget.Lease lease = batch.files.isEmpty() ? null : budget.tryAcquire(size);
+        if (lease == null) {
+          // Never wait on the budget while holding an unforked batch's bytes: the budget is shared by every
+          // layer's reader, and readers all waiting for bytes none of them has handed off would deadlock.
+          if (!batch.files.isEmpty()) {
+            forkBatch();
+          }
+          lease = lease(size);
+        }
         batch.leases.add(lease);
         byte[] data = readExact(in, (int) size, name);
         queue.add(new Small(batch, batch.files.size(), size));
