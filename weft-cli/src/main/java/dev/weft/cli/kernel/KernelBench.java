@@ -114,6 +114,72 @@ public final class KernelBench {
       out.row("journal", "fsync-after-8k-write", 1).param("file", preallocated ? "preallocated" : "growing")
           .param("writes", writes).emit(median(micros), "us");
     }
+    concurrentFlushes(writes);
+  }
+
+  /**
+   * Flushes per second with 1, 2 and 4 flushes in flight on one preallocated file (each thread writes its
+   * own 8 KiB blocks and forces): whether the disk overlaps flushes, i.e. whether a writer that kept
+   * several batches' flushes in flight could beat one flush at a time. Plain threads, not the pool: they
+   * only block in the kernel.
+   */
+  private void concurrentFlushes(int writes) throws IOException {
+    for (int inFlight : new int[] {1, 2, 4}) {
+      double[] rates = new double[reps];
+      for (int r = 0; r < reps; r++) {
+        Path file = scratch.resolve("fsync-probe");
+        Files.deleteIfExists(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          long bytes = (long) writes * inFlight * 8192;
+          ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+          for (long p = 0; p < bytes; ) {
+            p += ch.write(zeros.clear(), p);
+          }
+          ch.force(true);
+          java.util.concurrent.atomic.AtomicReference<IOException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+          List<Thread> threads = new ArrayList<>();
+          long t0 = System.nanoTime();
+          for (int t = 0; t < inFlight; t++) {
+            int lane = t;
+            threads.add(Thread.ofPlatform().name("fsync-probe-" + t).start(() -> {
+              ByteBuffer block = ByteBuffer.allocateDirect(8192);
+              try {
+                for (int i = 0; i < writes; i++) {
+                  ch.write(block.clear(), ((long) i * inFlight + lane) * 8192);
+                  ch.force(false);
+                }
+              } catch (IOException e) {
+                failure.set(e);
+              }
+            }));
+          }
+          for (Thread t : threads) {
+            joinUninterruptibly(t);
+          }
+          if (failure.get() != null) {
+            throw failure.get();
+          }
+          rates[r] = (double) writes * inFlight / ((System.nanoTime() - t0) / 1e9);
+        }
+        Files.delete(file);
+      }
+      out.row("journal", "fsyncs-in-flight", inFlight).param("file", "preallocated").param("in_flight", inFlight)
+          .param("writes", (long) writes * inFlight).emit(median(rates), "flushes/s");
+    }
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void appendAndReplay() throws Exception {
