@@ -85,7 +85,7 @@ public final class KernelBench {
    * 8 KiB write (64 records of 128 bytes) appended to a growing file, and written into a zero-filled
    * preallocated one (what the journal writer does).
    */
-  private void fsyncLatency() throws IOException {
+  private void fsyncLatency() throws IOException, InterruptedException {
     int writes = quick ? 200 : 1000;
     ByteBuffer block = ByteBuffer.allocateDirect(8192);
     for (boolean preallocated : new boolean[] {false, true}) {
@@ -123,7 +123,7 @@ public final class KernelBench {
    * several batches' flushes in flight could beat one flush at a time. Plain threads, not the pool: they
    * only block in the kernel.
    */
-  private void concurrentFlushes(int writes) throws IOException {
+  private void concurrentFlushes(int writes) throws IOException, InterruptedException {
     for (int inFlight : new int[] {1, 2, 4}) {
       double[] rates = new double[reps];
       for (int r = 0; r < reps; r++) {
@@ -154,7 +154,7 @@ public final class KernelBench {
             }));
           }
           for (Thread t : threads) {
-            joinUninterruptibly(t);
+            t.join();
           }
           if (failure.get() != null) {
             throw failure.get();
@@ -165,20 +165,6 @@ public final class KernelBench {
       }
       out.row("journal", "fsyncs-in-flight", inFlight).param("file", "preallocated").param("in_flight", inFlight)
           .param("writes", (long) writes * inFlight).emit(median(rates), "flushes/s");
-    }
-  }
-
-  private static void joinUninterruptibly(Thread t) {
-    boolean interrupted = false;
-    while (t.isAlive()) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
