@@ -12,4 +12,10 @@ final class Checks {
       throw new UsageException(option + " must be at least " + min + ", got " + value);
     }
   }
+
+  static void atMost(String option, long value, long max) {
+    if (value > max) {
+      throw new UsageException(option + " must be at most " + max + ", got " + value);
+    }
+  }
 }

@@ -72,6 +72,11 @@ public final class KernelRunCommand implements Callable<Integer> {
       description = "Group commit: flush after T microseconds even if the batch is not full (default 1000).")
   long batchDelay;
 
+  @Option(names = "--flushes-in-flight", defaultValue = "4", paramLabel = "F",
+      description = "fsync-batch: keep up to F batches' fdatasyncs in flight at once, each batch reported durable"
+          + " when a flush started after its write returns (default 4; 1 = one flush at a time).")
+  int flushesInFlight;
+
   @Option(names = "--snapshot-every", defaultValue = "100000", paramLabel = "N", description = "Snapshot every N events (default 100000).")
   long snapshotEvery;
 
@@ -117,6 +122,8 @@ public final class KernelRunCommand implements Callable<Integer> {
     Checks.atLeast("--jobs-every", jobEvery, 0);
     Checks.atLeast("--batch", batch, 1);
     Checks.atLeast("--batch-delay-us", batchDelay, 0);
+    Checks.atLeast("--flushes-in-flight", flushesInFlight, 1);
+    Checks.atMost("--flushes-in-flight", flushesInFlight, 64);
     Checks.atLeast("--snapshot-every", snapshotEvery, 1);
     Checks.atLeast("--snapshot-seconds", snapshotSeconds, 1);
     Checks.atLeast("--bail-retries", bailRetries, 0);
@@ -132,7 +139,7 @@ public final class KernelRunCommand implements Callable<Integer> {
     PrintWriter out = cli.out();
     Kernel.Config config = Kernel.Config.defaults()
         .withJournal(JournalWriter.Options.defaults().withDurability(parseDurability(durability))
-            .withBatch(batch, batchDelay))
+            .withBatch(batch, batchDelay).withFlushesInFlight(flushesInFlight))
         .withSnapshots(snapshotEvery, snapshotSeconds * 1000)
         .withBails(new Kernel.BailPolicy(bailRetries, bailBackoff, bailBackoffMax))
         .withSpeculation(parallel ? cli.pool().parallelism() : 0)

@@ -53,6 +53,38 @@ class KernelRunParallelCliTest {
     }
   }
 
+  @Test
+  void flushesInFlightIsCheckedAndEveryCountWritesTheSameJournal() {
+    String j = tmp.resolve("bad").toString();
+    Run r = weft("kernel", "run", "--journal", j, "--events", "10", "--flushes-in-flight", "0");
+    assertEquals(2, r.code());
+    assertEquals("weft: --flushes-in-flight must be at least 1, got 0", r.err().strip());
+    r = weft("kernel", "run", "--journal", j, "--events", "10", "--flushes-in-flight", "65");
+    assertEquals(2, r.code());
+    assertEquals("weft: --flushes-in-flight must be at most 64, got 65", r.err().strip());
+    assertTrue(weft("kernel", "run", "--help").out().contains("--flushes-in-flight"));
+    String hash = null;
+    for (String flushes : new String[] {"1", "2", "8"}) {
+      Path dir = tmp.resolve("f" + flushes);
+      Run run = weft("--json", "kernel", "run", "--journal", dir.toString(), "--events", "2000", "--accounts", "20",
+          "--batch", "16", "--flushes-in-flight", flushes);
+      assertEquals(0, run.code(), run.err());
+      long previous = 0;
+      for (String line : run.out().lines().filter(l -> l.startsWith("{\"durable\"")).toList()) {
+        long seq = Long.parseLong(field(line, "durable"));
+        assertTrue(seq > previous, "durable reports out of order: " + run.out());
+        previous = seq;
+      }
+      assertEquals(2000, previous);
+      Run verify = weft("--json", "log", "verify", dir.toString());
+      assertEquals(0, verify.code(), verify.err());
+      if (hash == null) {
+        hash = field(verify.out(), "state_hash");
+      }
+      assertEquals(hash, field(verify.out(), "state_hash"));
+    }
+  }
+
   private static String[] concat(String[] a, String[] b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

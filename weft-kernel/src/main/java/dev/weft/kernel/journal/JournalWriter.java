@@ -7,6 +7,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,11 +21,21 @@ import java.util.function.LongConsumer;
  * sequence number at once; one dedicated writer thread (owned by this object, started in the constructor
  * and stopped by {@link #close}) writes a batch when {@code batchEvents} records or {@code maxDelayMicros}
  * have accumulated, makes it durable according to {@link Durability}, and then reports the durable
- * sequence number to the listener. The listener runs on the writer thread and must not block.
+ * sequence number to the listener. The listener is called in increasing order, one call at a time, from
+ * the writer or a flush thread, and must not block.
  *
- * <p>It is a dedicated thread rather than pool work because it blocks in fsync most of its life and must
- * never wait behind CPU work. While it writes and forces one batch, appends fill the other of two buffers,
- * so the next batch is assembled during the previous one's fsync.
+ * <p>It is a dedicated thread rather than pool work because it blocks in the kernel most of its life and
+ * must never wait behind CPU work. While it writes one batch, appends fill the other of two buffers, so
+ * the next batch is assembled meanwhile.
+ *
+ * <p><b>Pipelined flushes</b> ({@link Durability#FSYNC_BATCH}): the writer does not wait for a batch's
+ * {@code fdatasync}. It hands each written batch to one of {@code flushesInFlight} flush threads (also owned
+ * here) and goes on writing the next batch; a disk that overlaps flushes then completes several per flush
+ * latency. A batch is reported durable when the flush <em>started after its write</em> returns. That flush
+ * covers every earlier batch too (they were written before it started), so the durable sequence number is
+ * the highest such batch end, reported only upward. After any write or flush error nothing more is reported
+ * durable (a later flush can succeed on pages the failed one dropped). A segment switch and {@link #close}
+ * first wait for the flushes in flight.
  *
  * <p>Segments are preallocated: zeros are written ahead of the data in chunks of up to
  * {@link #PREALLOCATE_BYTES} and forced once with their size, so each batch's {@code fdatasync} only has to
@@ -38,25 +52,62 @@ public final class JournalWriter implements AutoCloseable {
   static final int PREALLOCATE_BYTES = 8 << 20;
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
 
-  /** Group-commit and segment settings. */
+  /**
+   * Group-commit and segment settings. A batch is cut when {@code batchEvents} records or
+   * {@code maxDelayMicros} have accumulated; it holds everything waiting then, but at most
+   * {@code maxBatchEvents} records when that is positive (0: no limit). {@code flushesInFlight} bounds the
+   * batches written but not yet flushed in {@link Durability#FSYNC_BATCH} mode (1: one flush at a time).
+   */
   public record Options(Durability durability, int batchEvents, long maxDelayMicros, long segmentBytes,
-      int maxPendingBytes) {
+      int maxPendingBytes, int maxBatchEvents, int flushesInFlight) {
+    public Options {
+      if (batchEvents < 1 || maxDelayMicros < 0 || segmentBytes < 1 || maxPendingBytes < 1) {
+        throw new IllegalArgumentException("journal options out of range: " + batchEvents + " events, "
+            + maxDelayMicros + " us, " + segmentBytes + " segment bytes, " + maxPendingBytes + " pending bytes");
+      }
+      if (maxBatchEvents < 0 || (maxBatchEvents > 0 && maxBatchEvents < batchEvents)) {
+        throw new IllegalArgumentException("a batch limit of " + maxBatchEvents + " must be 0 (none) or at least the "
+            + "batch size " + batchEvents);
+      }
+      if (flushesInFlight < 1 || flushesInFlight > 64) {
+        throw new IllegalArgumentException("flushes in flight must be 1 to 64, got " + flushesInFlight);
+      }
+    }
+
+    /** fsync per batch, batches of 64 or 1 ms, 64 MiB segments, 8 MiB pending, no batch limit, 4 flushes. */
     public static Options defaults() {
-      return new Options(Durability.FSYNC_BATCH, 64, 1000, 64L << 20, 8 << 20);
+      return new Options(Durability.FSYNC_BATCH, 64, 1000, 64L << 20, 8 << 20, 0, 4);
     }
 
     public Options withDurability(Durability d) {
-      return new Options(d, batchEvents, maxDelayMicros, segmentBytes, maxPendingBytes);
+      return new Options(d, batchEvents, maxDelayMicros, segmentBytes, maxPendingBytes, maxBatchEvents,
+          flushesInFlight);
     }
 
     public Options withBatch(int events, long micros) {
-      return new Options(durability, events, micros, segmentBytes, maxPendingBytes);
+      return new Options(durability, events, micros, segmentBytes, maxPendingBytes,
+          maxBatchEvents == 0 ? 0 : Math.max(maxBatchEvents, events), flushesInFlight);
     }
 
     public Options withSegmentBytes(long bytes) {
-      return new Options(durability, batchEvents, maxDelayMicros, bytes, maxPendingBytes);
+      return new Options(durability, batchEvents, maxDelayMicros, bytes, maxPendingBytes, maxBatchEvents,
+          flushesInFlight);
+    }
+
+    /** At most {@code events} records per batch (0: no limit); each batch then gets its own flush. */
+    public Options withBatchLimit(int events) {
+      return new Options(durability, batchEvents, maxDelayMicros, segmentBytes, maxPendingBytes, events,
+          flushesInFlight);
+    }
+
+    public Options withFlushesInFlight(int flushes) {
+      return new Options(durability, batchEvents, maxDelayMicros, segmentBytes, maxPendingBytes, maxBatchEvents,
+          flushes);
     }
   }
+
+  /** A written batch waiting for its {@code fdatasync}: reported durable up to {@code seq} once it returns. */
+  private record Flush(FileChannel segment, long seq) {}
 
   private final Path epochDir;
   private final Options options;
@@ -65,7 +116,12 @@ public final class JournalWriter implements AutoCloseable {
   private final Condition batchReady = lock.newCondition();
   private final Condition spaceFree = lock.newCondition();
   private final Condition durableAdvanced = lock.newCondition();
+  private final Condition flushWanted = lock.newCondition();
+  private final Condition flushDone = lock.newCondition();
+  /** Held while the durable sequence number advances and the listener runs: reports stay in order. */
+  private final ReentrantLock publishLock = new ReentrantLock();
   private final Thread thread;
+  private final List<Thread> flushers;
 
   // guarded by lock
   private ByteBuffer pending;
@@ -77,8 +133,13 @@ public final class JournalWriter implements AutoCloseable {
   private boolean closing;
   private long batches;
   private Throwable failure;
-  /** Sequence numbers of the records in {@code pending}, as end offsets, for fsync-each acknowledgement. */
+  /** End offsets of the records in {@code pending}: batches and segments split at record boundaries. */
   private int[] pendingEnds = new int[1024];
+  /** Written batches waiting for a flush thread. */
+  private final ArrayDeque<Flush> flushQueue = new ArrayDeque<>();
+  /** Batches queued or being flushed. */
+  private int flushesPending;
+  private boolean flushersStop;
 
   // confined to the writer thread
   private FileChannel segment;
@@ -133,6 +194,13 @@ public final class JournalWriter implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    List<Thread> started = new ArrayList<>();
+    if (options.durability() == Durability.FSYNC_BATCH) {
+      for (int i = 0; i < options.flushesInFlight(); i++) {
+        started.add(Thread.ofPlatform().name("weft-journal-flush-" + i).daemon(true).start(this::flushLoop));
+      }
+    }
+    this.flushers = List.copyOf(started);
     this.thread = Thread.ofPlatform().name("weft-journal-writer").daemon(true).start(this::loop);
   }
 
@@ -154,7 +222,7 @@ public final class JournalWriter implements AutoCloseable {
       long seq = nextSeq++;
       RecordFormat.encode(pending, seq, type, stateHash, body);
       if (pendingCount == pendingEnds.length) {
-        pendingEnds = java.util.Arrays.copyOf(pendingEnds, pendingEnds.length * 2);
+        pendingEnds = Arrays.copyOf(pendingEnds, pendingEnds.length * 2);
       }
       pendingEnds[pendingCount] = pending.position();
       boolean first = pendingCount++ == 0;
@@ -219,6 +287,21 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   private void loop() {
+    try {
+      writeBatches();
+    } finally {
+      // The flush threads finish what is queued (reporting it only if nothing failed) and stop.
+      lock.lock();
+      try {
+        flushersStop = true;
+        flushWanted.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void writeBatches() {
     long delayNanos = TimeUnit.MICROSECONDS.toNanos(options.maxDelayMicros());
     while (true) {
       ByteBuffer batch;
@@ -243,15 +326,15 @@ public final class JournalWriter implements AutoCloseable {
         if (pendingCount == 0) {
           return; // closing and everything written
         }
+        count = pendingCount;
+        firstSeq = nextSeq - count;
+        ends = Arrays.copyOf(pendingEnds, count);
         batch = pending;
         pending = spare;
         spare = batch;
         pending.clear();
-        count = pendingCount;
-        ends = java.util.Arrays.copyOf(pendingEnds, count);
-        firstSeq = nextSeq - count;
         pendingCount = 0;
-        batches++;
+        batches += ((long) count + batchLimit() - 1) / batchLimit();
         spaceFree.signalAll();
       } finally {
         lock.unlock();
@@ -260,23 +343,122 @@ public final class JournalWriter implements AutoCloseable {
         batch.flip();
         write(batch, firstSeq, count, ends);
       } catch (Throwable t) {
-        lock.lock();
-        try {
-          failure = t;
-          spaceFree.signalAll();
-          durableAdvanced.signalAll();
-        } finally {
-          lock.unlock();
-        }
+        fail(t);
         return;
       }
     }
   }
 
+  /** Records the first failure and wakes everyone who waits on the writer. */
+  private void fail(Throwable t) {
+    lock.lock();
+    try {
+      if (failure == null) {
+        failure = t;
+      }
+      spaceFree.signalAll();
+      durableAdvanced.signalAll();
+      flushDone.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A flush thread: forces the segment of each queued batch and reports the batch durable. */
+  private void flushLoop() {
+    while (true) {
+      Flush flush;
+      lock.lock();
+      try {
+        while (flushQueue.isEmpty() && !flushersStop) {
+          flushWanted.awaitUninterruptibly();
+        }
+        flush = flushQueue.poll();
+        if (flush == null) {
+          return;
+        }
+      } finally {
+        lock.unlock();
+      }
+      try {
+        flush.segment().force(false);
+        published(flush.seq());
+      } catch (Throwable t) {
+        fail(t);
+      } finally {
+        lock.lock();
+        try {
+          flushesPending--;
+          flushDone.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  /** Queues the flush of everything written so far, waiting while {@code flushesInFlight} are pending. */
+  private void startFlush(long seq) throws IOException {
+    lock.lock();
+    try {
+      while (flushesPending >= options.flushesInFlight() && failure == null) {
+        flushDone.awaitUninterruptibly();
+      }
+      failedWhileWaiting();
+      flushesPending++;
+      flushQueue.add(new Flush(segment, seq));
+      flushWanted.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until no flush is pending (before the segment is finished and closed). */
+  private void awaitFlushes() throws IOException {
+    lock.lock();
+    try {
+      while (flushesPending > 0) {
+        flushDone.awaitUninterruptibly();
+      }
+      failedWhileWaiting();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void failedWhileWaiting() throws IOException {
+    if (failure != null) {
+      throw new IOException("journal flush failed: " + failure.getMessage(), failure);
+    }
+  }
+
+  /** Records per batch: the limit, or everything taken at once. */
+  private int batchLimit() {
+    return options.maxBatchEvents() > 0 ? options.maxBatchEvents() : Integer.MAX_VALUE;
+  }
+
+  /**
+   * Writes what was taken, in batches of at most the batch limit, and starts each batch's flush (or reports
+   * it at once in os-cache mode; fsync-each reports record by record).
+   */
   private void write(ByteBuffer batch, long firstSeq, int count, int[] ends) throws IOException {
-    int start = 0;
-    int i = 0;
-    while (i < count) {
+    for (int from = 0; from < count; ) {
+      int to = (int) Math.min(count, (long) from + batchLimit());
+      writeRecords(batch, firstSeq, from, to, ends);
+      if (options.durability() == Durability.FSYNC_BATCH) {
+        startFlush(firstSeq + to - 1);
+      } else if (options.durability() == Durability.OS_CACHE) {
+        published(firstSeq + to - 1);
+      }
+      from = to;
+    }
+  }
+
+  /** Writes records {@code from} (inclusive) to {@code to} of the batch, splitting segments at record boundaries. */
+  private void writeRecords(ByteBuffer batch, long firstSeq, int from, int to, int[] ends) throws IOException {
+    int start = from == 0 ? 0 : ends[from - 1];
+    int i = from;
+    while (i < to) {
       if (segment == null || segmentSize >= options.segmentBytes()) {
         openSegment(firstSeq + i);
       }
@@ -290,18 +472,12 @@ public final class JournalWriter implements AutoCloseable {
       }
       // As many records as fit in this segment (at least one), so segments split at record boundaries.
       int j = i + 1;
-      while (j < count && segmentSize + (ends[j] - start) <= options.segmentBytes()) {
+      while (j < to && segmentSize + (ends[j] - start) <= options.segmentBytes()) {
         j++;
       }
       writeFully(batch.slice(start, ends[j - 1] - start));
       start = ends[j - 1];
       i = j;
-    }
-    if (options.durability() == Durability.FSYNC_BATCH) {
-      segment.force(false);
-    }
-    if (options.durability() != Durability.FSYNC_EACH) {
-      published(firstSeq + count - 1);
     }
   }
 
@@ -341,19 +517,29 @@ public final class JournalWriter implements AutoCloseable {
     segment.force(true);
   }
 
+  /** Reports {@code seq} durable unless a higher one already was or anything failed; in order, one at a time. */
   private void published(long seq) {
-    lock.lock();
+    publishLock.lock();
     try {
-      durableSeq = seq;
-      durableAdvanced.signalAll();
+      lock.lock();
+      try {
+        if (failure != null || seq <= durableSeq) {
+          return;
+        }
+        durableSeq = seq;
+        durableAdvanced.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      onDurable.accept(seq);
     } finally {
-      lock.unlock();
+      publishLock.unlock();
     }
-    onDurable.accept(seq);
   }
 
   private void openSegment(long firstSeq) throws IOException {
     if (segment != null) {
+      awaitFlushes();
       finishSegment();
       segment.close();
     }
@@ -383,7 +569,15 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
-  /** Writes and syncs everything appended so far, then stops the writer thread. */
+  /** The writer first: it stops the flush threads when it ends. */
+  private List<Thread> allThreads() {
+    List<Thread> all = new ArrayList<>();
+    all.add(thread);
+    all.addAll(flushers);
+    return all;
+  }
+
+  /** Writes and syncs everything appended so far, then stops the writer and flush threads. */
   @Override
   public void close() {
     lock.lock();
@@ -394,11 +588,13 @@ public final class JournalWriter implements AutoCloseable {
       lock.unlock();
     }
     boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
+    for (Thread t : allThreads()) {
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
     }
     try {

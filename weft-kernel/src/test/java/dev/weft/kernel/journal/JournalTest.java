@@ -301,6 +301,77 @@ class JournalTest {
   }
 
   @Test
+  void pipelinedFlushesReportInOrderOneAtATimeAcrossSegments() throws Exception {
+    for (int flushes : new int[] {1, 2, 4}) {
+      dir = Files.createTempDirectory(dir.getParent(), "p");
+      Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "test/1");
+      List<Long> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.atomic.AtomicInteger inListener = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+      int records = 3000;
+      try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
+          JournalWriter.Options.defaults().withBatch(16, 200).withBatchLimit(16).withFlushesInFlight(flushes)
+              .withSegmentBytes(16 << 10),
+          seq -> {
+            if (inListener.incrementAndGet() > 1) {
+              overlaps.incrementAndGet();
+            }
+            reported.add(seq);
+            inListener.decrementAndGet();
+          })) {
+        for (int i = 1; i <= records; i++) {
+          assertEquals(i, w.append(7, i * 31L, body(i)));
+        }
+        w.awaitDurable(records);
+        // Every batch held at most 16 records, so there were at least records / 16 of them.
+        assertTrue(w.batches() >= records / 16, w.batches() + " batches");
+      }
+      assertEquals(0, overlaps.get(), "listener called concurrently");
+      for (int i = 1; i < reported.size(); i++) {
+        assertTrue(reported.get(i) > reported.get(i - 1), "reports out of order: " + reported);
+      }
+      assertEquals((long) records, reported.getLast());
+      assertTrue(Layout.read(dir).segments().size() > 3, "several segments");
+      List<Long> seqs = readAll();
+      assertEquals(records, seqs.size());
+      assertEquals((long) records, seqs.getLast());
+    }
+  }
+
+  @Test
+  void aBatchLimitSplitsWhatWaitsIntoBatchesOfAtMostTheLimit() throws Exception {
+    Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "test/1");
+    List<Long> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+    // One flush at a time: appends pile up while a batch is flushed, and the limit must cut what piled up
+    // into batches of at most 8, each flushed and reported on its own.
+    try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
+        JournalWriter.Options.defaults().withBatch(8, 200).withBatchLimit(8).withFlushesInFlight(1),
+        reported::add)) {
+      for (int i = 1; i <= 800; i++) {
+        w.append(7, i * 31L, body(i));
+      }
+      w.awaitDurable(800);
+      assertTrue(w.batches() >= 100, w.batches() + " batches");
+    }
+    long previous = 0;
+    for (long seq : reported) {
+      assertTrue(seq - previous <= 8, "a report covering more than a batch of 8: " + reported);
+      previous = seq;
+    }
+    assertEquals(800L, previous);
+    assertEquals(800, readAll().size());
+  }
+
+  @Test
+  void optionsOutOfRangeAreRefused() {
+    JournalWriter.Options d = JournalWriter.Options.defaults();
+    assertThrows(IllegalArgumentException.class, () -> d.withFlushesInFlight(0));
+    assertThrows(IllegalArgumentException.class, () -> d.withBatch(64, 1000).withBatchLimit(32));
+    assertThrows(IllegalArgumentException.class, () -> d.withBatch(0, 1000));
+    assertEquals(128, d.withBatchLimit(64).withBatch(128, 1000).maxBatchEvents());
+  }
+
+  @Test
   void notAJournal() throws IOException {
     assertThrows(dev.weft.runtime.UsageException.class, () -> Layout.read(dir.resolve("nope")));
   }
