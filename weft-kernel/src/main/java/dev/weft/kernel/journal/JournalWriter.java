@@ -250,8 +250,9 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   /**
-   * Batches written so far. A batch holds everything appended while the previous one was being written, so
-   * it can be larger than {@code batchEvents} when appends outpace the disk.
+   * Batches written so far (each with its own flush in fsync-batch mode). A batch holds everything appended
+   * while the previous one was being written, so it can be larger than {@code batchEvents} when appends
+   * outpace the disk, but never larger than the batch limit when one is set.
    */
   public long batches() {
     lock.lock();
