@@ -104,6 +104,8 @@ public final class ShardDirectory {
     if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
       throw new UsageException(outDir + ": OUTDIR exists and is not a directory");
     }
+    // Created here: a failed or cancelled encode removes it again (if still empty), leaving nothing behind.
+    boolean createdOutDir = !Files.exists(outDir);
     Files.createDirectories(outDir);
     if (Files.exists(outDir.resolve(ShardManifest.FILE_NAME))) {
       throw new UsageException(outDir + " already holds a shard set (manifest.json); choose an empty directory");
@@ -185,6 +187,13 @@ public final class ShardDirectory {
         // Shards already renamed into place without a manifest are useless; remove them too.
         for (ShardManifest.Shard e : entries) {
           Files.deleteIfExists(outDir.resolve(e.file()));
+        }
+        if (createdOutDir) {
+          try {
+            Files.deleteIfExists(outDir);
+          } catch (java.nio.file.DirectoryNotEmptyException someoneElsesFiles) {
+            // Files another process put there meanwhile stay, and so does the directory.
+          }
         }
       }
     }
