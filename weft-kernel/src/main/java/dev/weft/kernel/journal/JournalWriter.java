@@ -106,8 +106,11 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
-  /** A written batch waiting for its {@code fdatasync}: reported durable up to {@code seq} once it returns. */
-  private record Flush(FileChannel segment, long seq) {}
+  /**
+   * A written batch waiting for its {@code fdatasync}: reported durable up to {@code seq} once it returns.
+   * Flush thread i forces {@code channels[i]}, its own descriptor of the segment.
+   */
+  private record Flush(FileChannel[] channels, long seq) {}
 
   private final Path epochDir;
   private final Options options;
@@ -143,6 +146,13 @@ public final class JournalWriter implements AutoCloseable {
 
   // confined to the writer thread
   private FileChannel segment;
+  /**
+   * One read-only descriptor of {@link #segment} per flush thread, opened with the segment. Linux reports a
+   * writeback error once per open file description: with one shared descriptor, a concurrent flush could
+   * take the error and let another flush of the same pages return success; each thread's own descriptor
+   * sees every error that happens after the segment was opened.
+   */
+  private FileChannel[] flushChannels = new FileChannel[0];
   /** Bytes of header and records in {@link #segment}; the next record is written there. */
   private long segmentSize;
   /** The segment file's length: {@link #segmentSize} plus the zero-filled remainder. */
@@ -186,6 +196,12 @@ public final class JournalWriter implements AutoCloseable {
           }
         }
         if (keep) {
+          try {
+            flushChannels = openFlushChannels(lastSegment);
+          } catch (IOException e) {
+            ch.close();
+            throw e;
+          }
           segment = ch;
           segmentSize = validBytes;
           allocated = validBytes;
@@ -197,7 +213,8 @@ public final class JournalWriter implements AutoCloseable {
     List<Thread> started = new ArrayList<>();
     if (options.durability() == Durability.FSYNC_BATCH) {
       for (int i = 0; i < options.flushesInFlight(); i++) {
-        started.add(Thread.ofPlatform().name("weft-journal-flush-" + i).daemon(true).start(this::flushLoop));
+        int lane = i;
+        started.add(Thread.ofPlatform().name("weft-journal-flush-" + i).daemon(true).start(() -> flushLoop(lane)));
       }
     }
     this.flushers = List.copyOf(started);
@@ -366,7 +383,7 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   /** A flush thread: forces the segment of each queued batch and reports the batch durable. */
-  private void flushLoop() {
+  private void flushLoop(int lane) {
     while (true) {
       Flush flush;
       lock.lock();
@@ -382,7 +399,7 @@ public final class JournalWriter implements AutoCloseable {
         lock.unlock();
       }
       try {
-        flush.segment().force(false);
+        flush.channels()[lane].force(false);
         published(flush.seq());
       } catch (Throwable t) {
         fail(t);
@@ -407,7 +424,7 @@ public final class JournalWriter implements AutoCloseable {
       }
       failedWhileWaiting();
       flushesPending++;
-      flushQueue.add(new Flush(segment, seq));
+      flushQueue.add(new Flush(flushChannels, seq));
       flushWanted.signal();
     } finally {
       lock.unlock();
@@ -538,14 +555,46 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /** The flush threads' own descriptors of a segment (none unless in fsync-batch mode). */
+  private FileChannel[] openFlushChannels(Path path) throws IOException {
+    int n = options.durability() == Durability.FSYNC_BATCH ? options.flushesInFlight() : 0;
+    FileChannel[] channels = new FileChannel[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        channels[i] = FileChannel.open(path, StandardOpenOption.READ);
+      }
+    } catch (IOException e) {
+      for (FileChannel c : channels) {
+        if (c != null) {
+          c.close();
+        }
+      }
+      throw e;
+    }
+    return channels;
+  }
+
+  /** Closes the segment and its flush descriptors (no flush may be pending). */
+  private void closeSegment() throws IOException {
+    try (FileChannel s = segment) {
+      for (FileChannel c : flushChannels) {
+        c.close();
+      }
+    } finally {
+      segment = null;
+      flushChannels = new FileChannel[0];
+    }
+  }
+
   private void openSegment(long firstSeq) throws IOException {
     if (segment != null) {
       awaitFlushes();
       finishSegment();
-      segment.close();
+      closeSegment();
     }
     Path path = epochDir.resolve(Layout.segmentFileName(firstSeq));
     segment = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    flushChannels = openFlushChannels(path);
     ByteBuffer header = ByteBuffer.allocate(RecordFormat.SEGMENT_HEADER);
     RecordFormat.writeHeader(header, firstSeq);
     header.flip();
@@ -601,7 +650,7 @@ public final class JournalWriter implements AutoCloseable {
     try {
       if (segment != null) {
         finishSegment();
-        segment.close();
+        closeSegment();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
