@@ -201,30 +201,8 @@ public final class KernelBench {
           .param("event_bytes", 128).param("events", count).param("segments", "preallocated")
           .emit(median(rates), "events/s");
     }
-    // Closed loop: the appender waits for each batch of exactly 64 to be fsynced before appending more.
-    double[] closed = new double[reps];
-    long closedCount = n / 10;
-    for (int r = 0; r < reps; r++) {
-      Path dir = scratch.resolve("append-closed-" + r);
-      Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "bench/1");
-      long t0 = System.nanoTime();
-      try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
-          JournalWriter.Options.defaults().withBatch(64, 1000), seq -> { })) {
-        for (long i = 1; i <= closedCount; i++) {
-          w.append(1, i, body);
-          if (i % 64 == 0) {
-            w.awaitDurable(i);
-          }
-        }
-        w.awaitDurable(closedCount);
-      }
-      closed[r] = closedCount / ((System.nanoTime() - t0) / 1e9);
-      deleteTree(dir);
-    }
-    out.row("journal", "append-wait-each-batch", 1).param("durability", "fsync-batch").param("batch", 64)
-        .param("mean_events_per_batch", 64).param("event_bytes", 128).param("events", closedCount)
-        .param("segments", "preallocated")
-        .emit(median(closed), "events/s");
+    closedLoop(n / 10, body, 1);
+    closedLoop(n / 10, body, 4);
     pipelinedBatches(n, body);
     Layout layout = Layout.read(journal);
     double[] rates = new double[reps + 1];
@@ -236,6 +214,56 @@ public final class KernelBench {
     out.row("journal", "replay-read-crc", 1).param("event_bytes", 128).param("events", n)
         .emit(median(Arrays.copyOfRange(rates, 1, rates.length)), "events/s");
     deleteTree(journal);
+  }
+
+  /**
+   * Closed loop: each of {@code clients} threads appends 64 events and waits until the last of them is
+   * durable before appending more (one client: one flush in flight at a time, bounded by the flush latency;
+   * several: their batches' flushes overlap). Batches are capped at 64 events.
+   */
+  private void closedLoop(long count, byte[] body, int clients) throws Exception {
+    double[] rates = new double[reps];
+    double[] perBatch = new double[reps];
+    long perClient = count / clients / 64 * 64;
+    for (int r = 0; r < reps; r++) {
+      Path dir = scratch.resolve("append-closed-" + clients + "-" + r);
+      Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "bench/1");
+      java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+      long t0 = System.nanoTime();
+      try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
+          JournalWriter.Options.defaults().withBatch(64, 1000).withBatchLimit(64), seq -> { })) {
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+          threads.add(Thread.ofPlatform().name("append-client-" + c).start(() -> {
+            try {
+              for (long i = 0; i < perClient; i += 64) {
+                long last = 0;
+                for (int j = 0; j < 64; j++) {
+                  last = w.append(1, i + j, body);
+                }
+                w.awaitDurable(last);
+              }
+            } catch (Exception e) {
+              failure.set(e);
+            }
+          }));
+        }
+        for (Thread t : threads) {
+          t.join();
+        }
+        if (failure.get() != null) {
+          throw failure.get();
+        }
+        rates[r] = perClient * clients / ((System.nanoTime() - t0) / 1e9);
+        perBatch[r] = (double) perClient * clients / w.batches();
+      }
+      deleteTree(dir);
+    }
+    out.row("journal", "append-wait-each-batch", clients).param("durability", "fsync-batch").param("batch", 64)
+        .param("batch_limit", 64).param("clients", clients)
+        .param("mean_events_per_batch", Math.round(median(perBatch) * 100) / 100.0).param("event_bytes", 128)
+        .param("events", perClient * clients).param("segments", "preallocated")
+        .emit(median(rates), "events/s");
   }
 
   /**
