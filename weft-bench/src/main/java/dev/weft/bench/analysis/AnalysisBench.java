@@ -206,9 +206,13 @@ public final class AnalysisBench implements BenchArea {
    *       engine's allocation shows up as GC time, its hand-offs on both threads) and, unlike wall time,
    *       not the time other processes hold the cores. Both sides are measured by the same clock.
    *   <li>Both sides are warmed up equally (alternately, until both ran three times and a second passed),
-   *       then run alternately in ABBA order (plain first in even pairs, engine first in odd ones) so a
+   *       then run alternately, in ABBA order (plain first in even pairs, engine first in odd ones) so a
    *       drift of load or clock speed cancels; the row is the median of the pairs' ratios, with the
    *       quartiles and extremes.
+   *   <li>A third contender in each pair (between the two, so the order stays symmetric) is the same bare
+   *       loop over the engine's own batch arrays ({@code vs_plain_over_batches_pct}): it separates what
+   *       the engine costs from what walking many separate arrays costs any loop (with small chunks that
+   *       is most of it; measured in docs/bench/analysis.md).
    * </ul>
    */
   private static void overheadPaired(BenchContext ctx, BenchOutput out, double[] values, List<Batch> batches,
@@ -227,45 +231,57 @@ public final class AnalysisBench implements BenchArea {
       expected.merge(plainOnce);
     }
     try (TaskPool pool = TaskPool.create(1)) {
-      // Both results are checked after the timed pass, outside the clock readings.
-      Histogram[] got = new Histogram[2];
+      // Every result is checked after its timed pass, outside the clock readings.
+      Histogram[] got = new Histogram[3];
       Runnable plain = () -> got[0] = plainLaps(values, axis, laps);
       Runnable engine = () -> {
         DataFrame df = DataFrame.fromBatches(lapBatches, pool, FillMode.perThread());
         got[1] = df.histo1D("fill", "", axis, df.doubleColumn("E.x")).get();
       };
+      // A bare loop over the engine's own batch arrays: what the chunking alone costs, without the engine.
+      Runnable plainChunks = () -> got[2] = plainBatches(lapBatches, axis);
       long warm = System.nanoTime();
       for (int i = 0; i < 3 || System.nanoTime() - warm < 1_000_000_000L; i++) {
         plain.run();
         engine.run();
+        plainChunks.run();
       }
       double[] ratios = new double[pairs];
+      double[] chunkRatios = new double[pairs];
       double[] plainNs = new double[pairs];
       double[] engineNs = new double[pairs];
       for (int i = 0; i < pairs; i++) {
+        double chunksNs;
         if (i % 2 == 0) {
           plainNs[i] = cpuNanos(plain) / (double) passFills;
+          chunksNs = cpuNanos(plainChunks) / (double) passFills;
           engineNs[i] = cpuNanos(engine) / (double) passFills;
         } else {
           engineNs[i] = cpuNanos(engine) / (double) passFills;
+          chunksNs = cpuNanos(plainChunks) / (double) passFills;
           plainNs[i] = cpuNanos(plain) / (double) passFills;
         }
         ratios[i] = engineNs[i] / plainNs[i];
-        if (!got[0].sameAs(expected) || !got[1].sameAs(expected)) {
-          throw new IllegalStateException("the engine and the plain loop filled different histograms");
+        chunkRatios[i] = engineNs[i] / chunksNs;
+        for (Histogram h : got) {
+          if (!h.sameAs(expected)) {
+            throw new IllegalStateException("the engine and the plain loops filled different histograms");
+          }
         }
       }
       Arrays.sort(ratios);
+      Arrays.sort(chunkRatios);
       Arrays.sort(plainNs);
       Arrays.sort(engineNs);
       out.row("weft", "fill", 1).param("mode", "per-thread").param("events", passFills)
           .param("what", "engine with one worker vs the plain loop, CPU time of all threads per fill, median of "
               + pairs + " alternating (ABBA) pairs of " + passFills + "-fill passes; positive = more CPU")
-          .param("pass_fills", passFills).param("pairs", pairs)
+          .param("pass_fills", passFills).param("pairs", pairs).param("chunk_values", CHUNK)
           .param("cpu_ns_per_fill_plain", plainNs[pairs / 2])
           .param("cpu_ns_per_fill_engine", engineNs[pairs / 2])
           .param("min_pct", pct(ratios[0])).param("q1_pct", pct(ratios[pairs / 4]))
           .param("q3_pct", pct(ratios[pairs - 1 - pairs / 4])).param("max_pct", pct(ratios[pairs - 1]))
+          .param("vs_plain_over_batches_pct", pct(chunkRatios[pairs / 2]))
           .emit(pct(ratios[pairs / 2]), "% CPU overhead");
     }
   }
@@ -279,6 +295,15 @@ public final class AnalysisBench implements BenchArea {
     long c0 = processCpuNanos();
     r.run();
     return processCpuNanos() - c0;
+  }
+
+  /** The plain loop over each batch's array in turn, into one histogram. */
+  static Histogram plainBatches(List<Batch> batches, RegularAxis axis) {
+    Histogram h = Histogram.of("fill", "", axis);
+    for (Batch b : batches) {
+      plainFill(h, axis, b.doubles("E.x"));
+    }
+    return h;
   }
 
   /** The plain loop run {@code laps} times over the array into one histogram. */
