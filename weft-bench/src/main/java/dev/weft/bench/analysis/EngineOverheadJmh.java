@@ -35,6 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * primary score is wall time per fill. Because the machine this was written on is shared (wall time there
  * mostly measures the other jobs), each benchmark also reports {@code cpuNsPerFill}: the CPU time of every
  * live thread of the fork (the same clock as the bench area's paired row) per fill over the iteration.
+ * JMH sums such counters over the iterations in its summary line (so that line's {@code :cpuNsPerFill}
+ * score divided by {@code Cnt} is the mean); the per-iteration values are in the JSON output
+ * ({@code -rf json}, {@code secondaryMetrics.cpuNsPerFill.rawData}). JMH runs all forks of one benchmark
+ * before the other's, minutes apart, so on a shared machine the bench area's paired row is the fairer
+ * comparison; this one is the independent check for a quiet machine.
  * Run with {@code java -cp weft-bench/target/weft-bench.jar org.openjdk.jmh.Main EngineOverheadJmh}.
  */
 @State(Scope.Benchmark)
