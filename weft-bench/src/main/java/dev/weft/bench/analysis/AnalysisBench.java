@@ -187,7 +187,7 @@ public final class AnalysisBench implements BenchArea {
     }
   }
 
-  /** Fills per pass of the paired overhead row: ~10 times the array, so one pass takes ~0.25 s of CPU. */
+  /** Laps over the 20M-value array per pass of the paired overhead row (200M fills, ~0.25 s of CPU), and pairs. */
   static final int OVERHEAD_LAPS = 10;
   static final int OVERHEAD_PAIRS = 15;
 
