@@ -3,13 +3,14 @@ package dev.weft.analysis.frame;
 import dev.weft.analysis.columnar.Batch;
 
 /**
- * Everything one task knows about its chunk: the column arrays resolved by slot, and the selections and
- * defined columns computed so far (each at most once per chunk, only when something asks for it).
- * Confined to the task's thread.
+ * Everything one task knows about its current chunk: the column arrays resolved by slot, and the selections
+ * and defined columns computed so far (each at most once per chunk, only when something asks for it).
+ * Confined to the task's thread, which {@linkplain #load loads} each chunk it pulls into the same instance:
+ * the slot tables are allocated once per task, not once per chunk.
  */
 final class ChunkEval {
-  final Batch batch;
-  final int rows;
+  Batch batch;
+  int rows;
   final float[][] floats;
   final double[][] doubles;
   final int[][] ints;
@@ -20,43 +21,66 @@ final class ChunkEval {
   private final int[][] selections;
   private final double[][] defined;
 
-  ChunkEval(Plan plan, Batch batch) {
+  ChunkEval(Plan plan) {
     this.plan = plan;
-    this.batch = batch;
-    this.rows = batch.rows();
     floats = new float[plan.floatCols.size()][];
-    for (int i = 0; i < floats.length; i++) {
-      floats[i] = batch.floats(plan.floatCols.get(i));
-      check(floats[i].length, plan.floatCols.get(i));
-    }
     doubles = new double[plan.doubleCols.size()][];
-    for (int i = 0; i < doubles.length; i++) {
-      doubles[i] = batch.doubles(plan.doubleCols.get(i));
-      check(doubles[i].length, plan.doubleCols.get(i));
-    }
     ints = new int[plan.intCols.size()][];
-    for (int i = 0; i < ints.length; i++) {
-      ints[i] = batch.ints(plan.intCols.get(i));
-      check(ints[i].length, plan.intCols.get(i));
-    }
     offsets = new int[plan.collections.size()][];
-    for (int i = 0; i < offsets.length; i++) {
-      offsets[i] = batch.offsets(plan.collections.get(i).name);
-    }
     itemFloats = new float[plan.itemFloatCols.size()][];
-    for (int i = 0; i < itemFloats.length; i++) {
-      Items p = plan.itemFloatCols.get(i);
-      itemFloats[i] = batch.floats(p.name);
-      checkItems(itemFloats[i].length, p);
-    }
     itemInts = new int[plan.itemIntCols.size()][];
-    for (int i = 0; i < itemInts.length; i++) {
-      Items p = plan.itemIntCols.get(i);
-      itemInts[i] = batch.ints(p.name);
-      checkItems(itemInts[i].length, p);
-    }
     selections = new int[plan.nodes.size()][];
     defined = new double[plan.defineOutputs()][];
+  }
+
+  /** Points this evaluation at {@code next}, forgetting everything computed for the previous chunk. */
+  void load(Batch next) {
+    this.batch = next;
+    this.rows = next.rows();
+    for (int i = 0; i < floats.length; i++) {
+      floats[i] = next.floats(plan.floatCols.get(i));
+      check(floats[i].length, plan.floatCols.get(i));
+    }
+    for (int i = 0; i < doubles.length; i++) {
+      doubles[i] = next.doubles(plan.doubleCols.get(i));
+      check(doubles[i].length, plan.doubleCols.get(i));
+    }
+    for (int i = 0; i < ints.length; i++) {
+      ints[i] = next.ints(plan.intCols.get(i));
+      check(ints[i].length, plan.intCols.get(i));
+    }
+    for (int i = 0; i < offsets.length; i++) {
+      offsets[i] = next.offsets(plan.collections.get(i).name);
+    }
+    for (int i = 0; i < itemFloats.length; i++) {
+      Items p = plan.itemFloatCols.get(i);
+      itemFloats[i] = next.floats(p.name);
+      checkItems(itemFloats[i].length, p);
+    }
+    for (int i = 0; i < itemInts.length; i++) {
+      Items p = plan.itemIntCols.get(i);
+      itemInts[i] = next.ints(p.name);
+      checkItems(itemInts[i].length, p);
+    }
+    java.util.Arrays.fill(selections, null);
+    java.util.Arrays.fill(defined, null);
+  }
+
+  /**
+   * Drops every reference to the current chunk, so a task waiting for its next chunk does not keep the
+   * last one reachable (the chunks-in-flight limit counts one chunk per task).
+   */
+  void clear() {
+    batch = null;
+    rows = 0;
+    java.util.Arrays.fill(floats, null);
+    java.util.Arrays.fill(doubles, null);
+    java.util.Arrays.fill(ints, null);
+    java.util.Arrays.fill(offsets, null);
+    java.util.Arrays.fill(itemFloats, null);
+    java.util.Arrays.fill(itemInts, null);
+    java.util.Arrays.fill(selections, null);
+    java.util.Arrays.fill(defined, null);
   }
 
   private void check(int length, String name) {

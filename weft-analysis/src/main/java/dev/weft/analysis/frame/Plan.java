@@ -220,6 +220,7 @@ final class Plan {
             states[k] = actions.get(k).newThreadState();
           }
           allStates.add(states);
+          ChunkEval eval = new ChunkEval(this);
           while (true) {
             // The permit is taken before reading and held until the chunk is filled, so at most
             // analysis.chunks-in-flight chunks of all passes on this pool are in memory at once.
@@ -228,10 +229,11 @@ final class Plan {
               if (c == null) {
                 return null;
               }
-              ChunkEval eval = new ChunkEval(this, c.batch());
+              eval.load(c.batch());
               for (int k = 0; k < actions.size(); k++) {
                 actions.get(k).fill(eval, c.index(), states[k]);
               }
+              eval.clear();
               progressTask.advance(c.batch().rows());
             }
           }

@@ -109,6 +109,62 @@ class DataFrameTest {
   }
 
   /**
+   * Each task loads every chunk it pulls into one reused evaluation: with chunks of varying sizes (so a
+   * selection or defined column left over from the previous chunk would be the wrong length or the wrong
+   * rows), one worker must still match a plain per-event loop for a filter, a define on it, and a histogram.
+   */
+  @Test
+  void reusedChunkEvaluationForgetsThePreviousChunk() {
+    List<Batch> data = new ArrayList<>();
+    int[] sizes = {5, 1, 4_000, 0, 17, 3, 1_000, 2};
+    for (int k = 0; k < sizes.length; k++) {
+      data.addAll(data(1, sizes[k], 100 + k));
+    }
+    long busy = 0;
+    double leadSum = 0;
+    RegularAxis ax = new RegularAxis(50, 0, 10, "x", "");
+    Histogram lead = Histogram.of("lead", "", ax);
+    for (Batch b : data) {
+      int[] off = b.offsets("P");
+      float[] v = b.floats("P.v");
+      double chunkSum = 0;
+      for (int i = 0; i < b.rows(); i++) {
+        if (off[i + 1] - off[i] >= 2) {
+          busy++;
+          double m = Double.NEGATIVE_INFINITY;
+          for (int j = off[i]; j < off[i + 1]; j++) {
+            m = Math.max(m, v[j]);
+          }
+          chunkSum += m;
+          lead.fill(m);
+        }
+      }
+      leadSum += chunkSum;
+    }
+    for (int threads : new int[] {1, 2}) {
+      try (TaskPool pool = TaskPool.create(threads)) {
+        DataFrame df = DataFrame.fromBatches(data, pool, FillMode.perThread());
+        Collection p = df.collection("P");
+        Items v = df.floatItems("P.v");
+        DataFrame two = df.filter(e -> e.count(p) >= 2);
+        Col m = two.define("lead", e -> {
+          double max = Double.NEGATIVE_INFINITY;
+          for (int j = e.begin(p); j < e.end(p); j++) {
+            max = Math.max(max, e.get(v, j));
+          }
+          return max;
+        });
+        Result<Long> count = two.count();
+        Result<Double> sum = two.sum(m);
+        Result<Histogram> h = two.histo1D("lead", "", ax, m);
+        assertEquals(busy, count.get(), threads + " threads");
+        assertEquals(leadSum, sum.get(), 0.0, threads + " threads");
+        assertTrue(lead.sameAs(h.get()), threads + " threads");
+      }
+    }
+  }
+
+  /**
    * Thousands of tiny chunks pulled by the pass's tasks in whatever interleaving: each chunk is numbered as
    * it is read, so the sum is the per-chunk sums added in chunk order, bit for bit, at any thread count.
    */
