@@ -12,9 +12,10 @@ import java.util.Random;
 
 /**
  * A diagnostic, not a bench row: where does a 2-thread 10+4 encode lose time? Times {@code ParallelCoder}
- * at 1 and 2 threads in alternating batches in one JVM (wall and process CPU), then splits one 2-thread
- * job by hand into its parts: how long after the fork the pool thread starts, and how long each thread's
- * range takes. Run: {@code java --add-modules jdk.incubator.vector -cp weft-bench/target/weft-bench.jar
+ * at 1 and 2 threads in alternating batches in one JVM (wall and process CPU), then times single jobs,
+ * alternating: one thread; two threads with fixed halves (the round-2 split, rebuilt here by hand, with
+ * when the pool thread starts and how long each half takes); two threads through {@code ParallelCoder}
+ * (claimed chunks). Run: {@code java --add-modules jdk.incubator.vector -cp weft-bench/target/weft-bench.jar
  * dev.weft.bench.ec.EcScalingProbe [shard_bytes] [rounds]}.
  */
 public final class EcScalingProbe {
@@ -68,19 +69,27 @@ public final class EcScalingProbe {
       System.out.printf("median: 1t %.2f (cpu %.2f)  2t %.2f (cpu %.2f)  ratio %.2f%n", r[0][rounds / 2],
           r[1][rounds / 2], r[2][rounds / 2], r[3][rounds / 2], r[2][rounds / 2] / r[0][rounds / 2]);
 
-      // One 2-thread job split by hand as ParallelCoder does: fork the second half, code the first.
+      // Job by job, the three ways to run one encode alternating: the caller alone; fixed halves (the
+      // round-2 split, by hand: fork the second half, code the first, join); ParallelCoder at 2 threads
+      // (claimed chunks). For the halves, also when the helper started and how long each half took.
       GfKernel.Program prog = rs.encoder();
       MemorySegment[] in = Arrays.copyOf(shards, k);
       MemorySegment[] out = Arrays.copyOfRange(shards, k, k + m);
       long half = (len / 2 + 63) / 64 * 64;
-      int n = 2000;
+      int n = 3000;
+      long[] single = new long[n];
+      long[] halves = new long[n];
+      long[] claims = new long[n];
       long[] wake = new long[n];
       long[] callerNs = new long[n];
       long[] workerNs = new long[n];
-      long[] totalNs = new long[n];
       for (int i = 0; i < n; i++) {
-        long[] ws = new long[2];
         long t0 = System.nanoTime();
+        prog.run(in, 0, out, 0, len);
+        single[i] = System.nanoTime() - t0;
+
+        long[] ws = new long[2];
+        t0 = System.nanoTime();
         try (Scope scope = p2.openScope()) {
           scope.fork(() -> {
             ws[0] = System.nanoTime();
@@ -91,23 +100,29 @@ public final class EcScalingProbe {
           prog.run(in, 0, out, 0, half);
           long ce = System.nanoTime();
           scope.join();
-          long te = System.nanoTime();
+          halves[i] = System.nanoTime() - t0;
           wake[i] = ws[0] - t0;
           callerNs[i] = ce - t0;
           workerNs[i] = ws[1] - ws[0];
-          totalNs[i] = te - t0;
         }
+
+        t0 = System.nanoTime();
+        c2.encode(shards, 0, len);
+        claims[i] = System.nanoTime() - t0;
       }
-      System.out.printf("2t job by hand (µs, median / p90): wake %s, caller range %s, worker range %s, total %s%n",
-          pct(wake), pct(callerNs), pct(workerNs), pct(totalNs));
-      long[] single = new long[n];
-      for (int i = 0; i < n; i++) {
-        long t0 = System.nanoTime();
-        prog.run(in, 0, out, 0, len);
-        single[i] = System.nanoTime() - t0;
-      }
-      System.out.printf("1t job (µs): %s%n", pct(single));
+      System.out.printf("per job (µs, median / p90): 1 thread %s; 2 threads, fixed halves %s; 2 threads, claims %s%n",
+          pct(single), pct(halves), pct(claims));
+      System.out.printf("speed-up of the medians: fixed halves %.2fx, claims %.2fx%n",
+          median(single) / median(halves), median(single) / median(claims));
+      System.out.printf("fixed halves in detail (µs, median / p90): helper starts after %s, caller's half %s, "
+          + "helper's half %s%n", pct(wake), pct(callerNs), pct(workerNs));
     }
+  }
+
+  private static double median(long[] ns) {
+    long[] s = ns.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
   }
 
   private static String pct(long[] ns) {
