@@ -27,10 +27,11 @@ import org.apache.hadoop.io.erasurecode.rawcoder.RSRawEncoder;
  * {@code weft bench ec}: encode and reconstruct throughput of weft's Java kernel, weft on ISA-L (FFM), and
  * hadoop-common's pure-Java RS coder, in the same run, in GB/s of data (k × shard bytes per second).
  *
- * <p>Each row is the median of several timed batches. "hot" reuses one stripe's buffers; "cold" rotates
- * through buffer sets totalling more than the 32 MiB L3 cache; "l1" (10+4, 2 KiB shards, encode, one
- * thread) keeps the whole working set in L1, the kernels' compute ceiling. The thread sweep uses a pool of 1 and of
- * all processors. With ISA-L and gcc installed, a C program calling ISA-L directly is compiled and run for
+ * <p>Each row is the median of 9 timed batches (quick: 5), with the wall rate's quartiles as {@code q1} and
+ * {@code q3}. "hot" reuses one stripe's buffers; "cold" rotates through buffer sets totalling more than the
+ * 32 MiB L3 cache; "l1" (10+4, 2 KiB shards, encode, one thread) keeps the whole working set in L1, the
+ * kernels' compute ceiling. The thread sweep uses a pool of 1 and of all processors, created once; the
+ * batches of the two are interleaved on the same buffers so that both see the same machine. With ISA-L and gcc installed, a C program calling ISA-L directly is compiled and run for
  * the same shapes ({@code impl=isal-c}), the reference for the "within 5% of ISA-L" comparison.
  */
 public final class EcBenchArea implements BenchArea {
