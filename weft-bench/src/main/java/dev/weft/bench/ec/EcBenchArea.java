@@ -105,7 +105,8 @@ public final class EcBenchArea implements BenchArea {
       Shape l1 = new Shape(10, 4, 2048);
       TaskPool[] one = {pools[0]};
       for (Impl impl : impls) {
-        emit(out, impl.name(), "encode", l1, 0, 1, "l1", measureWeft(impl.kernel(), l1, 0, false, one, seconds, batches)[0]);
+        Rate v = measureWeft(impl.kernel(), l1, 0, false, one, seconds, batches)[0];
+        emit(out, impl.name(), "encode", l1, 0, 1, "l1", v);
       }
       if (cbench != null) {
         Rate[] v = cbench.run(l1.k(), l1.m(), l1.shardBytes(), 0, "hot", seconds, batches, new int[] {1});
