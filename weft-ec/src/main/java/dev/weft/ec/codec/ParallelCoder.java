@@ -33,7 +33,10 @@ public final class ParallelCoder {
   private static final int PAGE = 4096;
   /** Claims per thread: enough that a late-starting helper or a busy core costs at most a small share. */
   private static final int CHUNKS_PER_THREAD = 8;
-  /** How long the caller spins for the helpers' last chunks before parking in {@code join}. */
+  /**
+   * The longest the caller spins for the helpers' last chunks before parking in {@code join}; it spins at
+   * most twice its own last chunk's time below that.
+   */
   private static final long SPIN_NANOS = 200_000;
 
   private final ReedSolomon code;
@@ -158,7 +161,8 @@ public final class ParallelCoder {
    * ~0.5 ms per half of a 10+4 / 1 MiB encode those two wake-ups cost ~15 % of the 2-thread rate. With
    * claims the caller starts at once and codes what the helper has not reached, so the two finish within one
    * chunk of each other whatever the wake-up delay or the other load on either core; the caller then waits
-   * for that last chunk by spinning (bounded by {@link #SPIN_NANOS}) instead of parking. Which thread codes
+   * for that last chunk by spinning (at most twice its own last chunk's time, at most {@link #SPIN_NANOS})
+   * instead of parking. Which thread codes
    * a chunk never changes its bytes, so the output is identical at any thread count.
    */
   private static final class Job {
@@ -196,8 +200,9 @@ public final class ParallelCoder {
             }
           });
         }
+        long lastChunkNanos;
         try {
-          codeChunks();
+          lastChunkNanos = codeChunks();
         } catch (RuntimeException | Error e) {
           scope.cancel();
           throw e;
@@ -211,7 +216,10 @@ public final class ParallelCoder {
               tasks[h].cancel();
             }
           }
-          long deadline = System.nanoTime() + SPIN_NANOS;
+          // A helper still running holds at most one chunk, which takes about as long as the caller's last
+          // one; spinning much longer would only burn a core a descheduled helper may need.
+          long spin = lastChunkNanos > 0 ? Math.min(SPIN_NANOS, 2 * lastChunkNanos) : SPIN_NANOS;
+          long deadline = System.nanoTime() + spin;
           while (scope.pending() > 0 && System.nanoTime() - deadline < 0) {
             Thread.onSpinWait();
           }
@@ -222,13 +230,20 @@ public final class ParallelCoder {
       }
     }
 
-    /** Codes chunks until none is left or this thread is interrupted; a claimed chunk is always coded. */
-    private void codeChunks() {
+    /**
+     * Codes chunks until none is left or this thread is interrupted; a claimed chunk is always coded.
+     * Returns how long the last chunk coded here took, 0 if none.
+     */
+    private long codeChunks() {
       long c;
+      long took = 0;
       while (!Thread.currentThread().isInterrupted() && (c = next.getAndIncrement()) < chunks) {
         long from = c * chunkLen;
+        long t0 = System.nanoTime();
         program.run(in, off + from, out, off + from, Math.min(chunkLen, len - from));
+        took = System.nanoTime() - t0;
       }
+      return took;
     }
   }
 
