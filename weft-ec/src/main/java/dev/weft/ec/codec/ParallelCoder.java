@@ -156,7 +156,7 @@ public final class ParallelCoder {
    * {@code threads - 1} pool helpers claim one at a time from a shared counter.
    *
    * <p>Why claims rather than one fixed range per thread (rounds 1–2): a pool thread parked in its queue
-   * starts 40–80 µs (median) after the fork on this VM (measured with {@code EcScalingProbe}), and the caller, once
+   * starts 20–80 µs (median) after the fork on this VM (measured with {@code EcScalingProbe}), and the caller, once
    * done with its range, parks in {@code join} and is woken as late again after the helper finishes. Against
    * ~0.5 ms per half of a 10+4 / 1 MiB encode those two wake-ups cost ~15 % of the 2-thread rate. With
    * claims the caller starts at once and codes what the helper has not reached, so the two finish within one
