@@ -5,12 +5,17 @@
  * and prints the median of `batches` batches in GB/s of data (k x shard_bytes per operation): per wall
  * second, then per CPU-second of the process.
  *
+ * `threads` is a comma-separated list of thread counts (default 1). All of them are timed in one process
+ * on the same buffers, their batches interleaved (1, 2, 2, 1, 1, 2 ...) so that load from other processes
+ * or a drift of the machine falls on every count alike; one line per count is printed: threads, median
+ * wall rate, median CPU rate, lower and upper quartile of the wall rate.
+ *
  * With threads > 1 every operation is cut into `threads` contiguous column ranges (multiples of 64
  * bytes), one per thread: the main thread and threads - 1 pthreads meet at a barrier before and after
- * each operation, the same fork/join shape as weft's ParallelCoder, so the 2-thread row shows what the
- * machine itself gives two cores on this code.
+ * each operation (the plain fork/join shape; weft's ParallelCoder instead lets its threads claim smaller
+ * chunks), so the 2-thread row shows what the machine itself gives two cores on this code.
  *
- * usage: isal_ec_bench k m shard_bytes lost hot|cold seconds batches [threads]
+ * usage: isal_ec_bench k m shard_bytes lost hot|cold seconds batches [threads[,threads...]]
  * Compiled at run time by weft's bench area (gcc -O2 ... -lisal); not part of the build.
  */
 #include <isa-l.h>
@@ -84,13 +89,45 @@ static void code_all(struct job *j, int s) {
   pthread_barrier_wait(&j->done);
 }
 
+/* Starts the threads - 1 helpers of a job; they wait at its start barrier between operations. */
+static int start_helpers(struct job *j, pthread_t *tid, struct worker_arg *args) {
+  if (j->threads == 1) return 0;
+  pthread_barrier_init(&j->start, NULL, j->threads);
+  pthread_barrier_init(&j->done, NULL, j->threads);
+  for (int t = 1; t < j->threads; t++) {
+    args[t].job = j;
+    args[t].part = t;
+    if (pthread_create(&tid[t], NULL, worker, &args[t])) return 1;
+  }
+  return 0;
+}
+
+static void stop_helpers(struct job *j, pthread_t *tid) {
+  if (j->threads == 1) return;
+  j->stop = 1;
+  pthread_barrier_wait(&j->start);
+  for (int t = 1; t < j->threads; t++) pthread_join(tid[t], NULL);
+}
+
+#define MAX_VARIANTS 8
+
 int main(int argc, char **argv) {
   if (argc != 8 && argc != 9) {
-    fprintf(stderr, "usage: %s k m shard_bytes lost hot|cold seconds batches [threads]\n", argv[0]);
+    fprintf(stderr, "usage: %s k m shard_bytes lost hot|cold seconds batches [threads[,threads...]]\n", argv[0]);
     return 2;
   }
-  int threads = argc == 9 ? atoi(argv[8]) : 1;
-  if (threads < 1 || threads > 64) { fprintf(stderr, "threads must be 1..64\n"); return 2; }
+  int counts[MAX_VARIANTS], variants = 0;
+  if (argc == 9) {
+    for (char *tok = strtok(argv[8], ","); tok != NULL; tok = strtok(NULL, ",")) {
+      if (variants == MAX_VARIANTS) { fprintf(stderr, "at most %d thread counts\n", MAX_VARIANTS); return 2; }
+      counts[variants++] = atoi(tok);
+    }
+  } else {
+    counts[variants++] = 1;
+  }
+  for (int v = 0; v < variants; v++) {
+    if (counts[v] < 1 || counts[v] > 64) { fprintf(stderr, "threads must be 1..64\n"); return 2; }
+  }
   int k = atoi(argv[1]), m = atoi(argv[2]), lost = atoi(argv[4]);
   long len = atol(argv[3]);
   int cold = strcmp(argv[5], "cold") == 0;
@@ -116,6 +153,7 @@ int main(int argc, char **argv) {
   unsigned char *tables = malloc(32 * (size_t)k * outputs);
   ec_init_tables(k, outputs, rows, tables);
 
+  /* Every byte is written before timing (inputs random, outputs zeroed): no first-touch faults in a batch. */
   unsigned char ***in = malloc(sizeof(void *) * sets), ***out = malloc(sizeof(void *) * sets);
   for (int s = 0; s < sets; s++) {
     in[s] = malloc(sizeof(void *) * k);
@@ -129,39 +167,45 @@ int main(int argc, char **argv) {
       memset(out[s][o], 0, len);
     }
   }
-  struct job job = {k, outputs, threads, len, tables, in, out, 0, 0};
-  pthread_t tid[64];
-  struct worker_arg args[64];
-  if (threads > 1) {
-    pthread_barrier_init(&job.start, NULL, threads);
-    pthread_barrier_init(&job.done, NULL, threads);
-    for (int t = 1; t < threads; t++) {
-      args[t].job = &job;
-      args[t].part = t;
-      if (pthread_create(&tid[t], NULL, worker, &args[t])) { fprintf(stderr, "pthread_create failed\n"); return 1; }
+  struct job jobs[MAX_VARIANTS];
+  pthread_t tid[MAX_VARIANTS][64];
+  struct worker_arg args[MAX_VARIANTS][64];
+  for (int v = 0; v < variants; v++) {
+    struct job j = {k, outputs, counts[v], len, tables, in, out, 0, 0};
+    jobs[v] = j;
+  }
+  for (int v = 0; v < variants; v++) {
+    if (start_helpers(&jobs[v], tid[v], args[v])) { fprintf(stderr, "pthread_create failed\n"); return 1; }
+  }
+  double (*rate)[64] = malloc(sizeof(double[64]) * variants), (*cpu_rate)[64] = malloc(sizeof(double[64]) * variants);
+  if (batches < 1 || batches > 64) { fprintf(stderr, "batches must be 1..64\n"); return 2; }
+  int next[MAX_VARIANTS] = {0};
+  for (int w = 0; w < 20; w++) {
+    for (int v = 0; v < variants; v++) {
+      code_all(&jobs[v], next[v]);
+      next[v] = (next[v] + 1) % sets;
     }
   }
-  double *rate = malloc(sizeof(double) * batches), *cpu_rate = malloc(sizeof(double) * batches);
-  for (int w = 0; w < 20; w++) code_all(&job, w % sets);
-  int s = 0;
   for (int b = 0; b < batches; b++) {
-    long ops = 0;
-    double t0 = now(), c0 = cpu_now(), t;
-    do {
-      code_all(&job, s);
-      s = (s + 1) % sets;
-      ops++;
-    } while ((t = now()) - t0 < seconds);
-    rate[b] = (double)ops * k * len / (t - t0) / 1e9;
-    cpu_rate[b] = (double)ops * k * len / (cpu_now() - c0) / 1e9;
+    for (int i = 0; i < variants; i++) {
+      int v = b % 2 == 0 ? i : variants - 1 - i;
+      long ops = 0;
+      double t0 = now(), c0 = cpu_now(), t;
+      do {
+        code_all(&jobs[v], next[v]);
+        next[v] = (next[v] + 1) % sets;
+        ops++;
+      } while ((t = now()) - t0 < seconds);
+      rate[v][b] = (double)ops * k * len / (t - t0) / 1e9;
+      cpu_rate[v][b] = (double)ops * k * len / (cpu_now() - c0) / 1e9;
+    }
   }
-  if (threads > 1) {
-    job.stop = 1;
-    pthread_barrier_wait(&job.start);
-    for (int t = 1; t < threads; t++) pthread_join(tid[t], NULL);
+  for (int v = 0; v < variants; v++) stop_helpers(&jobs[v], tid[v]);
+  for (int v = 0; v < variants; v++) {
+    qsort(rate[v], batches, sizeof(double), cmp);
+    qsort(cpu_rate[v], batches, sizeof(double), cmp);
+    printf("%d %.4f %.4f %.4f %.4f\n", counts[v], rate[v][batches / 2], cpu_rate[v][batches / 2], rate[v][batches / 4],
+        rate[v][(3 * batches) / 4]);
   }
-  qsort(rate, batches, sizeof(double), cmp);
-  qsort(cpu_rate, batches, sizeof(double), cmp);
-  printf("%.4f %.4f\n", rate[batches / 2], cpu_rate[batches / 2]);
   return 0;
 }

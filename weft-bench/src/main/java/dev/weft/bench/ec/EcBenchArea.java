@@ -27,10 +27,11 @@ import org.apache.hadoop.io.erasurecode.rawcoder.RSRawEncoder;
  * {@code weft bench ec}: encode and reconstruct throughput of weft's Java kernel, weft on ISA-L (FFM), and
  * hadoop-common's pure-Java RS coder, in the same run, in GB/s of data (k × shard bytes per second).
  *
- * <p>Each row is the median of several timed batches. "hot" reuses one stripe's buffers; "cold" rotates
- * through buffer sets totalling more than the 32 MiB L3 cache; "l1" (10+4, 2 KiB shards, encode, one
- * thread) keeps the whole working set in L1, the kernels' compute ceiling. The thread sweep uses a pool of 1 and of
- * all processors. With ISA-L and gcc installed, a C program calling ISA-L directly is compiled and run for
+ * <p>Each row is the median of 9 timed batches (quick: 5), with the wall rate's quartiles as {@code q1} and
+ * {@code q3}. "hot" reuses one stripe's buffers; "cold" rotates through buffer sets totalling more than the
+ * 32 MiB L3 cache; "l1" (10+4, 2 KiB shards, encode, one thread) keeps the whole working set in L1, the
+ * kernels' compute ceiling. The thread sweep uses a pool of 1 and of all processors, created once; the
+ * batches of the two are interleaved on the same buffers so that both see the same machine. With ISA-L and gcc installed, a C program calling ISA-L directly is compiled and run for
  * the same shapes ({@code impl=isal-c}), the reference for the "within 5% of ISA-L" comparison.
  */
 public final class EcBenchArea implements BenchArea {
@@ -53,8 +54,11 @@ public final class EcBenchArea implements BenchArea {
   public void run(BenchContext ctx, BenchOutput out) throws Exception {
     boolean quick = ctx.quick();
     PrintWriter log = ctx.log();
-    double seconds = quick ? 0.06 : 0.25;
-    int batches = quick ? 3 : 5;
+    // Many short batches rather than a few long ones: the median of 9 survives a burst of other load on
+    // one or two batches, and 1- and 2-thread batches alternate (see measureWeft), so both see the same
+    // machine. 9 × 2 × 0.15 s per configuration keeps the full run at its round-2 length.
+    double seconds = quick ? 0.05 : 0.15;
+    int batches = quick ? 5 : 9;
     int all = ctx.allThreads();
     List<Shape> shapes = quick
         ? List.of(new Shape(10, 4, 1 << 20))
@@ -69,61 +73,79 @@ public final class EcBenchArea implements BenchArea {
     IsalLibrary.get().ifPresentOrElse(lib -> impls.add(new Impl("weft-isal", new IsalKernel(lib))),
         () -> log.println("ec bench: ISA-L (libisal.so.2) not installed, skipping weft-isal and isal-c rows"));
     IsalCBench cbench = IsalLibrary.get().isPresent() ? IsalCBench.compile(log) : null;
-    log.printf("ec bench: Java kernel %s, %d batches of %.2f s per row, median reported%n",
-        Kernels.bestJava().name(), batches, seconds);
+    log.printf("ec bench: Java kernel %s, threads %s interleaved, %d batches of %.2f s per row, median reported%n",
+        Kernels.bestJava().name(), Arrays.toString(threadCounts), batches, seconds);
     log.flush();
 
-    // Vector API code runs interpreted ~100x slower until C2 compiles it, and on a busy machine the compiler
-    // threads get little CPU; warm every kernel path (4-, 2- and 1-output groups) until its rate stops
-    // climbing, or the first rows would measure the JIT.
-    for (Impl impl : impls) {
-      for (int lost : new int[] {0, 2, 1}) {
-        double last = 0;
-        for (int round = 0; round < 20; round++) {
-          double cpu = measureWeft(impl.kernel(), new Shape(10, 4, 64 << 10), lost, false, 1, 0.2, 1).cpu();
-          if (round >= 2 && cpu < last * 1.15) {
-            break;
+    // One pool per thread count for the whole run, so no row times thread start-up. At 1 thread the
+    // caller codes the whole job (ParallelCoder never forks a single stripe); at `all` threads the caller
+    // and all - 1 pool threads share it, as for a user's `weft ec encode --threads all`.
+    TaskPool[] pools = new TaskPool[threadCounts.length];
+    try {
+      for (int t = 0; t < threadCounts.length; t++) {
+        pools[t] = TaskPool.create(threadCounts[t]);
+      }
+      // Vector API code runs interpreted ~100x slower until C2 compiles it, and on a busy machine the
+      // compiler threads get little CPU; warm every kernel path (4-, 2- and 1-output groups, one thread and
+      // the parallel split) until its rate stops climbing, or the first rows would measure the JIT.
+      for (Impl impl : impls) {
+        for (int lost : new int[] {0, 2, 1}) {
+          double last = 0;
+          for (int round = 0; round < 20; round++) {
+            double cpu = measureWeft(impl.kernel(), new Shape(10, 4, 256 << 10), lost, false, pools, 0.1, 1)[0].cpu();
+            if (round >= 2 && cpu < last * 1.15) {
+              break;
+            }
+            last = Math.max(last, cpu);
           }
-          last = Math.max(last, cpu);
         }
       }
-    }
-    // The compute ceiling: 10+4 over 2 KiB shards, whose 28 KiB stay in the 32 KiB L1, so memory is out of
-    // the picture (cache=l1, one thread, encode). The 1 MiB hot rows below show what L3 takes off it.
-    Shape l1 = new Shape(10, 4, 2048);
-    for (Impl impl : impls) {
-      emit(out, impl.name(), "encode", l1, 0, 1, "l1", measureWeft(impl.kernel(), l1, 0, false, 1, seconds, batches));
-    }
-    if (cbench != null) {
-      Rate v = cbench.run(l1.k(), l1.m(), l1.shardBytes(), 0, "hot", seconds, batches, 1);
-      if (v != null) {
-        emit(out, "isal-c", "encode", l1, 0, 1, "l1", v);
+      // The compute ceiling: 10+4 over 2 KiB shards, whose 28 KiB stay in the 32 KiB L1, so memory is out
+      // of the picture (cache=l1, one thread, encode). The 1 MiB hot rows below show what L3 takes off it.
+      Shape l1 = new Shape(10, 4, 2048);
+      TaskPool[] one = {pools[0]};
+      for (Impl impl : impls) {
+        Rate v = measureWeft(impl.kernel(), l1, 0, false, one, seconds, batches)[0];
+        emit(out, impl.name(), "encode", l1, 0, 1, "l1", v);
       }
-    }
-    for (Shape shape : shapes) {
-      checkParityAgainstHadoop(shape);
-      for (String cache : caches) {
-        for (int lost : losts) {
-          String op = lost == 0 ? "encode" : "reconstruct";
-          for (Impl impl : impls) {
-            for (int threads : threadCounts) {
-              Rate v = measureWeft(impl.kernel(), shape, lost, cache.equals("cold"), threads, seconds, batches);
-              emit(out, impl.name(), op, shape, lost, threads, cache, v);
-            }
-          }
-          if (cbench != null) {
-            // The C reference at 2 threads is the machine's own scaling figure for the 10+4 target;
-            // for 50+20 one thread suffices and keeps the full run near its old length.
-            for (int threads : shape.k() == 10 ? threadCounts : new int[] {1}) {
-              Rate v = cbench.run(shape.k(), shape.m(), shape.shardBytes(), lost, cache, seconds, batches, threads);
-              if (v != null) {
-                emit(out, "isal-c", op, shape, lost, threads, cache, v);
+      if (cbench != null) {
+        Rate[] v = cbench.run(l1.k(), l1.m(), l1.shardBytes(), 0, "hot", seconds, batches, new int[] {1});
+        if (v != null) {
+          emit(out, "isal-c", "encode", l1, 0, 1, "l1", v[0]);
+        }
+      }
+      for (Shape shape : shapes) {
+        checkParityAgainstHadoop(shape);
+        for (String cache : caches) {
+          for (int lost : losts) {
+            String op = lost == 0 ? "encode" : "reconstruct";
+            for (Impl impl : impls) {
+              Rate[] v = measureWeft(impl.kernel(), shape, lost, cache.equals("cold"), pools, seconds, batches);
+              for (int t = 0; t < threadCounts.length; t++) {
+                emit(out, impl.name(), op, shape, lost, threadCounts[t], cache, v[t]);
               }
             }
+            if (cbench != null) {
+              // The C reference at 2 threads is the machine's own scaling figure for the 10+4 target;
+              // for 50+20 one thread suffices and keeps the full run near its old length.
+              int[] cThreads = shape.k() == 10 ? threadCounts : new int[] {1};
+              Rate[] v = cbench.run(shape.k(), shape.m(), shape.shardBytes(), lost, cache, seconds, batches, cThreads);
+              if (v != null) {
+                for (int t = 0; t < cThreads.length; t++) {
+                  emit(out, "isal-c", op, shape, lost, cThreads[t], cache, v[t]);
+                }
+              }
+            }
+            // Hadoop's coder is single-threaded and ~50x slower; one thread, fewer batches keep the run short.
+            Rate h = measureHadoop(shape, lost, cache.equals("cold"), seconds, Math.max(3, batches - 4));
+            emit(out, "hadoop-java", op, shape, lost, 1, cache, h);
           }
-          // Hadoop's coder is single-threaded and ~50x slower; one thread, fewer batches keep the run short.
-          Rate h = measureHadoop(shape, lost, cache.equals("cold"), seconds, Math.max(3, batches - 2));
-          emit(out, "hadoop-java", op, shape, lost, 1, cache, h);
+        }
+      }
+    } finally {
+      for (TaskPool pool : pools) {
+        if (pool != null) {
+          pool.close();
         }
       }
     }
@@ -132,18 +154,32 @@ public final class EcBenchArea implements BenchArea {
   private record Impl(String name, GfKernel kernel) {}
 
   /**
-   * A measured rate: {@code wall} is GB of data per wall-clock second (the figure the rows report);
-   * {@code cpu} is GB per CPU-second of the whole measuring process, which stays meaningful when other
-   * work competes for the cores (it is the wall rate the code would reach with the cores to itself, minus
-   * cache effects of the competition).
+   * A measured rate: {@code wall} is the median GB of data per wall-clock second (the figure the rows
+   * report), {@code q1}/{@code q3} the batches' lower and upper quartile of it (how stable the row was);
+   * {@code cpu} is the median GB per CPU-second of the whole measuring process, which stays meaningful when
+   * other work competes for the cores (it is the wall rate the code would reach with the cores to itself,
+   * minus cache effects of the competition).
    */
-  record Rate(double wall, double cpu) {}
+  record Rate(double wall, double cpu, double q1, double q3) {
+    static Rate of(double[] wall, double[] cpu) {
+      double[] w = wall.clone();
+      double[] c = cpu.clone();
+      Arrays.sort(w);
+      Arrays.sort(c);
+      int n = w.length;
+      return new Rate(w[n / 2], c[n / 2], w[n / 4], w[(3 * n) / 4]);
+    }
+  }
 
   private static void emit(BenchOutput out, String impl, String op, Shape s, int lost, int threads, String cache,
       Rate rate) {
     out.row(impl, op, threads).param("k", s.k()).param("m", s.m()).param("shard_bytes", s.shardBytes())
-        .param("lost", lost).param("cache", cache).param("cpu_gbps", Math.round(rate.cpu() * 1000) / 1000.0)
-        .emit(rate.wall(), "GB/s");
+        .param("lost", lost).param("cache", cache).param("cpu_gbps", round3(rate.cpu()))
+        .param("q1", round3(rate.q1())).param("q3", round3(rate.q3())).emit(rate.wall(), "GB/s");
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
   }
 
   /** Sanity: the coder being timed produces Hadoop's parity for this shape, so no row times a wrong code. */
@@ -169,8 +205,13 @@ public final class EcBenchArea implements BenchArea {
     return cold ? (int) (COLD_BYTES / setBytes + 2) : 1;
   }
 
-  private static Rate measureWeft(GfKernel kernel, Shape s, int lost, boolean cold, int threads, double seconds,
-      int batches) {
+  /**
+   * Times one configuration at each pool's thread count on the same buffers, the batches of the thread
+   * counts interleaved (1, 2, 2, 1, 1, 2 …) so a burst of other load or a drift of the machine (clock,
+   * the host's other tenants) lands on both sides of the ratio alike; returns one rate per pool.
+   */
+  private static Rate[] measureWeft(GfKernel kernel, Shape s, int lost, boolean cold, TaskPool[] pools,
+      double seconds, int batches) {
     int n = s.k() + s.m();
     int sets = sets(s, cold);
     ReedSolomon rs = ReedSolomon.create(s.k(), s.m(), MatrixKind.CAUCHY, kernel);
@@ -181,7 +222,10 @@ public final class EcBenchArea implements BenchArea {
       present[i] = false;
       wanted[i] = true;
     }
-    try (Arena arena = Arena.ofShared(); TaskPool pool = TaskPool.create(threads)) {
+    try (Arena arena = Arena.ofShared()) {
+      // Native, 64-byte aligned shards, each its own allocation, as ShardDirectory and IsalKernel use them
+      // and as the C reference allocates (posix_memalign 64). Every byte is written here (inputs with noise,
+      // outputs zeroed by allocate), so no timed operation takes a first-touch page fault.
       MemorySegment[][] bufs = new MemorySegment[sets][n];
       Random rnd = new Random(1);
       byte[] noise = new byte[s.shardBytes()];
@@ -192,15 +236,17 @@ public final class EcBenchArea implements BenchArea {
           MemorySegment.copy(MemorySegment.ofArray(noise), 0, set[i], 0, s.shardBytes());
         }
       }
-      ParallelCoder coder = new ParallelCoder(rs, pool);
-      Runnable[] ops = new Runnable[sets];
-      for (int i = 0; i < sets; i++) {
-        MemorySegment[] set = bufs[i];
-        ops[i] = lost == 0
-            ? () -> coder.encode(set, 0, s.shardBytes())
-            : () -> coder.reconstruct(set, present, wanted, 0, s.shardBytes());
+      Runnable[][] ops = new Runnable[pools.length][sets];
+      for (int p = 0; p < pools.length; p++) {
+        ParallelCoder coder = new ParallelCoder(rs, pools[p]);
+        for (int i = 0; i < sets; i++) {
+          MemorySegment[] set = bufs[i];
+          ops[p][i] = lost == 0
+              ? () -> coder.encode(set, 0, s.shardBytes())
+              : () -> coder.reconstruct(set, present, wanted, 0, s.shardBytes());
+        }
       }
-      return median(ops, (long) s.k() * s.shardBytes(), seconds, batches);
+      return interleaved(ops, (long) s.k() * s.shardBytes(), seconds, batches);
     }
   }
 
@@ -240,40 +286,52 @@ public final class EcBenchArea implements BenchArea {
         }
       };
     }
-    return median(ops, (long) s.k() * s.shardBytes(), seconds, batches);
+    return interleaved(new Runnable[][] {ops}, (long) s.k() * s.shardBytes(), seconds, batches)[0];
   }
 
   /**
-   * Warms up, then times {@code batches} batches of about {@code seconds}; returns the median wall rate
-   * and the median CPU rate (each batch's bytes over the process CPU time it used).
+   * Warms up every variant (each op of {@code variants[v]} is one operation of variant v, cycling through
+   * its buffer sets), then times {@code batches} rounds; in each round every variant runs one batch of about
+   * {@code seconds}, in an order that alternates between rounds. Returns each variant's median wall and
+   * CPU rate (a batch's bytes over the process CPU time it used) and its wall quartiles.
    */
-  private static Rate median(Runnable[] ops, long bytesPerOp, double seconds, int batches) {
+  private static Rate[] interleaved(Runnable[][] variants, long bytesPerOp, double seconds, int batches) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    int nv = variants.length;
+    int[] next = new int[nv];
+    // Warm-up, variants alternating, so each is compiled and its buffers cached as in the timed batches.
     long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
-    int s = 0;
     for (int w = 0; w < 3 || System.nanoTime() < warmEnd; w++) {
-      ops[s].run();
-      s = (s + 1) % ops.length;
+      for (int v = 0; v < nv; v++) {
+        variants[v][next[v]].run();
+        next[v] = (next[v] + 1) % variants[v].length;
+      }
     }
-    double[] wall = new double[batches];
-    double[] cpu = new double[batches];
+    double[][] wall = new double[nv][batches];
+    double[][] cpu = new double[nv][batches];
     for (int b = 0; b < batches; b++) {
-      long done = 0;
-      long c0 = os.getProcessCpuTime();
-      long t0 = System.nanoTime();
-      long t;
-      do {
-        ops[s].run();
-        s = (s + 1) % ops.length;
-        done++;
-      } while ((t = System.nanoTime()) - t0 < seconds * 1e9);
-      long c = os.getProcessCpuTime() - c0;
-      wall[b] = (double) done * bytesPerOp / (t - t0);
-      cpu[b] = (double) done * bytesPerOp / Math.max(1, c);
+      for (int j = 0; j < nv; j++) {
+        int v = b % 2 == 0 ? j : nv - 1 - j;
+        Runnable[] ops = variants[v];
+        long done = 0;
+        long c0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        long t;
+        do {
+          ops[next[v]].run();
+          next[v] = (next[v] + 1) % ops.length;
+          done++;
+        } while ((t = System.nanoTime()) - t0 < seconds * 1e9);
+        long c = os.getProcessCpuTime() - c0;
+        wall[v][b] = (double) done * bytesPerOp / (t - t0);
+        cpu[v][b] = (double) done * bytesPerOp / Math.max(1, c);
+      }
     }
-    Arrays.sort(wall);
-    Arrays.sort(cpu);
-    return new Rate(wall[batches / 2], cpu[batches / 2]);
+    Rate[] rates = new Rate[nv];
+    for (int v = 0; v < nv; v++) {
+      rates[v] = Rate.of(wall[v], cpu[v]);
+    }
+    return rates;
   }
 }

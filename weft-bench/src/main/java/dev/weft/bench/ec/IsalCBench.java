@@ -53,20 +53,35 @@ final class IsalCBench {
   }
 
   /**
-   * GB/s of data (wall and per CPU-second), or null if the program failed. With {@code threads} > 1 the C
-   * program cuts each operation into one contiguous range per thread, as weft's ParallelCoder does.
+   * GB/s of data (wall and per CPU-second) for each of {@code threads}, or null if the program failed.
+   * One process times all thread counts on the same buffers, batches interleaved as in weft's rows; with
+   * more than one thread each operation is cut into one contiguous range per thread.
    */
-  EcBenchArea.Rate run(int k, int m, int shardBytes, int lost, String cache, double seconds, int batches,
-      int threads) throws IOException, InterruptedException {
+  EcBenchArea.Rate[] run(int k, int m, int shardBytes, int lost, String cache, double seconds, int batches,
+      int[] threads) throws IOException, InterruptedException {
+    StringBuilder list = new StringBuilder();
+    for (int t : threads) {
+      list.append(list.isEmpty() ? "" : ",").append(t);
+    }
     List<String> cmd = new ArrayList<>(List.of(binary.toString(), Integer.toString(k), Integer.toString(m),
         Integer.toString(shardBytes), Integer.toString(lost), cache, Double.toString(seconds),
-        Integer.toString(batches), Integer.toString(threads)));
+        Integer.toString(batches), list.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       return null;
     }
-    String[] parts = output.split("\\s+");
-    return new EcBenchArea.Rate(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+    // One line per thread count: threads, median wall, median cpu, wall quartiles q1 and q3.
+    String[] lines = output.split("\\R");
+    if (lines.length != threads.length) {
+      return null;
+    }
+    EcBenchArea.Rate[] rates = new EcBenchArea.Rate[threads.length];
+    for (int i = 0; i < threads.length; i++) {
+      String[] f = lines[i].trim().split("\\s+");
+      rates[i] = new EcBenchArea.Rate(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+          Double.parseDouble(f[4]));
+    }
+    return rates;
   }
 }

@@ -142,48 +142,93 @@ class ParallelCoderTest {
     }
   }
 
+  /** A kernel that records every range it codes and the thread that coded it. */
+  private static final class RecordingKernel implements GfKernel {
+    final java.util.List<long[]> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    final java.util.Map<Thread, Integer> threads = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public String name() {
+      return "recording";
+    }
+
+    public Program compile(byte[][] c) {
+      Program real = Kernels.bestJava().compile(c);
+      return new Program() {
+        public int inputs() {
+          return real.inputs();
+        }
+
+        public int outputs() {
+          return real.outputs();
+        }
+
+        public void run(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long n) {
+          ranges.add(new long[] {inOff, n});
+          threads.merge(Thread.currentThread(), 1, Integer::sum);
+          real.run(in, inOff, out, outOff, n);
+        }
+      };
+    }
+  }
+
   @Test
-  void callerCodesTheFirstRangeAndEachThreadGetsOneContiguousRange() {
-    int k = 10, m = 4, len = 1 << 20; // 10 MiB of data: at 2 threads, two ranges of 512 KiB per shard
-    java.util.List<long[]> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    GfKernel recording = new GfKernel() {
-      public String name() {
-        return "recording";
-      }
-
-      public Program compile(byte[][] c) {
-        Program real = Kernels.bestJava().compile(c);
-        return new Program() {
-          public int inputs() {
-            return real.inputs();
-          }
-
-          public int outputs() {
-            return real.outputs();
-          }
-
-          public void run(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long n) {
-            ranges.add(new long[] {inOff, n});
-            threads.add(Thread.currentThread());
-            real.run(in, inOff, out, outOff, n);
-          }
-        };
-      }
-    };
-    byte[][] reference = data(k, m, len);
-    ReedSolomon.create(k, m).encode(reference, 0, len);
+  void chunksArePageAlignedDisjointAndCoverTheJob() {
+    int k = 10, m = 4, off = 4096 * 3 + 5, len = (1 << 20) + 12_345; // odd offset and tail
+    byte[][] reference = data(k, m, off + len);
+    ReedSolomon.create(k, m).encode(reference, off, len);
+    RecordingKernel recording = new RecordingKernel();
     try (TaskPool pool = TaskPool.create(2)) {
       ParallelCoder coder = new ParallelCoder(ReedSolomon.create(k, m, MatrixKind.CAUCHY, recording), pool);
-      byte[][] shards = data(k, m, len);
-      coder.encode(shards, 0, len);
+      byte[][] shards = data(k, m, off + len);
+      coder.encode(shards, off, len);
       assertArrayEquals(reference, shards);
+      long chunk = coder.chunkLength(len, 2);
+      assertEquals(0, chunk % 4096, "chunks are whole pages");
+      java.util.List<long[]> ranges = new java.util.ArrayList<>(recording.ranges);
       ranges.sort(java.util.Comparator.comparingLong(r -> r[0]));
-      assertEquals(2, ranges.size(), "one range per thread");
-      assertArrayEquals(new long[] {0, len / 2}, ranges.get(0));
-      assertArrayEquals(new long[] {len / 2, len / 2}, ranges.get(1));
-      assertEquals(2, threads.size());
-      assertTrue(threads.contains(Thread.currentThread()), "the caller codes a range instead of parking");
+      assertEquals((len + chunk - 1) / chunk, ranges.size(), "each chunk coded exactly once");
+      long at = off;
+      for (long[] r : ranges) {
+        assertEquals(at, r[0], "ranges are contiguous and disjoint");
+        at += r[1];
+      }
+      assertEquals(off + len, at, "ranges cover the job");
+      assertTrue(ranges.size() >= 2 * 4, "several claims per thread, got " + ranges.size());
+      // Which thread codes which chunk is up to the scheduler (on a loaded machine the woken helper can
+      // take every chunk before the caller runs again); aJobDoesNotWaitForAHelperThatCannotStart checks the
+      // caller's part.
+    }
+  }
+
+  @Test
+  void aJobDoesNotWaitForAHelperThatCannotStart() throws Exception {
+    int k = 10, m = 4, len = 1 << 20; // two threads' worth of work
+    byte[][] reference = data(k, m, len);
+    ReedSolomon.create(k, m).encode(reference, 0, len);
+    RecordingKernel recording = new RecordingKernel();
+    try (TaskPool pool = TaskPool.create(2)) {
+      // Both pool threads are busy elsewhere: the job's helper stays queued behind them.
+      CountDownLatch busy = new CountDownLatch(2);
+      CountDownLatch release = new CountDownLatch(1);
+      for (int i = 0; i < 2; i++) {
+        pool.submit(() -> {
+          busy.countDown();
+          release.await();
+          return null;
+        });
+      }
+      assertTrue(busy.await(10, TimeUnit.SECONDS));
+      ParallelCoder coder = new ParallelCoder(ReedSolomon.create(k, m, MatrixKind.CAUCHY, recording), pool);
+      assertEquals(2, coder.stripes(len));
+      byte[][] shards = data(k, m, len);
+      Thread caller = Thread.ofPlatform().start(() -> coder.encode(shards, 0, len));
+      caller.join(10_000);
+      boolean finishedAlone = !caller.isAlive();
+      release.countDown();
+      caller.join();
+      assertTrue(finishedAlone, "the job waited for a pool thread that was busy elsewhere");
+      assertArrayEquals(reference, shards);
+      assertEquals(java.util.Set.of(caller), recording.threads.keySet(), "the caller coded every chunk");
     }
   }
 
