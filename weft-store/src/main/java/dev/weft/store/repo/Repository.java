@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.UsageException;
+import dev.weft.store.fs.TmpfileWriter;
 import dev.weft.store.verity.FsVerity;
 import dev.weft.store.verity.ObjectId;
 import java.io.IOException;
@@ -31,8 +32,10 @@ import java.util.stream.Stream;
 
 /**
  * A composefs-compatible repository (see the package documentation for the layout and API). Thread-safe:
- * objects may be put from many pool threads at once. Writes go to temporary names ({@code .tmp-*} in
- * {@code objects/XX/}, or in {@code objects/} for large objects written piecewise) and are renamed into place; new objects become durable at the next {@link #barrier()}.
+ * objects may be put from many pool threads at once. Objects appear under their names only complete: small
+ * ones as unnamed O_TMPFILE files linked into place (or, without O_TMPFILE, a {@code .tmp-*} name in
+ * {@code objects/XX/} renamed into place), large objects written piecewise through a {@code .tmp-*} name in
+ * {@code objects/} that is renamed; new objects become durable at the next {@link #barrier()}.
  */
 public final class Repository {
   public static final int FORMAT_VERSION = 1;
@@ -41,6 +44,11 @@ public final class Repository {
   private static final String TMP_PREFIX = ".tmp-";
   private static final AtomicLong TMP_IDS = new AtomicLong(System.nanoTime());
   private static final long PID = ProcessHandle.current().pid();
+  /**
+   * {@code -Dweft.store.noTmpfile=true} writes every object through a temporary name and a rename, as on
+   * file systems without O_TMPFILE: for tests of that path and for comparing the two in benchmarks.
+   */
+  public static final String NO_TMPFILE_PROPERTY = "weft.store.noTmpfile";
 
   private final Path root;
   private final Path objects;
@@ -52,6 +60,8 @@ public final class Repository {
   private final Queue<Path> unsynced = new ConcurrentLinkedQueue<>();
   private final AtomicLong objectsWritten = new AtomicLong();
   private final AtomicLong bytesWritten = new AtomicLong();
+  /** Null until the first object write finds out whether {@code objects/} takes O_TMPFILE files. */
+  private volatile Boolean tmpfile;
 
   private Repository(Path root) {
     this.root = root;
@@ -160,20 +170,37 @@ public final class Repository {
    * Stores {@code data[offset, offset+length)} as object {@code id}, which the caller has computed with
    * {@link FsVerity}; returns false when the object was present already (nothing written).
    *
-   * <p>The temporary file lives in the object's own {@code objects/XX/} directory, so the rename stays in
-   * one directory and parallel writers rarely contend for the same directory lock (measured in
-   * docs/bench/store.md: creating every temporary in {@code objects/} cost 10–100 % more kernel time).
-   * One stat for presence, one create, one write, one rename: no fsync here, the barrier covers it.
+   * <p>Where the file system has {@code O_TMPFILE} (ext4, xfs, btrfs, tmpfs) the object is written as an
+   * unnamed file and linked under its name once complete ({@link TmpfileWriter}): no temporary name, no
+   * rename, and nothing left behind by a killed process. Elsewhere it is written to a temporary name in the
+   * object's own {@code objects/XX/} and renamed (a rename inside one directory; measured in
+   * docs/bench/store.md). Either way nothing half-written ever has an object's name. One existence check,
+   * one create, one write, one link or rename: no fsync here, the barrier covers it.
    */
   public boolean storeObject(ObjectId id, byte[] data, int offset, int length) {
     Path target = objectPath(id);
     if (Files.exists(target)) {
       return false;
     }
-    Path tmp = null;
     try {
       ensurePrefixDir(id, target.getParent());
-      tmp = tempNameIn(target.getParent());
+      boolean written = useTmpfile()
+          ? TmpfileWriter.writeNew(target.getParent(), target.getFileName().toString(), data, offset, length)
+          : writeViaTempName(target, data, offset, length);
+      if (written) {
+        unsynced.add(target);
+        objectsWritten.incrementAndGet();
+        bytesWritten.addAndGet(length);
+      }
+      return written;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write object " + id + " to " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean writeViaTempName(Path target, byte[] data, int offset, int length) throws IOException {
+    Path tmp = tempNameIn(target.getParent());
+    try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
         while (buf.hasRemaining()) {
@@ -182,17 +209,27 @@ public final class Repository {
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       tmp = null;
-      unsynced.add(target);
-      objectsWritten.incrementAndGet();
-      bytesWritten.addAndGet(length);
       return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write object " + id + " to " + root + ": " + e.getMessage(), e);
     } finally {
       if (tmp != null) {
         deleteQuietly(tmp);
       }
     }
+  }
+
+  /** Tests: write objects through temporary names and renames, as on a file system without O_TMPFILE. */
+  void forceTempNameWrites() {
+    tmpfile = false;
+  }
+
+  /** Whether objects are written as unnamed files; decided once, on the first write, for this repository. */
+  private boolean useTmpfile() {
+    Boolean use = tmpfile;
+    if (use == null) {
+      use = !Boolean.getBoolean(NO_TMPFILE_PROPERTY) && TmpfileWriter.supported(objects);
+      tmpfile = use;
+    }
+    return use;
   }
 
   /** A new empty file under {@code objects/} for an object written piecewise; commit or delete it. */

@@ -1,6 +1,6 @@
 /**
- * The composefs-compatible repository on disk. Depends on {@code dev.weft.store.verity}, weft-runtime's
- * errors and Jackson; never on split streams, OCI or the CLI.
+ * The composefs-compatible repository on disk. Depends on {@code dev.weft.store.verity},
+ * {@code dev.weft.store.fs} (O_TMPFILE object writes), weft-runtime's errors and Jackson; never on split streams, OCI or the CLI.
  *
  * <pre>
  * REPO/meta.json                       {"version":1,"algorithm":"fsverity-sha256-12",...}

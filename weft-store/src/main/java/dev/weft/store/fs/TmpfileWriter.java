@@ -1,0 +1,163 @@
+package dev.weft.store.fs;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+/**
+ * Writes a whole new file that never has a temporary name: {@code open(dir, O_TMPFILE)} makes an unnamed
+ * inode, the bytes are written to it, and only then {@code linkat(2)} gives it its final name. A process
+ * killed half-way leaves nothing behind (the kernel frees the unnamed inode), nothing half-written can appear
+ * under the final name, and the directory sees one entry added instead of a create plus a rename (measured
+ * in docs/bench/store.md, "Round 3"). Linux only; {@link #supported(Path)} says whether a directory's file
+ * system can do it (ext4, xfs, btrfs, tmpfs can; some network and FUSE file systems cannot).
+ *
+ * <p>The link goes through {@code /proc/self/fd/N} with {@code AT_SYMLINK_FOLLOW}, which needs no privilege
+ * ({@code AT_EMPTY_PATH} would need {@code CAP_DAC_READ_SEARCH}). Stateless and thread-safe.
+ */
+public final class TmpfileWriter {
+  private static final int O_WRONLY = 01;
+  private static final int O_CLOEXEC = 02000000;
+  private static final int O_TMPFILE = 020000000 | 0200000; // __O_TMPFILE | O_DIRECTORY, as glibc defines it
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_FOLLOW = 0x400;
+  private static final int EINTR = 4;
+  private static final int EEXIST = 17;
+  /** Same as the JDK's default for new files; the umask applies as usual. */
+  private static final int MODE = 0666;
+
+  private static final MethodHandle OPEN;
+  private static final MethodHandle WRITE;
+  private static final MethodHandle CLOSE;
+  private static final MethodHandle LINKAT;
+  private static final MethodHandle STRERROR;
+  private static final StructLayout CAPTURE;
+  private static final VarHandle ERRNO;
+
+  static {
+    MethodHandle open = null;
+    MethodHandle write = null;
+    MethodHandle close = null;
+    MethodHandle linkat = null;
+    MethodHandle strerror = null;
+    StructLayout capture = null;
+    VarHandle errno = null;
+    try {
+      Linker linker = Linker.nativeLinker();
+      var lookup = linker.defaultLookup();
+      capture = Linker.Option.captureStateLayout();
+      Linker.Option errnoOption = Linker.Option.captureCallState("errno");
+      open = linker.downcallHandle(lookup.find("open").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+          errnoOption, Linker.Option.firstVariadicArg(2));
+      // critical(true): write straight from the Java array, no copy into native memory first.
+      write = linker.downcallHandle(lookup.find("write").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+          errnoOption, Linker.Option.critical(true));
+      close = linker.downcallHandle(lookup.find("close").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+      linkat = linker.downcallHandle(lookup.find("linkat").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+              ValueLayout.ADDRESS, ValueLayout.JAVA_INT), errnoOption);
+      strerror = linker.downcallHandle(lookup.find("strerror").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+      errno = capture.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    } catch (Throwable t) {
+      open = null; // not Linux/glibc, or native access denied
+    }
+    OPEN = open;
+    WRITE = open == null ? null : write;
+    CLOSE = open == null ? null : close;
+    LINKAT = open == null ? null : linkat;
+    STRERROR = open == null ? null : strerror;
+    CAPTURE = open == null ? null : capture;
+    ERRNO = open == null ? null : errno;
+  }
+
+  private TmpfileWriter() {}
+
+  /**
+   * True if files in {@code dir} can be written this way: the native calls are there and the file system
+   * accepts {@code O_TMPFILE} there (checked by opening, and closing, one unnamed file; nothing is linked).
+   */
+  public static boolean supported(Path dir) {
+    if (OPEN == null) {
+      return false;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CAPTURE);
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(dir.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, MODE);
+      if (fd < 0) {
+        return false;
+      }
+      int ignored = (int) CLOSE.invokeExact(fd);
+      return new java.io.File("/proc/self/fd").isDirectory(); // linkat goes through /proc
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  /**
+   * Creates {@code dir/name} holding {@code data[offset, offset+length)}. Returns false, writing nothing
+   * visible, when {@code dir/name} exists already (another writer got there first). The file becomes
+   * durable only with a later fsync/syncfs of its file system, as with any write.
+   */
+  public static boolean writeNew(Path dir, String name, byte[] data, int offset, int length) throws IOException {
+    if (OPEN == null) {
+      throw new IOException("O_TMPFILE writes are unavailable (not Linux/glibc, or no native access)");
+    }
+    Path target = dir.resolve(name);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CAPTURE);
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(dir.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, MODE);
+      if (fd < 0) {
+        throw failure("creating an unnamed file in " + dir, state);
+      }
+      try {
+        MemorySegment bytes = MemorySegment.ofArray(data);
+        long pos = offset;
+        long end = (long) offset + length;
+        while (pos < end) {
+          long n = (long) WRITE.invokeExact(state, fd, bytes.asSlice(pos), end - pos);
+          if (n < 0) {
+            if ((int) ERRNO.get(state, 0L) == EINTR) {
+              continue;
+            }
+            throw failure("writing " + target, state);
+          }
+          pos += n;
+        }
+        int rc = (int) LINKAT.invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd), AT_FDCWD,
+            arena.allocateFrom(target.toString()), AT_SYMLINK_FOLLOW);
+        if (rc != 0) {
+          if ((int) ERRNO.get(state, 0L) == EEXIST) {
+            return false;
+          }
+          throw failure("linking " + target, state);
+        }
+        return true;
+      } finally {
+        // Closing an unlinked O_TMPFILE inode frees it: a failure above leaves nothing on disk.
+        int ignored = (int) CLOSE.invokeExact(fd);
+      }
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException(target + ": native write failed: " + t, t);
+    }
+  }
+
+  private static IOException failure(String what, MemorySegment state) throws Throwable {
+    int errno = (int) ERRNO.get(state, 0L);
+    MemorySegment msg = ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256);
+    return new IOException(what + ": " + msg.getString(0));
+  }
+}
