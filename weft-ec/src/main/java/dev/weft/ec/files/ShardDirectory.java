@@ -104,8 +104,12 @@ public final class ShardDirectory {
     if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
       throw new UsageException(outDir + ": OUTDIR exists and is not a directory");
     }
-    // Created here: a failed or cancelled encode removes it again (if still empty), leaving nothing behind.
-    boolean createdOutDir = !Files.exists(outDir);
+    // Created here (with any missing parents): a failed or cancelled encode removes them again, innermost
+    // first and only while empty, leaving nothing behind.
+    List<Path> createdDirs = new ArrayList<>();
+    for (Path d = outDir.toAbsolutePath(); d != null && !Files.exists(d); d = d.getParent()) {
+      createdDirs.add(d);
+    }
     Files.createDirectories(outDir);
     if (Files.exists(outDir.resolve(ShardManifest.FILE_NAME))) {
       throw new UsageException(outDir + " already holds a shard set (manifest.json); choose an empty directory");
@@ -188,12 +192,12 @@ public final class ShardDirectory {
         for (ShardManifest.Shard e : entries) {
           Files.deleteIfExists(outDir.resolve(e.file()));
         }
-        if (createdOutDir) {
-          try {
-            Files.deleteIfExists(outDir);
-          } catch (java.nio.file.DirectoryNotEmptyException someoneElsesFiles) {
-            // Files another process put there meanwhile stay, and so does the directory.
+        try {
+          for (Path d : createdDirs) {
+            Files.deleteIfExists(d);
           }
+        } catch (java.nio.file.DirectoryNotEmptyException someoneElsesFiles) {
+          // Files another process put there meanwhile stay, and so do the directories holding them.
         }
       }
     }

@@ -3,6 +3,7 @@ package dev.weft.ec.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.Kernels;
@@ -38,6 +39,22 @@ class ShardDirectoryCancelTest {
       }
     }
     assertFalse(Files.exists(out), "OUTDIR left behind");
+  }
+
+  @Test
+  void aCancelledEncodeRemovesTheParentsItCreatedToo() throws Exception {
+    Path input = Files.write(tmp.resolve("in"), new byte[100_000]);
+    Path out = tmp.resolve("a").resolve("b").resolve("shards");
+    try (TaskPool pool = TaskPool.create(2)) {
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(Exception.class, () -> ShardDirectory.encode(input, out, options(), pool, ProgressListener.NONE));
+      } finally {
+        Thread.interrupted();
+      }
+    }
+    assertFalse(Files.exists(tmp.resolve("a")), "created parents left behind");
+    assertTrue(Files.exists(tmp), "a directory that existed before was removed");
   }
 
   @Test

@@ -649,8 +649,11 @@ public final class JournalWriter implements AutoCloseable {
     }
     try {
       if (segment != null) {
-        finishSegment();
-        closeSegment();
+        try {
+          finishSegment();
+        } finally {
+          closeSegment(); // also after a failed force: no descriptor outlives the writer
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalTest {
   @TempDir
   Path dir;
+  /** For tests that need several journals: each in its own directory under this one, removed afterwards. */
+  @TempDir
+  Path root;
 
   private List<Layout.Segment> write(int records, long segmentBytes, Durability durability) throws Exception {
     Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "test/1");
@@ -53,7 +56,7 @@ class JournalTest {
   @Test
   void writesAndReadsBackAcrossSegmentsInEveryMode() throws Exception {
     for (Durability d : Durability.values()) {
-      dir = Files.createTempDirectory(dir.getParent(), "j");
+      dir = Files.createTempDirectory(root, "j");
       List<Layout.Segment> segs = write(1000, 4096, d);
       assertTrue(segs.size() > 3, "several segments");
       List<Long> seqs = readAll();
@@ -192,7 +195,7 @@ class JournalTest {
    */
   private Path crashCopy(int records, long segmentBytes) throws Exception {
     Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "test/1");
-    Path crashed = Files.createTempDirectory(dir.getParent(), "crashed");
+    Path crashed = Files.createTempDirectory(root, "crashed");
     try (JournalWriter w = new JournalWriter(epoch.dir(), null, 0, 0,
         JournalWriter.Options.defaults().withBatch(16, 200).withSegmentBytes(segmentBytes), s -> { })) {
       for (int i = 1; i <= records; i++) {
@@ -303,7 +306,7 @@ class JournalTest {
   @Test
   void pipelinedFlushesReportInOrderOneAtATimeAcrossSegments() throws Exception {
     for (int flushes : new int[] {1, 2, 4}) {
-      dir = Files.createTempDirectory(dir.getParent(), "p");
+      dir = Files.createTempDirectory(root, "p");
       Layout.Epoch epoch = Layout.createEpoch(dir, 1, 1, "test/1");
       List<Long> reported = java.util.Collections.synchronizedList(new ArrayList<>());
       java.util.concurrent.atomic.AtomicInteger inListener = new java.util.concurrent.atomic.AtomicInteger();

@@ -179,10 +179,10 @@ public final class Repository {
    */
   public boolean storeObject(ObjectId id, byte[] data, int offset, int length) {
     Path target = objectPath(id);
-    if (Files.exists(target)) {
-      return false;
-    }
     try {
+      if (presentWithSize(target, length)) {
+        return false;
+      }
       ensurePrefixDir(id, target.getParent());
       boolean written = useTmpfile()
           ? TmpfileWriter.writeNew(target.getParent(), target.getFileName().toString(), data, offset, length)
@@ -255,7 +255,7 @@ public final class Repository {
   public void commitTemp(Path tmp, ObjectId id, long size) throws IOException {
     Path target = objectPath(id);
     ensurePrefixDir(id, target.getParent());
-    if (Files.exists(target)) {
+    if (presentWithSize(target, size)) {
       Files.deleteIfExists(tmp);
       return;
     }
@@ -263,6 +263,28 @@ public final class Repository {
     unsynced.add(target);
     objectsWritten.incrementAndGet();
     bytesWritten.addAndGet(size);
+  }
+
+  /**
+   * True if object file {@code target} exists with {@code size} bytes, so it need not be written again. An
+   * object of another size is removed: while the system runs an object only ever appears complete, but after
+   * a crash before the {@link #barrier()} that would have covered it, its name can be on disk with its data
+   * missing or cut short (ext4 in ordered mode shows such a file empty or short, never with stale bytes).
+   * Rewriting it here keeps a rerun import from publishing a stream over it; a damaged object of the right
+   * size is for {@code fsck}, which re-hashes every object.
+   */
+  private boolean presentWithSize(Path target, long size) throws IOException {
+    long found;
+    try {
+      found = Files.size(target);
+    } catch (NoSuchFileException absent) {
+      return false;
+    }
+    if (found == size) {
+      return true;
+    }
+    Files.deleteIfExists(target);
+    return false;
   }
 
   private void ensurePrefixDir(ObjectId id, Path dir) throws IOException {

@@ -82,6 +82,30 @@ class ObjectWritePathsTest {
     }
   }
 
+  @Test
+  void anObjectCutShortByACrashIsWrittenAgainNotReused() throws IOException {
+    byte[] b = new byte[10_000];
+    new Random(7).nextBytes(b);
+    ObjectId id = FsVerity.digest(b, 0, b.length);
+    for (boolean tempNames : new boolean[] {false, true}) {
+      Repository repo = Repository.open(dir.resolve("r" + tempNames), true);
+      if (tempNames) {
+        repo.forceTempNameWrites();
+      }
+      assertTrue(repo.storeObject(id, b, 0, b.length));
+      // What a crash before the barrier can leave: the name on disk, the data not (ext4: empty or short).
+      for (int left : new int[] {0, 4096}) {
+        try (var ch = java.nio.channels.FileChannel.open(repo.objectPath(id), java.nio.file.StandardOpenOption.WRITE)) {
+          ch.truncate(left);
+        }
+        assertTrue(repo.storeObject(id, b, 0, b.length), "a short object must be rewritten");
+        assertArrayEquals(b, repo.readObject(id));
+      }
+      assertFalse(repo.storeObject(id, b, 0, b.length), "a complete object is reused");
+      assertEquals(List.of(), repo.listTempFiles());
+    }
+  }
+
   private static List<String> tree(Path root) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
       return s.map(p -> root.relativize(p).toString()).sorted().toList();
