@@ -54,7 +54,9 @@ class CrashTest {
           if (mib > reported) {
             reported = mib;
             try {
-              Thread.sleep(40); // ~40 ms per MiB read: the import takes seconds, so the kill lands inside it
+              // ~40 ms per MiB read up to a quarter, then ~150 ms: the rest takes seconds, so the parent has
+              // time to see the first objects land and the kill still falls inside the import
+              Thread.sleep(quarter ? 150 : 40);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
@@ -89,6 +91,12 @@ class CrashTest {
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("quarter", out.readLine(), "the child imported a quarter of the image");
+      // Object writes run on the child's pool behind the reader, so wait until the first ones are in place
+      // (the kill must interrupt an import that has written objects, not one that has only read).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!hasObjects(repoDir) && System.nanoTime() < deadline && child.isAlive()) {
+        Thread.sleep(5);
+      }
       assertTrue(child.isAlive(), "the child is still importing when it is killed");
       child.destroyForcibly(); // SIGKILL on Linux
       assertTrue(child.waitFor(30, TimeUnit.SECONDS));
@@ -115,6 +123,15 @@ class CrashTest {
       assertEquals(List.of(), repo.listTempFiles(), "gc removed what the killed import left");
       assertTrue(new Fsck(repo, pool).run(false).ok());
       assertTrue(Files.isDirectory(repoDir.resolve("streams/refs")));
+    }
+  }
+
+  /** Whether the child has put at least one complete object in place (temporary files do not count). */
+  private static boolean hasObjects(Path repoDir) {
+    try {
+      return !Repository.open(repoDir, false).listObjects().isEmpty();
+    } catch (java.io.IOException | RuntimeException e) {
+      return false; // not created yet, or a directory changed under the listing: ask again
     }
   }
 }
