@@ -130,6 +130,8 @@ public class EcKernelCeilingBenchmark {
   private void run() {
     switch (variant) {
       case "n512x2" -> n512x2(in, out, tables, bytes);
+      case "n512x2a" -> n512x2a(in, out, tables, bytes);
+      case "n512x2ak" -> n512x2ak(in, out, tables, bytes);
       case "n512x4" -> n512x4(in, out, tables, bytes);
       case "n512x2k" -> n512x2k(in, out, tables, bytes);
       case "n512x1" -> n512x1(in, out, tables, bytes);
@@ -281,6 +283,103 @@ public class EcKernelCeilingBenchmark {
       b1.intoMemorySegment(out[1], p + vl, LE);
       b2.intoMemorySegment(out[2], p + vl, LE);
       b3.intoMemorySegment(out[3], p + vl, LE);
+    }
+  }
+
+  /** All native memory through one segment. */
+  private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+  /**
+   * n512x2 with every shard read and written through one segment ({@link #ALL}) at its address: the
+   * per-input segment checks (class, bounds, session) become loop-invariant.
+   */
+  private static void n512x2a(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
+    final int vl = 64;
+    long[] a = new long[K];
+    for (int j = 0; j < K; j++) {
+      a[j] = in[j].address();
+    }
+    long o0 = out[0].address(), o1 = out[1].address(), o2 = out[2].address(), o3 = out[3].address();
+    MemorySegment all = ALL;
+    for (long p = 0; p < len; p += 2 * vl) {
+      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      int q = 0;
+      for (int j = 0; j < K; j++) {
+        long src = a[j] + p;
+        ByteVector x = ByteVector.fromMemorySegment(S512, all, src, LE);
+        ByteVector y = ByteVector.fromMemorySegment(S512, all, src + vl, LE);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+        ByteVector tl = ByteVector.fromArray(S512, t, q), th = ByteVector.fromArray(S512, t, q + vl);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 2 * vl);
+        th = ByteVector.fromArray(S512, t, q + 3 * vl);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 4 * vl);
+        th = ByteVector.fromArray(S512, t, q + 5 * vl);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 6 * vl);
+        th = ByteVector.fromArray(S512, t, q + 7 * vl);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        q += 8 * vl;
+      }
+      a0.intoMemorySegment(all, o0 + p, LE);
+      a1.intoMemorySegment(all, o1 + p, LE);
+      a2.intoMemorySegment(all, o2 + p, LE);
+      a3.intoMemorySegment(all, o3 + p, LE);
+      b0.intoMemorySegment(all, o0 + p + vl, LE);
+      b1.intoMemorySegment(all, o1 + p + vl, LE);
+      b2.intoMemorySegment(all, o2 + p + vl, LE);
+      b3.intoMemorySegment(all, o3 + p + vl, LE);
+    }
+  }
+
+  /** n512x2a with the input count a run-time value, as in the product. */
+  private static void n512x2ak(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
+    final int vl = 64;
+    int k = in.length;
+    long[] a = new long[k];
+    for (int j = 0; j < k; j++) {
+      a[j] = in[j].address();
+    }
+    long o0 = out[0].address(), o1 = out[1].address(), o2 = out[2].address(), o3 = out[3].address();
+    MemorySegment all = ALL;
+    for (long p = 0; p < len; p += 2 * vl) {
+      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      int q = 0;
+      for (int j = 0; j < k; j++) {
+        long src = a[j] + p;
+        ByteVector x = ByteVector.fromMemorySegment(S512, all, src, LE);
+        ByteVector y = ByteVector.fromMemorySegment(S512, all, src + vl, LE);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+        ByteVector tl = ByteVector.fromArray(S512, t, q), th = ByteVector.fromArray(S512, t, q + vl);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 2 * vl);
+        th = ByteVector.fromArray(S512, t, q + 3 * vl);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 4 * vl);
+        th = ByteVector.fromArray(S512, t, q + 5 * vl);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 6 * vl);
+        th = ByteVector.fromArray(S512, t, q + 7 * vl);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        q += 8 * vl;
+      }
+      a0.intoMemorySegment(all, o0 + p, LE);
+      a1.intoMemorySegment(all, o1 + p, LE);
+      a2.intoMemorySegment(all, o2 + p, LE);
+      a3.intoMemorySegment(all, o3 + p, LE);
+      b0.intoMemorySegment(all, o0 + p + vl, LE);
+      b1.intoMemorySegment(all, o1 + p + vl, LE);
+      b2.intoMemorySegment(all, o2 + p + vl, LE);
+      b3.intoMemorySegment(all, o3 + p + vl, LE);
     }
   }
 
