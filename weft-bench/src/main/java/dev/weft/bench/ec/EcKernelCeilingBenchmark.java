@@ -35,11 +35,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * 14 shards (28 KiB) sit in the 32 KiB L1, so the time is the loop's own compute; with 1 MiB it is the
  * hot working set of {@code weft bench ec} (14 MiB, in L3). Variants: {@code n512x2} (the product
  * kernel's loop: nibble tables, 512-bit, two vectors per iteration), {@code n512x2k} (the same with the
- * input count not a constant), {@code n512x2p} (plus a one-byte read ahead in every input, a prefetch by
+ * input count not a constant), {@code n512x2a} / {@code n512x2ak} (n512x2 with every shard accessed at its
+ * address through one all-memory segment, k constant / at run time: what the product's native path does),
+ * {@code n512x2p} (plus a one-byte read ahead in every input, a prefetch by
  * hand), {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
  * unrollings), {@code s512x2} (the 7-bit two-table vpermi2b loop with a masked XOR for bit 7), and the
  * product programs {@code nibble}, {@code 7bit}, {@code isal}. Every variant's output is checked against
- * the scalar product once at setup. Results: docs/bench/ec.md, "Round 2".
+ * the scalar product once at setup. Results: docs/bench/ec.md, "Round 2" and "Round 4".
  *
  * <p>Measure one vector width per JVM (one variant per JMH fork is what JMH does anyway; for
  * {@link #main} pass one variant): once two species have run, the shared Vector API call sites are
@@ -62,7 +64,7 @@ public class EcKernelCeilingBenchmark {
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> S128 = ByteVector.SPECIES_128;
 
-  @Param({"n512x1", "n512x2", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
+  @Param({"n512x1", "n512x2", "n512x2a", "n512x2ak", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
   public String variant;
 
   @Param({"2048", "1048576"})
@@ -156,7 +158,7 @@ public class EcKernelCeilingBenchmark {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     String[] variants = args.length > 1 ? args[1].split(",")
-        : new String[] {"n512x1", "n512x2", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
+        : new String[] {"n512x1", "n512x2", "n512x2a", "n512x2ak", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
     String[] sizes = args.length > 2 ? args[2].split(",") : new String[] {"2048", "1048576"};
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     // Sizes in the order given, the small one first: setup runs each loop once to check it, and a 1 MiB

@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * go in groups of four whose accumulators live in registers, so each input vector is loaded once per
  * group and every output is stored once. Tables are laid out input-major so the inner loop walks them
  * sequentially.
+ *
+ * <p>Native shards that pass {@link NativeShards#usable} once per call run these loops on their addresses
+ * ({@link NativeLoops}), without the per-input segment checks; heap arrays and anything else run the checked
+ * loops below.
  */
 public final class NibbleVectorKernel implements GfKernel {
   /** static final so C2 sees one constant species and compiles straight vector code. */
