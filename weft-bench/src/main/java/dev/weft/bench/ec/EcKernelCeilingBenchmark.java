@@ -35,11 +35,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * 14 shards (28 KiB) sit in the 32 KiB L1, so the time is the loop's own compute; with 1 MiB it is the
  * hot working set of {@code weft bench ec} (14 MiB, in L3). Variants: {@code n512x2} (the product
  * kernel's loop: nibble tables, 512-bit, two vectors per iteration), {@code n512x2k} (the same with the
- * input count not a constant), {@code n512x2p} (plus a one-byte read ahead in every input, a prefetch by
+ * input count not a constant), {@code n512x2a} / {@code n512x2ak} (n512x2 with every shard accessed at its
+ * address through one all-memory segment, k constant / at run time: what the product's native path does),
+ * {@code n512x2p} (plus a one-byte read ahead in every input, a prefetch by
  * hand), {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
  * unrollings), {@code s512x2} (the 7-bit two-table vpermi2b loop with a masked XOR for bit 7), and the
  * product programs {@code nibble}, {@code 7bit}, {@code isal}. Every variant's output is checked against
- * the scalar product once at setup. Results: docs/bench/ec.md, "Round 2".
+ * the scalar product once at setup. Results: docs/bench/ec.md, "Round 2" and "Round 4".
  *
  * <p>Measure one vector width per JVM (one variant per JMH fork is what JMH does anyway; for
  * {@link #main} pass one variant): once two species have run, the shared Vector API call sites are
@@ -62,7 +64,7 @@ public class EcKernelCeilingBenchmark {
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> S128 = ByteVector.SPECIES_128;
 
-  @Param({"n512x1", "n512x2", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
+  @Param({"n512x1", "n512x2", "n512x2a", "n512x2ak", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
   public String variant;
 
   @Param({"2048", "1048576"})
@@ -130,6 +132,8 @@ public class EcKernelCeilingBenchmark {
   private void run() {
     switch (variant) {
       case "n512x2" -> n512x2(in, out, tables, bytes);
+      case "n512x2a" -> n512x2a(in, out, tables, bytes);
+      case "n512x2ak" -> n512x2ak(in, out, tables, bytes);
       case "n512x4" -> n512x4(in, out, tables, bytes);
       case "n512x2k" -> n512x2k(in, out, tables, bytes);
       case "n512x1" -> n512x1(in, out, tables, bytes);
@@ -154,7 +158,7 @@ public class EcKernelCeilingBenchmark {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     String[] variants = args.length > 1 ? args[1].split(",")
-        : new String[] {"n512x1", "n512x2", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
+        : new String[] {"n512x1", "n512x2", "n512x2a", "n512x2ak", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
     String[] sizes = args.length > 2 ? args[2].split(",") : new String[] {"2048", "1048576"};
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     // Sizes in the order given, the small one first: setup runs each loop once to check it, and a 1 MiB
@@ -281,6 +285,103 @@ public class EcKernelCeilingBenchmark {
       b1.intoMemorySegment(out[1], p + vl, LE);
       b2.intoMemorySegment(out[2], p + vl, LE);
       b3.intoMemorySegment(out[3], p + vl, LE);
+    }
+  }
+
+  /** All native memory through one segment. */
+  private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+  /**
+   * n512x2 with every shard read and written through one segment ({@link #ALL}) at its address: the
+   * per-input segment checks (class, bounds, session) become loop-invariant.
+   */
+  private static void n512x2a(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
+    final int vl = 64;
+    long[] a = new long[K];
+    for (int j = 0; j < K; j++) {
+      a[j] = in[j].address();
+    }
+    long o0 = out[0].address(), o1 = out[1].address(), o2 = out[2].address(), o3 = out[3].address();
+    MemorySegment all = ALL;
+    for (long p = 0; p < len; p += 2 * vl) {
+      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      int q = 0;
+      for (int j = 0; j < K; j++) {
+        long src = a[j] + p;
+        ByteVector x = ByteVector.fromMemorySegment(S512, all, src, LE);
+        ByteVector y = ByteVector.fromMemorySegment(S512, all, src + vl, LE);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+        ByteVector tl = ByteVector.fromArray(S512, t, q), th = ByteVector.fromArray(S512, t, q + vl);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 2 * vl);
+        th = ByteVector.fromArray(S512, t, q + 3 * vl);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 4 * vl);
+        th = ByteVector.fromArray(S512, t, q + 5 * vl);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 6 * vl);
+        th = ByteVector.fromArray(S512, t, q + 7 * vl);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        q += 8 * vl;
+      }
+      a0.intoMemorySegment(all, o0 + p, LE);
+      a1.intoMemorySegment(all, o1 + p, LE);
+      a2.intoMemorySegment(all, o2 + p, LE);
+      a3.intoMemorySegment(all, o3 + p, LE);
+      b0.intoMemorySegment(all, o0 + p + vl, LE);
+      b1.intoMemorySegment(all, o1 + p + vl, LE);
+      b2.intoMemorySegment(all, o2 + p + vl, LE);
+      b3.intoMemorySegment(all, o3 + p + vl, LE);
+    }
+  }
+
+  /** n512x2a with the input count a run-time value, as in the product. */
+  private static void n512x2ak(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
+    final int vl = 64;
+    int k = in.length;
+    long[] a = new long[k];
+    for (int j = 0; j < k; j++) {
+      a[j] = in[j].address();
+    }
+    long o0 = out[0].address(), o1 = out[1].address(), o2 = out[2].address(), o3 = out[3].address();
+    MemorySegment all = ALL;
+    for (long p = 0; p < len; p += 2 * vl) {
+      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      int q = 0;
+      for (int j = 0; j < k; j++) {
+        long src = a[j] + p;
+        ByteVector x = ByteVector.fromMemorySegment(S512, all, src, LE);
+        ByteVector y = ByteVector.fromMemorySegment(S512, all, src + vl, LE);
+        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+        ByteVector tl = ByteVector.fromArray(S512, t, q), th = ByteVector.fromArray(S512, t, q + vl);
+        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 2 * vl);
+        th = ByteVector.fromArray(S512, t, q + 3 * vl);
+        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 4 * vl);
+        th = ByteVector.fromArray(S512, t, q + 5 * vl);
+        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        tl = ByteVector.fromArray(S512, t, q + 6 * vl);
+        th = ByteVector.fromArray(S512, t, q + 7 * vl);
+        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
+        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
+        q += 8 * vl;
+      }
+      a0.intoMemorySegment(all, o0 + p, LE);
+      a1.intoMemorySegment(all, o1 + p, LE);
+      a2.intoMemorySegment(all, o2 + p, LE);
+      a3.intoMemorySegment(all, o3 + p, LE);
+      b0.intoMemorySegment(all, o0 + p + vl, LE);
+      b1.intoMemorySegment(all, o1 + p + vl, LE);
+      b2.intoMemorySegment(all, o2 + p + vl, LE);
+      b3.intoMemorySegment(all, o3 + p + vl, LE);
     }
   }
 

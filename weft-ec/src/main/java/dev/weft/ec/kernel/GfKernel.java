@@ -30,7 +30,9 @@ public interface GfKernel {
 
     /**
      * Runs the matrix over {@code len} bytes. Segments may be heap or native; inputs and outputs must not
-     * overlap.
+     * overlap, and no segment may be closed (its arena) until this returns: the Vector API kernels read
+     * native shards at their addresses after checking them once per call, so a close from another thread
+     * during the run is undefined rather than an exception (see {@code NativeShards}).
      */
     void run(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long len);
   }

@@ -2,6 +2,7 @@ package dev.weft.ec.kernel;
 
 import dev.weft.ec.gf.Gf256;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorOperators;
@@ -15,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * go in groups of four whose accumulators live in registers, so each input vector is loaded once per
  * group and every output is stored once. Tables are laid out input-major so the inner loop walks them
  * sequentially.
+ *
+ * <p>Native shards that pass {@link NativeShards#usable} once per call run these loops on their addresses
+ * ({@link NativeLoops}), without the per-input segment checks; heap arrays and anything else run the checked
+ * loops below.
  */
 public final class NibbleVectorKernel implements GfKernel {
   /** static final so C2 sees one constant species and compiles straight vector code. */
@@ -56,23 +61,33 @@ public final class NibbleVectorKernel implements GfKernel {
     return new NibbleProgram(inputs, outputs, tables, ScalarKernel.INSTANCE.compile(c));
   }
 
+  static ByteVector mul(ByteVector x, byte[] tables, int t) {
+    ByteVector hi = highNibbles(x);
+    return x.selectFrom(ByteVector.fromArray(S, tables, t))
+        .lanewise(VectorOperators.XOR, hi.selectFrom(ByteVector.fromArray(S, tables, t + VL)));
+  }
+
+  /**
+   * x shifted right by 4 within 16-bit lanes (x86 has no byte shift). The bits that leak in from the
+   * neighbouring byte land above bit 3, which the table lookup ignores: selectFrom wraps indices modulo
+   * the vector length and every table repeats its 16 entries across the vector, so T[i] = T[i mod 16].
+   * For the same reason the low nibble needs no mask at all.
+   */
+  static ByteVector highNibbles(ByteVector x) {
+    return x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+  }
+
   private record NibbleProgram(int inputs, int outputs, byte[] tables, Program tail) implements Program {
     @Override
     public void run(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long len) {
       long vectorLen = len - len % VL;
-      for (long c = 0; c < vectorLen; c += CHUNK) {
-        long end = Math.min(vectorLen, c + CHUNK);
-        int tableBase = 0;
-        for (int g = 0; g < outputs; g += 4) {
-          int width = Math.min(4, outputs - g);
-          switch (width) {
-            case 4 -> group4(tableBase, g, in, inOff, out, outOff, c, end);
-            case 3 -> group3(tableBase, g, in, inOff, out, outOff, c, end);
-            case 2 -> group2(tableBase, g, in, inOff, out, outOff, c, end);
-            default -> group1(tableBase, g, in, inOff, out, outOff, c, end);
-          }
-          tableBase += inputs * width * 2 * VL;
-        }
+      if (vectorLen > 0 && NativeShards.usable(in, inOff, out, outOff, len)) {
+        runNative(NativeShards.addresses(in, inOff), NativeShards.addresses(out, outOff), vectorLen);
+        // The loops hold addresses only: keep automatic segments reachable until they are done.
+        Reference.reachabilityFence(in);
+        Reference.reachabilityFence(out);
+      } else {
+        runSegments(in, inOff, out, outOff, vectorLen);
       }
       if (vectorLen < len) {
         MemorySegment[] inTail = new MemorySegment[inputs];
@@ -87,20 +102,43 @@ public final class NibbleVectorKernel implements GfKernel {
       }
     }
 
-    private static ByteVector mul(ByteVector x, byte[] tables, int t) {
-      ByteVector hi = highNibbles(x);
-      return x.selectFrom(ByteVector.fromArray(S, tables, t))
-          .lanewise(VectorOperators.XOR, hi.selectFrom(ByteVector.fromArray(S, tables, t + VL)));
+    /**
+     * The loops of {@link #runSegments} over native shards at their addresses, all through the one segment
+     * {@link NativeShards#ALL} (see there why); {@code ia}/{@code oa} are the addresses of byte 0 of the range.
+     */
+    private void runNative(long[] ia, long[] oa, long vectorLen) {
+      for (long c = 0; c < vectorLen; c += CHUNK) {
+        long end = Math.min(vectorLen, c + CHUNK);
+        int tableBase = 0;
+        for (int g = 0; g < outputs; g += 4) {
+          int width = Math.min(4, outputs - g);
+          switch (width) {
+            case 4 -> NativeLoops.group4(tables, inputs, tableBase, g, ia, oa, c, end);
+            case 3 -> NativeLoops.group3(tables, inputs, tableBase, g, ia, oa, c, end);
+            case 2 -> NativeLoops.group2(tables, inputs, tableBase, g, ia, oa, c, end);
+            default -> NativeLoops.group1(tables, inputs, tableBase, g, ia, oa, c, end);
+          }
+          tableBase += inputs * width * 2 * VL;
+        }
+      }
     }
 
-    /**
-     * x shifted right by 4 within 16-bit lanes (x86 has no byte shift). The bits that leak in from the
-     * neighbouring byte land above bit 3, which the table lookup ignores: selectFrom wraps indices modulo
-     * the vector length and every table repeats its 16 entries across the vector, so T[i] = T[i mod 16].
-     * For the same reason the low nibble needs no mask at all.
-     */
-    private static ByteVector highNibbles(ByteVector x) {
-      return x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+    /** Any segments (heap, or native ones {@link NativeShards#usable} does not take), each access checked. */
+    private void runSegments(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long vectorLen) {
+      for (long c = 0; c < vectorLen; c += CHUNK) {
+        long end = Math.min(vectorLen, c + CHUNK);
+        int tableBase = 0;
+        for (int g = 0; g < outputs; g += 4) {
+          int width = Math.min(4, outputs - g);
+          switch (width) {
+            case 4 -> group4(tableBase, g, in, inOff, out, outOff, c, end);
+            case 3 -> group3(tableBase, g, in, inOff, out, outOff, c, end);
+            case 2 -> group2(tableBase, g, in, inOff, out, outOff, c, end);
+            default -> group1(tableBase, g, in, inOff, out, outOff, c, end);
+          }
+          tableBase += inputs * width * 2 * VL;
+        }
+      }
     }
 
     /**
