@@ -218,7 +218,7 @@ class MainTest {
       childrenStarted.await();
       interrupts.trigger();
       assertEquals("weft: cancelling (press Ctrl-C again to stop at once)…", notices.toString().strip());
-      command.join(10_000);
+      command.join(30_000); // sleeping children stop at the interrupt; the bound is for a hang only
       assertFalse(command.isAlive());
       assertTrue(interrupts.requested());
       assertEquals(2, stoppedWhenMapped[0], "the scope waited for its children before the command failed");

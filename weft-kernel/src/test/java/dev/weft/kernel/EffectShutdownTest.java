@@ -42,6 +42,21 @@ class EffectShutdownTest {
     pool.close();
   }
 
+  /**
+   * Bound for what the kernel does on its own threads (release effects, apply outcomes): generous, since on
+   * a loaded machine those threads may wait seconds for a CPU; a kernel that never does it still fails.
+   */
+  private static final long SETTLE_NANOS = 30_000_000_000L;
+
+  /** Waits until at least {@code n} effects were handed to the executor; fails after {@link #SETTLE_NANOS}. */
+  private void awaitCalls(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + SETTLE_NANOS;
+    while (calls.size() < n) {
+      assertTrue(System.nanoTime() - deadline < 0, "only " + calls.size() + " of " + n + " effects were released");
+      Thread.sleep(1);
+    }
+  }
+
   private Kernel open() {
     return open(Long.MAX_VALUE);
   }
@@ -70,13 +85,11 @@ class EffectShutdownTest {
       k.submit(jobsEvery5.event(s));
     }
     k.awaitDurable(50);
-    while (calls.size() < 10) {
-      Thread.sleep(1);
-    }
+    awaitCalls(10);
     k.close();
     // The worker pool closes after the kernel and fails every call still queued.
     calls.forEach(f -> f.complete(new Outcome.Bail("worker call failed: worker pool is closed")));
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    long deadline = System.nanoTime() + SETTLE_NANOS;
     while (k.effectsInFlight() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(1);
     }
@@ -98,11 +111,8 @@ class EffectShutdownTest {
     calls.clear();
     try (Kernel k = open(53)) {
       assertEquals(7, k.heldBackEffects());
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (calls.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-      }
-      Thread.sleep(50);
+      awaitCalls(3);
+      Thread.sleep(50); // room for a wrong fourth release to show (it cannot make the test fail spuriously)
       assertEquals(3, calls.size(), "only the oldest three outcomes fit below seq 53");
       calls.forEach(f -> f.complete(new Outcome.Failed("x.Test", "made up", "")));
       assertTrue(k.awaitEffects(5_000), "held-back effects are not waited for");
@@ -138,11 +148,9 @@ class EffectShutdownTest {
       assertEquals(5, k.submitWithin(jobsEvery5.event(5), 6));
       assertEquals(-1, k.submitWithin(jobsEvery5.event(6), 6), "seq 6 is reserved for the pending outcome");
       k.awaitDurable(5);
-      while (calls.isEmpty()) {
-        Thread.sleep(1);
-      }
+      awaitCalls(1);
       calls.getFirst().complete(new Outcome.Value(new byte[32]));
-      long deadline = System.nanoTime() + 5_000_000_000L;
+      long deadline = System.nanoTime() + SETTLE_NANOS;
       while (k.pendingEffects() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }

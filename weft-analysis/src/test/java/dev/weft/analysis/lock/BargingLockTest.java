@@ -241,7 +241,7 @@ class BargingLockTest {
     });
     Threads.awaitParked(lock);
     lock.unlock();
-    t.join(10_000);
+    t.join(30_000);
     assertTrue(got.get());
     assertTrue(lock.isLocked());
   }
@@ -261,7 +261,7 @@ class BargingLockTest {
     });
     Threads.awaitParked(lock);
     t.interrupt();
-    t.join(10_000);
+    t.join(30_000);
     assertTrue(threw.get());
     assertFalse(ParkingLot.hasWaiters(lock));
     lock.unlock();
@@ -286,7 +286,7 @@ class BargingLockTest {
     Thread.sleep(20);
     assertTrue(t.isAlive(), "lock() must not give up on interrupt");
     lock.unlock();
-    t.join(10_000);
+    t.join(30_000);
     assertTrue(interruptedInside.get());
   }
 
@@ -372,7 +372,7 @@ class BargingLockTest {
     });
     Threads.awaitParked(c);
     t.interrupt();
-    t.join(10_000);
+    t.join(30_000);
     assertTrue(threwHoldingLock.get());
     assertEquals(0, lock.state());
   }

@@ -46,9 +46,12 @@ final class Threads {
     }
   }
 
-  /** Waits until some thread is queued in the parking lot on {@code address}. */
+  /**
+   * Waits until some thread is queued in the parking lot on {@code address}; 30 s, since a just-started
+   * thread may wait long for a CPU on a loaded machine, while one that never parks never will.
+   */
   static void awaitParked(Object address) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!ParkingLot.hasWaiters(address)) {
       if (System.nanoTime() > deadline) {
         fail("no thread parked on " + address);

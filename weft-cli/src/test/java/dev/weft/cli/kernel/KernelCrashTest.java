@@ -28,10 +28,12 @@ class KernelCrashTest {
   void killNineAtRandomMomentsLosesNothingThatWasDurable() throws Exception {
     Path dir = tmp.resolve("journal");
     Random random = new Random(20261122);
+    // Three rounds always, up to six while the time budget lasts: a child JVM's start-up can take seconds
+    // on a loaded machine, and a budget alone then allowed fewer kills than the test needs.
     long budgetEnd = System.nanoTime() + 15_000_000_000L;
     long maxDurable = 0;
     int kills = 0;
-    for (int round = 0; round < 6 && System.nanoTime() < budgetEnd; round++) {
+    for (int round = 0; round < 6 && (round < 3 || System.nanoTime() < budgetEnd); round++) {
       Process p = new ProcessBuilder(javaCommand(dir)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       AtomicLong lastDurable = new AtomicLong();
       java.util.concurrent.CountDownLatch firstDurable = new java.util.concurrent.CountDownLatch(1);
@@ -49,7 +51,7 @@ class KernelCrashTest {
         }
       });
       // Kill at a random moment after the run got going (JVM start-up time varies a lot on a busy machine).
-      firstDurable.await(15, java.util.concurrent.TimeUnit.SECONDS);
+      firstDurable.await(60, java.util.concurrent.TimeUnit.SECONDS);
       Thread.sleep(random.nextInt(700));
       p.destroyForcibly(); // SIGKILL
       p.waitFor();
@@ -66,7 +68,6 @@ class KernelCrashTest {
       assertTrue(o.get("last_seq").asLong() >= maxDurable,
           "durable seq " + maxDurable + " lost: journal ends at " + o.get("last_seq"));
     }
-    assertTrue(kills >= 3, "at least three kills within the time budget");
     assertTrue(maxDurable > 0, "the killed runs reported durable batches");
     // The run resumes and completes; the result verifies from the start and from a snapshot.
     KernelCliTest.Run done = KernelCliTest.weft(args(dir, maxDurable + 500).toArray(String[]::new));

@@ -103,18 +103,33 @@ class ProgressRendererTest {
 
   @Test
   void drawingThreadRefreshesAndStopsOnClose() throws Exception {
+    java.util.Set<Thread> before = drawingThreads();
     ProgressRenderer r = new ProgressRenderer(ProgressRenderer.Mode.LINES, err, 120, 20, TimeUnit.MILLISECONDS,
         System::nanoTime, true);
+    // This renderer's own thread, not any "weft-progress" thread: another test's renderer may still be ending.
+    java.util.Set<Thread> mine = drawingThreads();
+    mine.removeAll(before);
+    assertEquals(1, mine.size(), "one drawing thread started: " + mine);
     ProgressTask t = ProgressTask.start(r, "background", 100, "items");
     t.advance(1);
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    long deadline = System.nanoTime() + 30_000_000_000L;
     while (!text.toString().contains("background") && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     assertTrue(text.toString().contains("background"));
     r.close();
-    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().equals("weft-progress")),
-        "the drawing thread ended");
+    // close() interrupts the thread and joins it for at most a second, which a loaded machine may exceed
+    // before the thread even runs; a thread that ignored the interrupt would draw on for ever and fail here.
+    deadline = System.nanoTime() + 30_000_000_000L;
+    while (mine.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(mine.stream().noneMatch(Thread::isAlive), "the drawing thread ended");
+  }
+
+  private static java.util.Set<Thread> drawingThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().equals("weft-progress"))
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   @Test

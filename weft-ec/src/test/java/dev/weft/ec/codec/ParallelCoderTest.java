@@ -222,7 +222,9 @@ class ParallelCoderTest {
       assertEquals(2, coder.stripes(len));
       byte[][] shards = data(k, m, len);
       Thread caller = Thread.ofPlatform().start(() -> coder.encode(shards, 0, len));
-      caller.join(10_000);
+      // A job that waits for its queued helper never finishes before the release below, so the bound only
+      // has to cover the caller coding 10 MiB alone on a loaded machine.
+      caller.join(60_000);
       boolean finishedAlone = !caller.isAlive();
       release.countDown();
       caller.join();

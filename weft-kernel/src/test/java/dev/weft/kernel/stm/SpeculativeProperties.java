@@ -16,18 +16,20 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 
 class SpeculativeProperties {
   static TaskPool pool;
 
-  @BeforeAll
+  // jqwik's own lifecycle: it runs properties without JUnit Jupiter's @BeforeAll/@AfterAll, which used to
+  // leave the pool to a lazy start in each property and its eight threads running after the class.
+  @BeforeContainer
   static void start() {
     pool = TaskPool.create(8);
   }
 
-  @AfterAll
+  @AfterContainer
   static void stop() {
     pool.close();
   }
@@ -39,9 +41,6 @@ class SpeculativeProperties {
       @ForAll @IntRange(min = 1, max = 200) int window,
       @ForAll("threads") int threads,
       @ForAll @IntRange(min = 0, max = 7) int jobEvery) {
-    if (pool == null) {
-      start();
-    }
     Workload w = new Workload(accounts, 0, seed, jobEvery, 28);
     Ledger ledger = new Ledger();
     List<Event> events = new ArrayList<>();
@@ -81,9 +80,6 @@ class SpeculativeProperties {
 
   @Property(tries = 20)
   void fallbackToSequentialGivesTheSameResult(@ForAll long seed, @ForAll("threads") int threads) {
-    if (pool == null) {
-      start();
-    }
     Workload w = new Workload(2, 0, seed, 0, 28);
     Ledger ledger = new Ledger();
     List<Event> events = new ArrayList<>();
@@ -109,9 +105,6 @@ class SpeculativeProperties {
   @Property(tries = 20)
   void costAwareMixOfWindowsGivesTheSameHashes(@ForAll long seed, @ForAll("threads") int threads,
       @ForAll @IntRange(min = 2, max = 1000) int accounts) {
-    if (pool == null) {
-      start();
-    }
     Workload w = new Workload(accounts, 0, seed, 5, 28);
     Ledger ledger = new Ledger();
     List<Event> events = new ArrayList<>();

@@ -64,6 +64,13 @@ class LimitsTest {
         Thread.currentThread().interrupt();
       }
     });
+    // Wait until the second request is really queued rather than a fixed time after starting its thread: on
+    // a loaded machine the thread may not even have reached acquire() within any small bound.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (budget.metrics().waiting() == 0 && System.nanoTime() - deadline < 0) {
+      Thread.sleep(1);
+    }
+    assertEquals(1, budget.metrics().waiting(), "the second request never queued");
     assertFalse(granted.await(100, TimeUnit.MILLISECONDS), "60 + 60 bytes exceed the budget of 100");
     assertEquals(1, budget.metrics().waiting());
     a.close();

@@ -210,16 +210,22 @@ class WorkerPoolTest {
 
   @Test
   void anIdleWorkerKilledFromOutsideIsReplacedWithoutFailingTheNextCall() throws Exception {
+    Set<Thread> readersBefore = workerReaders();
     long before = pidOfWorker(SMALL);
+    Set<Thread> reader = workerReaders();
+    reader.removeAll(readersBefore);
+    assertEquals(1, reader.size(), "the one worker's stdout reader: " + reader);
     ProcessHandle worker = ProcessHandle.of(before).orElseThrow();
     worker.destroyForcibly();
-    // The pool sees the death through Process.isAlive(), which turns false only once the JDK's reaper
-    // thread has reaped the child; on a loaded machine that can take far longer than a fixed sleep.
-    // onExit() completes from that same reaping (the JDK shares one exit future per child pid).
-    worker.onExit().get(30, TimeUnit.SECONDS);
-    // The reaper marks the Process exited right after completing that future, in the same thread; give it
-    // a moment to get there (it only has to run a few instructions, but may be preempted).
-    Thread.sleep(100);
+    // The pool sees the death through its Process.isAlive(), which turns false only once the JDK's reaper
+    // thread has reaped the child and marked that Process exited. The test's own onExit() future can
+    // complete before that mark (its callback runs on another thread), so a fixed sleep after it was a
+    // guess. The worker's stdout reader, on EOF, waits (up to a second past the death) on that same Process
+    // for the exit status of its report, so once the reader is gone the pool's isAlive() is false unless
+    // the reaper lagged the reader by over a second: the next call then meets a dead idle worker, which is
+    // what this test is about.
+    assertTrue(dies(before), "worker " + before + " still running after SIGKILL");
+    assertTrue(eventually(() -> reader.stream().noneMatch(Thread::isAlive)), "the worker's reader never saw it die");
     long after = pidOfWorker(SMALL);
     assertNotEquals(before, after);
     assertEquals(0, pool.metrics().crashed());
@@ -279,7 +285,9 @@ class WorkerPoolTest {
       long pa = Long.parseLong(new String(((WorkerOutcome.Success) one.call("test.pid", new byte[0], a)).output(), StandardCharsets.UTF_8));
       long pb = Long.parseLong(new String(((WorkerOutcome.Success) one.call("test.pid", new byte[0], b)).output(), StandardCharsets.UTF_8));
       assertNotEquals(pa, pb);
-      assertFalse(alive(pa), "the idle worker of the other key was evicted");
+      // Eviction sends SIGKILL and waits only briefly (150 ms) for the exit, which a loaded machine can
+      // exceed; an idle worker that was not evicted lives on until the pool closes, so waiting still fails.
+      assertTrue(dies(pa), "the idle worker of the other key was evicted");
       String stat = Files.readString(Path.of("/proc/" + pb + "/stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       assertEquals("5", fields[16], "field 19 of /proc/pid/stat is the nice value");
@@ -363,6 +371,13 @@ class WorkerPoolTest {
     assertTrue(eventually(() -> Leaks.openFds() <= fds), () -> "file descriptors left open: " + Leaks.openFds() + " > " + fds);
     assertTrue(eventually(() -> childrenBefore.containsAll(childPids())),
         () -> "worker processes left behind: " + childPids() + ", before " + childrenBefore);
+  }
+
+  /** Live stdout reader threads of workers of any pool ("weft-worker-P-N-out"). */
+  private static Set<Thread> workerReaders() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("weft-worker-") && t.getName().endsWith("-out"))
+        .collect(Collectors.toSet());
   }
 
   private static Set<Long> childPids() {

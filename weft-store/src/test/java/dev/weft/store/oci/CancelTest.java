@@ -46,11 +46,21 @@ class CancelTest {
     Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", layers, "none", "zstd");
     Repository repo = Repository.open(dir.resolve("repo"), true);
     CountDownLatch progressed = new CountDownLatch(1);
+    CountDownLatch interruptSent = new CountDownLatch(1);
     ProgressListener listener = new ProgressListener() {
       @Override
       public void advanced(ProgressTask task, long delta) {
         if (task.parent() == null && task.done() > task.total() / 4) {
           progressed.countDown();
+          // Hold the layer readers here until the interrupt is on its way: otherwise a test thread that
+          // waits long for a CPU after the latch could find the whole import finished, nothing to cancel.
+          // Returns at once when the interrupt (or the cancel it causes) reaches this reader; bounded so a
+          // broken cancel shows as the failures below rather than a hang.
+          try {
+            interruptSent.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         }
       }
     };
@@ -68,7 +78,8 @@ class CancelTest {
       assertTrue(progressed.await(30, TimeUnit.SECONDS), "import made progress");
       long t0 = System.nanoTime();
       importer.interrupt(); // what Ctrl-C does to the CLI's main thread
-      importer.join(10_000);
+      interruptSent.countDown();
+      importer.join(30_000);
       double seconds = (System.nanoTime() - t0) / 1e9;
       assertInstanceOf(CancellationException.class, outcome.get());
       assertTrue(seconds < 2, "stopped in " + seconds + " s");

@@ -54,8 +54,12 @@ class CrashTest {
           if (mib > reported) {
             reported = mib;
             try {
-              // ~40 ms per MiB read up to a quarter, then ~150 ms: the rest takes seconds, so the parent has
-              // time to see the first objects land and the kill still falls inside the import
+              if (quarter && hasObjects(Path.of(args[0]))) {
+                // Objects are in place: stop reading for good, so however long the parent waits for a
+                // CPU the kill still falls inside the import (it cannot finish any more).
+                Thread.sleep(Long.MAX_VALUE);
+              }
+              // ~40 ms per MiB read up to a quarter, then ~150 ms until the first objects land
               Thread.sleep(quarter ? 150 : 40);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
@@ -92,7 +96,8 @@ class CrashTest {
       BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("quarter", out.readLine(), "the child imported a quarter of the image");
       // Object writes run on the child's pool behind the reader, so wait until the first ones are in place
-      // (the kill must interrupt an import that has written objects, not one that has only read).
+      // (the kill must interrupt an import that has written objects, not one that has only read). The child
+      // stops reading once it sees them too, so it is still importing when the kill comes.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (!hasObjects(repoDir) && System.nanoTime() < deadline && child.isAlive()) {
         Thread.sleep(5);
