@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code plain,engine} or {@code engine,plain}: PASSES passes of each side in turn; {@code alt}: PASSES
  * pairs, both sides from the start in ABBA order (neighbours see the same load, so their ratio is steadier). Prints one line per
  * pass: {@code side pass jvm_uptime_ms cpu_ns_per_fill wall_ns_per_fill jit_cpu_ns_per_fill
- * gc_cpu_ns_per_fill} (the uptime is the clock of
+ * gc_cpu_ns_per_fill} (the uptime, read at the end of the pass, is the clock of
  * {@code -XX:+PrintCompilation}, so passes can be matched with compilations).
  */
 public final class WarmupCurve {
