@@ -20,7 +20,8 @@ import java.util.Map;
  * Not a bench row: each JVM gives one curve, and the curves of many fresh JVMs are what shows warm-up.
  *
  * <p>{@code java -cp weft-bench.jar dev.weft.bench.analysis.WarmupCurve ORDER PASSES [FILLS]} with ORDER
- * {@code plain,engine} or {@code engine,plain}: PASSES passes of each side in turn; {@code alt}: PASSES
+ * {@code plain,engine} or {@code engine,plain} (also {@code chunks}: a bare loop over the engine's batch
+ * arrays, which tells the engine's memory from the engine): PASSES passes of each side in turn; {@code alt}: PASSES
  * pairs, both sides from the start in ABBA order (neighbours see the same load, so their ratio is steadier). Prints one line per
  * pass: {@code side pass jvm_uptime_ms cpu_ns_per_fill wall_ns_per_fill jit_cpu_ns_per_fill
  * gc_cpu_ns_per_fill} (the uptime, read at the end of the pass, is the clock of
@@ -49,6 +50,8 @@ public final class WarmupCurve {
         DataFrame df = DataFrame.fromBatches(batches, pool, FillMode.perThread());
         check(df.histo1D("fill", "", axis, df.doubleColumn("E.x")).get(), expected);
       };
+      // The bare loop over the engine's own batch arrays: the engine's memory without the engine.
+      Runnable chunks = () -> check(AnalysisBench.plainBatches(batches, axis), expected);
       if (order.equals(List.of("alt"))) {
         // Both sides from the first pass, in ABBA order: the ratio of neighbours is steady under load.
         for (int p = 0; p < passes; p++) {
@@ -66,7 +69,8 @@ public final class WarmupCurve {
         Runnable r = switch (side) {
           case "plain" -> plain;
           case "engine" -> engine;
-          default -> throw new IllegalArgumentException("side is plain or engine: " + side);
+          case "chunks" -> chunks;
+          default -> throw new IllegalArgumentException("side is plain, engine or chunks: " + side);
         };
         for (int p = 0; p < passes; p++) {
           pass(side, p, r, start, n);
