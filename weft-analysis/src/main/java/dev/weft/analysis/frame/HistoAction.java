@@ -26,6 +26,15 @@ final class HistoAction extends Action {
   private AtomicHistogram atomic;
   private Histogram lockedTarget;
   private Histogram result;
+  private Kernel kernel = Kernel.NONE;
+
+  /**
+   * The per-chunk fast paths: a raw float or double column into a thread's own histogram with a regular or
+   * ADL axis, no filter, no weight. Chosen once per pass in {@link #start}, so the per-chunk method is a
+   * small switch that calls one small static loop (compiled on its own in the first chunk, like a bare
+   * loop); everything else goes through {@link #fillGeneral}.
+   */
+  private enum Kernel { NONE, REGULAR_DOUBLE, REGULAR_FLOAT, ADL_DOUBLE, ADL_FLOAT }
 
   HistoAction(DataFrame node, Histogram shape, Col x, Items xItems, Col y, Col weight, ItemFilter keep) {
     this(node, shape, x, xItems, null, y, weight, keep);
@@ -46,6 +55,7 @@ final class HistoAction extends Action {
   @Override
   void start(FillMode m) {
     this.mode = m;
+    kernel = kernelFor(m);
     switch (m.kind()) {
       case PER_THREAD -> shared = null;
       case ATOMIC -> {
@@ -63,6 +73,20 @@ final class HistoAction extends Action {
     }
   }
 
+  private Kernel kernelFor(FillMode m) {
+    boolean raw = m.kind() == FillMode.Kind.PER_THREAD && weight == null && y == null && xItems == null
+        && node.parent == null && (x.source == Col.Source.FLOAT || x.source == Col.Source.DOUBLE);
+    if (!raw) {
+      return Kernel.NONE;
+    }
+    boolean f = x.source == Col.Source.FLOAT;
+    return switch (shape.x()) {
+      case RegularAxis r -> f ? Kernel.REGULAR_FLOAT : Kernel.REGULAR_DOUBLE;
+      case AdlAxis a -> f ? Kernel.ADL_FLOAT : Kernel.ADL_DOUBLE;
+      default -> Kernel.NONE;
+    };
+  }
+
   @Override
   Object newThreadState() {
     return mode.kind() == FillMode.Kind.PER_THREAD ? shape.emptyCopy() : null;
@@ -70,11 +94,26 @@ final class HistoAction extends Action {
 
   @Override
   void fill(ChunkEval c, int chunkIndex, Object state) {
+    switch (kernel) {
+      case REGULAR_DOUBLE -> fill((Histogram) state, (RegularAxis) shape.x(), c.doubles[x.slot]);
+      case REGULAR_FLOAT -> fill((Histogram) state, (RegularAxis) shape.x(), c.floats[x.slot]);
+      case ADL_DOUBLE -> fill((Histogram) state, (AdlAxis) shape.x(), c.doubles[x.slot]);
+      case ADL_FLOAT -> fill((Histogram) state, (AdlAxis) shape.x(), c.floats[x.slot]);
+      case NONE -> fillGeneral(c, state);
+    }
+  }
+
+  private void fillGeneral(ChunkEval c, Object state) {
     BinSink sink = state != null ? (Histogram) state : shared;
     Axis ax = shape.x();
     if (weight == null && y == null && xItems == null && sink instanceof Histogram h
         && (x.source == Col.Source.FLOAT || x.source == Col.Source.DOUBLE)) {
-      fillRaw(c, node.parent == null ? null : c.selection(node), h, ax);
+      // A raw column through a filter's selection (the unfiltered case has its kernel).
+      float[] f = x.source == Col.Source.FLOAT ? c.floats[x.slot] : null;
+      double[] d = f == null ? c.doubles[x.slot] : null;
+      for (int r : c.selection(node)) {
+        h.add(ax.index(f != null ? f[r] : d[r]));
+      }
       return;
     }
     int[] sel = c.selection(node);
@@ -129,35 +168,7 @@ final class HistoAction extends Action {
     }
   }
 
-  /**
-   * The common case, a raw column into a thread's own histogram: no selection indirection when the node
-   * has no filter, and the axis type resolved once per chunk. Each (axis, column type) pair has its own
-   * small kernel method holding one loop, the same shape as a bare fill loop, so each is compiled and
-   * inlined on its own (splitting them out made no difference measurable on the shared machine).
-   */
-  private void fillRaw(ChunkEval c, int[] sel, Histogram h, Axis ax) {
-    float[] f = x.source == Col.Source.FLOAT ? c.floats[x.slot] : null;
-    double[] d = f == null ? c.doubles[x.slot] : null;
-    if (sel == null && ax instanceof RegularAxis ra) {
-      if (f != null) {
-        fill(h, ra, f);
-      } else {
-        fill(h, ra, d);
-      }
-    } else if (sel == null && ax instanceof AdlAxis aa) {
-      if (f != null) {
-        fill(h, aa, f);
-      } else {
-        fill(h, aa, d);
-      }
-    } else {
-      int[] rows = sel != null ? sel : c.selection(node);
-      for (int r : rows) {
-        h.add(ax.index(f != null ? f[r] : d[r]));
-      }
-    }
-  }
-
+  // One loop per (axis, column type), the same shape as a bare fill loop.
   private static void fill(Histogram h, RegularAxis ax, double[] values) {
     for (double v : values) {
       h.add(ax.index(v));
