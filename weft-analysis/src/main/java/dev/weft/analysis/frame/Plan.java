@@ -58,29 +58,46 @@ final class Plan {
     this.progress = progress;
   }
 
+  /** The plan whose pass the current thread is filling for, if any (booking from inside it would deadlock). */
+  private static final ThreadLocal<Plan> FILLING = new ThreadLocal<>();
+
+  /**
+   * A filter or define lambda runs inside the pass, which holds this plan; a booking call or a get() from
+   * there would wait for the pass forever, so it fails at once instead. Other threads still wait their turn.
+   */
+  private void refuseInsideOwnPass() {
+    if (FILLING.get() == this) {
+      throw new IllegalStateException("a dataframe was used from inside its own pass (a filter or define lambda"
+          + " called a booking method or get()); book columns and actions before the pass and capture them");
+    }
+  }
+
   private void checkOpen() {
     if (ran) {
       throw new IllegalStateException("this dataframe already ran; book everything before the first get()");
     }
   }
 
-  synchronized Col column(String name, ColumnType type) {
-    Object h = handles.get(name);
-    if (h instanceof Col c) {
+  Col column(String name, ColumnType type) {
+    refuseInsideOwnPass();
+    synchronized (this) {
+      Object h = handles.get(name);
+      if (h instanceof Col c) {
+        return c;
+      }
+      if (h != null) {
+        throw new IllegalArgumentException(name + " is already used as a collection property");
+      }
+      checkOpen();
+      Col c = switch (type) {
+        case FLOAT -> new Col(this, name, Col.Source.FLOAT, add(floatCols, name));
+        case DOUBLE -> new Col(this, name, Col.Source.DOUBLE, add(doubleCols, name));
+        case INT -> new Col(this, name, Col.Source.INT, add(intCols, name));
+      };
+      specs.add(ColumnSpec.scalar(name, type));
+      handles.put(name, c);
       return c;
     }
-    if (h != null) {
-      throw new IllegalArgumentException(name + " is already used as a collection property");
-    }
-    checkOpen();
-    Col c = switch (type) {
-      case FLOAT -> new Col(this, name, Col.Source.FLOAT, add(floatCols, name));
-      case DOUBLE -> new Col(this, name, Col.Source.DOUBLE, add(doubleCols, name));
-      case INT -> new Col(this, name, Col.Source.INT, add(intCols, name));
-    };
-    specs.add(ColumnSpec.scalar(name, type));
-    handles.put(name, c);
-    return c;
   }
 
   private static int add(List<String> l, String name) {
@@ -88,69 +105,81 @@ final class Plan {
     return l.size() - 1;
   }
 
-  synchronized Collection collection(String name) {
-    Object h = handles.get("#" + name);
-    if (h instanceof Collection c) {
+  Collection collection(String name) {
+    refuseInsideOwnPass();
+    synchronized (this) {
+      Object h = handles.get("#" + name);
+      if (h instanceof Collection c) {
+        return c;
+      }
+      checkOpen();
+      Collection c = new Collection(name, collections.size());
+      collections.add(c);
+      handles.put("#" + name, c);
       return c;
     }
-    checkOpen();
-    Collection c = new Collection(name, collections.size());
-    collections.add(c);
-    handles.put("#" + name, c);
-    return c;
   }
 
-  synchronized Items items(String name, ColumnType type) {
-    Object h = handles.get(name);
-    if (h instanceof Items p) {
+  Items items(String name, ColumnType type) {
+    refuseInsideOwnPass();
+    synchronized (this) {
+      Object h = handles.get(name);
+      if (h instanceof Items p) {
+        return p;
+      }
+      if (h != null) {
+        throw new IllegalArgumentException(name + " is already used as a per-event column");
+      }
+      checkOpen();
+      ColumnSpec spec = ColumnSpec.jagged(name, type);
+      Collection coll = collection(spec.group());
+      Items p = switch (type) {
+        case FLOAT -> {
+          Items i = new Items(name, true, itemFloatCols.size(), coll);
+          itemFloatCols.add(i);
+          yield i;
+        }
+        case INT -> {
+          Items i = new Items(name, false, itemIntCols.size(), coll);
+          itemIntCols.add(i);
+          yield i;
+        }
+        case DOUBLE -> throw new IllegalArgumentException("collection properties are float or int: " + name);
+      };
+      specs.add(spec);
+      handles.put(name, p);
       return p;
     }
-    if (h != null) {
-      throw new IllegalArgumentException(name + " is already used as a per-event column");
-    }
-    checkOpen();
-    ColumnSpec spec = ColumnSpec.jagged(name, type);
-    Collection coll = collection(spec.group());
-    Items p = switch (type) {
-      case FLOAT -> {
-        Items i = new Items(name, true, itemFloatCols.size(), coll);
-        itemFloatCols.add(i);
-        yield i;
-      }
-      case INT -> {
-        Items i = new Items(name, false, itemIntCols.size(), coll);
-        itemIntCols.add(i);
-        yield i;
-      }
-      case DOUBLE -> throw new IllegalArgumentException("collection properties are float or int: " + name);
-    };
-    specs.add(spec);
-    handles.put(name, p);
-    return p;
   }
 
-  synchronized int addNode(DataFrame node) {
-    checkOpen();
-    nodes.add(node);
-    return nodes.size() - 1;
+  int addNode(DataFrame node) {
+    refuseInsideOwnPass();
+    synchronized (this) {
+      checkOpen();
+      nodes.add(node);
+      return nodes.size() - 1;
+    }
   }
 
-  synchronized Col[] define(DataFrame node, String[] names, ToDoubleFunction<Event> single, MultiDefine multi) {
-    checkOpen();
-    for (String n : names) {
-      if (handles.containsKey(n)) {
-        throw new IllegalArgumentException("a column named " + n + " already exists");
+  Col[] define(DataFrame node, String[] names, ToDoubleFunction<Event> single, MultiDefine multi) {
+    refuseInsideOwnPass();
+    synchronized (this) {
+      checkOpen();
+      for (String n : names) {
+        if (handles.containsKey(n)) {
+          throw new IllegalArgumentException("a column named " + n + " already exists");
+        }
       }
+      Define d = new Define(node, single, multi, defineOutputs, names.length);
+      defines.add(d);
+      Col[] out = new Col[names.length];
+      for (int k = 0; k < names.length; k++) {
+        out[k] = new Col(this, names[k], Col.Source.DEFINED, defineOutputs + k);
+        handles.put(names[k], out[k]);
+      }
+      defineOutputs += names.length;
+      return out;
     }
-    Define d = new Define(node, single, multi, defineOutputs, names.length);
-    defines.add(d);
-    Col[] out = new Col[names.length];
-    for (int k = 0; k < names.length; k++) {
-      out[k] = new Col(this, names[k], Col.Source.DEFINED, defineOutputs + k);
-      handles.put(names[k], out[k]);
-    }
-    defineOutputs += names.length;
-    return out;
   }
 
   int defineOutputs() {
@@ -166,16 +195,22 @@ final class Plan {
     throw new IllegalArgumentException("no define for slot " + slot);
   }
 
-  synchronized <T> Result<T> book(Action action, java.util.function.Supplier<T> value) {
-    checkOpen();
-    actions.add(action);
-    return new Result<>(this, value);
+  <T> Result<T> book(Action action, java.util.function.Supplier<T> value) {
+    refuseInsideOwnPass();
+    synchronized (this) {
+      checkOpen();
+      actions.add(action);
+      return new Result<>(this, value);
+    }
   }
 
   /** Events read by the run (after it ran). */
-  synchronized long events() {
-    run();
-    return events;
+  long events() {
+    refuseInsideOwnPass();
+    synchronized (this) {
+      run();
+      return events;
+    }
   }
 
   private static void failed(ProgressTask task, Throwable cause) {
@@ -195,67 +230,76 @@ final class Plan {
    * pass over 64 Ki-event chunks. Pulling costs an uncontended lock and a permit per chunk, and decoding now
    * runs on the pool like all CPU work.
    */
-  synchronized void run() {
-    if (ran) {
-      return;
-    }
-    ran = true;
-    for (Action a : actions) {
-      a.start(mode);
-    }
-    NamedLimit inFlight = pool.limits().limit(CHUNK_LIMIT, 2 * pool.parallelism());
-    ConcurrentLinkedQueue<Object[]> allStates = new ConcurrentLinkedQueue<>();
-    ProgressTask task = null;
-    long total;
-    try (EventSource source = sources.apply(List.copyOf(specs));
-        Scope scope = pool.openScope()) {
-      ProgressTask progressTask = ProgressTask.start(progress, "analysis " + source.name(), source.events(), "events");
-      task = progressTask;
-      Feed feed = new Feed(source, scope);
-      for (int w = 0; w < pool.parallelism(); w++) {
-        scope.fork(() -> {
-          // The state is created by the thread that fills it, so its histograms live in that thread's memory.
-          Object[] states = new Object[actions.size()];
-          for (int k = 0; k < states.length; k++) {
-            states[k] = actions.get(k).newThreadState();
-          }
-          allStates.add(states);
-          ChunkEval eval = new ChunkEval(this);
-          while (true) {
-            // The permit is taken before reading and held until the chunk is filled, so at most
-            // analysis.chunks-in-flight chunks of all passes on this pool are in memory at once.
-            try (NamedLimit.Permit permit = inFlight.acquire()) {
-              Feed.Chunk c = feed.next();
-              if (c == null) {
-                return null;
+  void run() {
+    refuseInsideOwnPass();
+    synchronized (this) {
+      if (ran) {
+        return;
+      }
+      ran = true;
+      for (Action a : actions) {
+        a.start(mode);
+      }
+      NamedLimit inFlight = pool.limits().limit(CHUNK_LIMIT, 2 * pool.parallelism());
+      ConcurrentLinkedQueue<Object[]> allStates = new ConcurrentLinkedQueue<>();
+      ProgressTask task = null;
+      long total;
+      try (EventSource source = sources.apply(List.copyOf(specs));
+          Scope scope = pool.openScope()) {
+        ProgressTask progressTask = ProgressTask.start(progress, "analysis " + source.name(), source.events(), "events");
+        task = progressTask;
+        Feed feed = new Feed(source, scope);
+        for (int w = 0; w < pool.parallelism(); w++) {
+          scope.fork(() -> {
+            Plan outer = FILLING.get();
+            FILLING.set(this);
+            try {
+              // The state is created by the thread that fills it, so its histograms live in that thread's memory.
+              Object[] states = new Object[actions.size()];
+              for (int k = 0; k < states.length; k++) {
+                states[k] = actions.get(k).newThreadState();
               }
-              eval.load(c.batch());
-              for (int k = 0; k < actions.size(); k++) {
-                actions.get(k).fill(eval, c.index(), states[k]);
+              allStates.add(states);
+              ChunkEval eval = new ChunkEval(this);
+              while (true) {
+                // The permit is taken before reading and held until the chunk is filled, so at most
+                // analysis.chunks-in-flight chunks of all passes on this pool are in memory at once.
+                try (NamedLimit.Permit permit = inFlight.acquire()) {
+                  Feed.Chunk c = feed.next();
+                  if (c == null) {
+                    return null;
+                  }
+                  eval.load(c.batch());
+                  for (int k = 0; k < actions.size(); k++) {
+                    actions.get(k).fill(eval, c.index(), states[k]);
+                  }
+                  eval.clear();
+                  progressTask.advance(c.batch().rows());
+                }
               }
-              eval.clear();
-              progressTask.advance(c.batch().rows());
+            } finally {
+              FILLING.set(outer);
             }
-          }
-        });
+          });
+        }
+        scope.join();
+        total = feed.events();
+        progressTask.finish();
+      } catch (RuntimeException | Error e) {
+        failed(task, e);
+        if (Thread.currentThread().isInterrupted()) {
+          throw new CancellationException("analysis interrupted");
+        }
+        throw e;
       }
-      scope.join();
-      total = feed.events();
-      progressTask.finish();
-    } catch (RuntimeException | Error e) {
-      failed(task, e);
-      if (Thread.currentThread().isInterrupted()) {
-        throw new CancellationException("analysis interrupted");
+      events = total;
+      for (int k = 0; k < actions.size(); k++) {
+        List<Object> states = new ArrayList<>();
+        for (Object[] s : allStates) {
+          states.add(s[k]);
+        }
+        actions.get(k).finish(states);
       }
-      throw e;
-    }
-    events = total;
-    for (int k = 0; k < actions.size(); k++) {
-      List<Object> states = new ArrayList<>();
-      for (Object[] s : allStates) {
-        states.add(s[k]);
-      }
-      actions.get(k).finish(states);
     }
   }
 

@@ -255,6 +255,29 @@ class DataFrameTest {
   }
 
   @Test
+  void usingTheDataFrameFromInsideItsOwnPassFailsInsteadOfHanging() {
+    for (int threads : new int[] {1, 2}) {
+      try (TaskPool pool = TaskPool.create(threads)) {
+        DataFrame df = DataFrame.fromBatches(data(4, 50, 1), pool, FillMode.perThread());
+        Col x = df.doubleColumn("E.x");
+        Result<Long> n = df.filter(e -> e.get(df.doubleColumn("E.x")) > 0).count(); // a lookup inside the pass
+        RuntimeException e = assertThrows(RuntimeException.class,
+            () -> assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), n::get));
+        Throwable root = e;
+        while (!(root instanceof IllegalStateException) && root.getCause() != null) {
+          root = root.getCause();
+        }
+        assertTrue(root.getMessage().contains("from inside its own pass"), String.valueOf(e));
+        // Another dataframe on the same pool still runs, and booking from outside a pass is unaffected.
+        DataFrame other = DataFrame.fromBatches(data(4, 50, 1), pool, FillMode.perThread());
+        Col ox = other.doubleColumn("E.x");
+        assertEquals(200L, other.filter(ev -> ev.get(ox) == ev.get(ox)).count().get());
+        assertEquals(x, df.doubleColumn("E.x"));
+      }
+    }
+  }
+
+  @Test
   void aFailingLambdaFailsTheRunWithoutHangingThePool() {
     try (TaskPool pool = TaskPool.create(2)) {
       DataFrame df = DataFrame.fromBatches(data(10, 100, 1), pool, FillMode.perThread());
