@@ -61,6 +61,7 @@ public class ImportCpuProbe {
       Path repo = dir.resolve("repo-" + i);
       long c0 = os.getProcessCpuTime();
       long m0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      long[] sw0 = switches();
       double wall = switch (a[0]) {
         case "cpu" -> (double) call("cpuOnly", dir, dir.resolve("img-" + c), c, threads);
         case "cpu-inline" -> inlineDigests(dir, c, threads);
@@ -68,11 +69,14 @@ public class ImportCpuProbe {
       };
       double cpu = (os.getProcessCpuTime() - c0) / 1e9;
       double reader = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - m0) / 1e9;
+      long[] sw1 = switches();
       if (i >= 2) {
         call("deleteTree", dir.resolve("repo-" + (i - 2)));
       }
-      System.out.printf("%s %s t=%d run %d: wall %.2f s, %.0f MB/s, cpu %.2f s, %.3f ms/MB, reader thread %.3f ms/MB%n",
-          a[0], c, threads, i, wall, mb / wall, cpu, 1000 * cpu / mb, 1000 * reader / mb);
+      System.out.printf("%s %s t=%d run %d: wall %.2f s, %.0f MB/s, cpu %.2f s, %.3f ms/MB, reader thread %.3f ms/MB"
+          + " (on CPU %.0f%% of the wall time; %d voluntary, %d involuntary switches)%n",
+          a[0], c, threads, i, wall, mb / wall, cpu, 1000 * cpu / mb, 1000 * reader / mb, 100 * reader / wall,
+          sw1[0] - sw0[0], sw1[1] - sw0[1]);
       if (i > 0) {
         readerPerMb[i - 1] = 1000 * reader / mb;
         cpuPerMb[i - 1] = 1000 * cpu / mb;
@@ -87,6 +91,19 @@ public class ImportCpuProbe {
     Arrays.sort(readerPerMb);
     System.out.printf("MEDIAN %s %s t=%d: %.0f MB/s, %.3f ms CPU per MB, reader thread %.3f ms/MB (n=%d)%n", a[0], c,
         threads, rate[n / 2], cpuPerMb[n / 2], readerPerMb[n / 2], n);
+  }
+
+  /** Context switches of the calling thread so far: voluntary (it waited), involuntary (it was preempted). */
+  static long[] switches() throws java.io.IOException {
+    long[] r = new long[2];
+    for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
+      if (line.startsWith("voluntary_ctxt_switches:")) {
+        r[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+      } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+        r[1] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+      }
+    }
+    return r;
   }
 
   /**
