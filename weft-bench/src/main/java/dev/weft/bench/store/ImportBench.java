@@ -15,7 +15,6 @@ import dev.weft.store.repo.Repository;
 import dev.weft.store.tar.SplitResult;
 import dev.weft.store.stream.HashingReader;
 import dev.weft.store.tar.TarSplitter;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -414,13 +414,9 @@ public final class TarSplitter {
 
     /**
      * Returns the bytes once the task has stopped, including when it was cancelled before it ran, so a
-     * failure elsewhere in the scope can never leave this thread waiting on a budget nobody releases.
+     * failure elsewhere in the scope can never leave this thread waiting on a budget nobody releases; and
+     * puts {@code buf} (when not null) on {@code free} for reuse, once nothing touches it.
      */
-    private void releaseWhenStopped(Task<?> t, ByteBudget.Lease lease) {
-      releaseWhenStopped(t, lease, null, null);
-    }
-
-    /** As above, and puts {@code buf} (when not null) on {@code free} for reuse once nothing touches it. */
     private void releaseWhenStopped(Task<?> t, ByteBudget.Lease lease, byte[] buf,
         java.util.Queue<byte[]> free) {
       t.completion().whenComplete((v, ex) -> {
