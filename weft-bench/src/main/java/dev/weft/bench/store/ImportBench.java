@@ -13,8 +13,8 @@ import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.store.oci.ImageImporter;
 import dev.weft.store.repo.Repository;
 import dev.weft.store.tar.SplitResult;
+import dev.weft.store.stream.HashingReader;
 import dev.weft.store.tar.TarSplitter;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -236,7 +236,10 @@ public final class ImportBench implements BenchArea {
     return total;
   }
 
-  /** Decompress, split and hash, writing no objects. */
+  /**
+   * Decompress, split and hash, writing no objects: the import's reading path (blob digest and, for a
+   * compressed layer, diff_id computed on the pool as the importer does) without the repository writes.
+   */
   private static double cpuOnly(Path work, Path layout, String compression, int threads) throws Exception {
     Path blob;
     try (var s = Files.list(layout.resolve("blobs/sha256"))) {
@@ -247,10 +250,10 @@ public final class ImportBench implements BenchArea {
     Repository repo = Repository.open(repoDir, true);
     try (TaskPool pool = pool(threads)) {
       return time(() -> {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 1 << 20);
+        try (HashingReader raw = hashing(Files.newInputStream(blob), pool);
              InputStream in = switch (compression) {
-               case "gzip" -> new GZIPInputStream(raw, 1 << 16);
-               case "zstd" -> new com.github.luben.zstd.ZstdInputStream(raw);
+               case "gzip" -> hashing(new GZIPInputStream(raw, 1 << 16), pool);
+               case "zstd" -> hashing(new com.github.luben.zstd.ZstdInputStream(raw), pool);
                default -> raw;
              }) {
           SplitResult r = new TarSplitter(repo, pool, pool.limits().budget("store.import.bytes", 256L << 20),
@@ -258,9 +261,18 @@ public final class ImportBench implements BenchArea {
           if (r.tarBytes() == 0) {
             throw new IllegalStateException("empty tar");
           }
+          if (in != raw) {
+            ((HashingReader) in).digest();
+          }
+          raw.digest();
         }
       });
     }
+  }
+
+  /** As the importer reads a layer: chunks hashed on the pool (8 × 512 KiB). */
+  private static HashingReader hashing(InputStream in, TaskPool pool) throws java.security.NoSuchAlgorithmException {
+    return new HashingReader(in, java.security.MessageDigest.getInstance("SHA-256"), pool, 512 << 10, 8);
   }
 
   private static void ostree(Path work, Path tar, double mb, int runs, BenchOutput out, PrintWriter log, String c)

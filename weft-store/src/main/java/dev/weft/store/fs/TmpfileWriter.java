@@ -33,6 +33,14 @@ public final class TmpfileWriter {
   private static final int EEXIST = 17;
   /** The native buffer the bytes are copied through, at most. */
   private static final int COPY_CHUNK = 256 * 1024;
+  /**
+   * Each thread's staging buffer for {@code write(2)}, reused from object to object. A fresh buffer per
+   * object was a native allocation (zeroed; above 128 KiB glibc serves it with a new {@code mmap}) whose
+   * pages faulted in anew every time, and new pages cost 2.7–10 µs each in this VM (docs/notes/store.md).
+   * Owned by its thread (pool workers live as long as the pool); freed by GC once the thread is gone.
+   */
+  private static final ThreadLocal<MemorySegment> STAGING =
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(COPY_CHUNK));
   /** Same as the JDK's default for new files; the umask applies as usual. */
   private static final int MODE = 0666;
 
@@ -127,7 +135,7 @@ public final class TmpfileWriter {
       }
       try {
         MemorySegment bytes = MemorySegment.ofArray(data);
-        MemorySegment buffer = arena.allocate(Math.max(1, Math.min(length, COPY_CHUNK)));
+        MemorySegment buffer = STAGING.get();
         long pos = offset;
         long end = (long) offset + length;
         while (pos < end) {

@@ -21,6 +21,11 @@ final class Digests {
     return "sha256:" + HexFormat.of().formatHex(sha256().digest(data));
   }
 
+  /** Formats a finished SHA-256 ({@code sha256:<hex>}); {@link #of(byte[])} hashes its argument instead. */
+  static String formatted(byte[] sha256) {
+    return "sha256:" + HexFormat.of().formatHex(sha256);
+  }
+
   static String of(MessageDigest md) {
     return "sha256:" + HexFormat.of().formatHex(md.digest());
   }

@@ -17,6 +17,7 @@ import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
 import dev.weft.store.splitstream.ContentType;
 import dev.weft.store.splitstream.SplitStreamWriter;
+import dev.weft.store.stream.HashingReader;
 import dev.weft.store.tar.SplitResult;
 import dev.weft.store.tar.TarSplitter;
 import dev.weft.store.verity.ObjectId;
@@ -54,6 +55,9 @@ import java.util.zip.GZIPInputStream;
 public final class ImageImporter {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final String REF_NAME = "org.opencontainers.image.ref.name";
+  /** Chunk size and count of a layer's hashing readers: at most 4 MiB per stream waits to be hashed. */
+  private static final int HASH_CHUNK = 512 << 10;
+  private static final int HASH_CHUNKS = 8;
 
   private final Repository repo;
   private final TaskPool pool;
@@ -449,8 +453,7 @@ public final class ImageImporter {
     String what = "layer " + l.digest();
     try (ProgressTask bar = overall.child("layer " + shortDigest(l.diffId()), l.size(), "bytes");
          InputStream raw = src.open(l.path())) {
-      MessageDigest blobDigest = Digests.sha256();
-      InputStream counted = new FilterInputStream(new DigestInputStream(raw, blobDigest)) {
+      InputStream counted = new FilterInputStream(raw) {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
           int n = super.read(b, off, len);
@@ -461,34 +464,34 @@ public final class ImageImporter {
           return n;
         }
       };
-      MessageDigest diffDigest = Digests.sha256();
+      // The reader thread reads, decompresses and parses; the two SHA-256 digests (blob and diff_id) run
+      // on the pool, each in order, as the reader hands chunks on (see HashingReader).
+      HashingReader blob = hashing(counted);
       SplitResult result;
-      boolean plain;
+      String blobHash;
+      String diff;
       try {
-        InputStream body = decompress(counted, l, what);
+        InputStream body = decompress(blob, l, what);
         // An uncompressed layer's tar is the blob itself: its diff_id is the blob digest already being
-        // computed, so it is not hashed a second time (that was a second SHA-256 pass over every byte on
-        // the reader thread). A decompressor gets a large buffer so the tar reader's 512-byte header reads
-        // do not each cost a call into the inflater / zstd.
-        plain = !(body instanceof GZIPInputStream || body instanceof ZstdInputStream);
-        InputStream tar = plain ? body : new DigestInputStream(new java.io.BufferedInputStream(body, 256 << 10), diffDigest);
-        result = new TarSplitter(repo, pool, budget, what).split(tar);
-        tar.transferTo(java.io.OutputStream.nullOutputStream());
-        counted.transferTo(java.io.OutputStream.nullOutputStream()); // trailing bytes still count for the digest
+        // computed, so it is not hashed a second time.
+        boolean plain = !(body instanceof GZIPInputStream || body instanceof ZstdInputStream);
+        HashingReader tar = plain ? null : hashing(body);
+        result = new TarSplitter(repo, pool, budget, what).split(plain ? body : tar); // body: the blob, perhaps behind a peek at its magic
+        String tarHash = plain ? null : Digests.formatted(tar.digest()); // reads to the end of the decompressed data
+        blobHash = Digests.formatted(blob.digest()); // reads trailing bytes too: they count for the digest
+        diff = plain ? blobHash : tarHash;
       } catch (CancellationException e) {
         throw e;
       } catch (BadDataException e) {
-        throw blobMismatchOr(counted, blobDigest, l, e);
+        throw blobMismatchOr(blob, l, e);
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) {
           throw new CancellationException("import cancelled");
         }
-        throw blobMismatchOr(counted, blobDigest, l,
+        throw blobMismatchOr(blob, l,
             new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + e.getMessage()));
       }
-      String blob = Digests.of(blobDigest);
-      checkBlobDigest(l, blob);
-      String diff = plain ? blob : Digests.of(diffDigest);
+      checkBlobDigest(l, blobHash);
       if (!diff.equals(l.diffId())) {
         throw new BadDataException(what + ": uncompressed tar has digest " + diff + " but the config's diff_id is "
             + l.diffId());
@@ -502,17 +505,20 @@ public final class ImageImporter {
    * its digest that is the real problem, so hash the rest of the raw blob (no decompression) and report
    * the mismatch instead of {@code error}.
    */
-  private static BadDataException blobMismatchOr(InputStream counted, MessageDigest blobDigest, Layer l,
-      BadDataException error) {
+  private static BadDataException blobMismatchOr(HashingReader blob, Layer l, BadDataException error) {
     try {
-      counted.transferTo(java.io.OutputStream.nullOutputStream());
-      checkBlobDigest(l, blobDigest);
+      checkBlobDigest(l, Digests.formatted(blob.digest()));
     } catch (BadDataException mismatch) {
       return mismatch;
     } catch (IOException unreadable) {
       // the blob cannot be read to its end: the original error is the best description
     }
     return error;
+  }
+
+  /** Chunks of the reader's bytes, hashed on the pool (see HashingReader): 8 × 512 KiB per stream. */
+  private HashingReader hashing(InputStream in) {
+    return new HashingReader(in, Digests.sha256(), pool, HASH_CHUNK, HASH_CHUNKS);
   }
 
   private static void checkBlobDigest(Layer l, MessageDigest blobDigest) {

@@ -83,13 +83,34 @@ public final class TarSplitter {
   /**
    * Small files hashed and written by one pool task, in order: one fork per ~1 MiB instead of one per file
    * (a root filesystem has tens of thousands of files of a few KiB, and per-task overhead showed in the
-   * profile). Until it is forked, the batch is open and its leases are the reader's to return.
+   * profile). The files are packed one after the other into one buffer, which is reused for a later batch
+   * once the task stopped (new memory costs a page fault per 4 KiB in this VM; see docs/notes/store.md).
+   * The batch holds one lease for the whole buffer. Until it is forked, the batch is open and its lease
+   * and buffer are the reader's to return.
    */
   private static final class Batch {
-    final List<byte[]> files = new ArrayList<>();
-    final List<ByteBudget.Lease> leases = new ArrayList<>();
-    long bytes;
+    final byte[] buf;
+    final ByteBudget.Lease lease;
+    /** Whether {@link #buf} goes back to the split's free list when the task stopped. */
+    final boolean reusable;
+    int[] ends = new int[16];
+    int files;
+    int used;
     Task<ObjectId[]> task;
+
+    Batch(byte[] buf, ByteBudget.Lease lease, boolean reusable) {
+      this.buf = buf;
+      this.lease = lease;
+      this.reusable = reusable;
+    }
+
+    int start(int i) {
+      return i == 0 ? 0 : ends[i - 1];
+    }
+
+    int room() {
+      return buf.length - used;
+    }
 
     boolean done() {
       return task != null && task.isDone();
@@ -140,13 +161,11 @@ public final class TarSplitter {
       return new SplitResult(s.writer.finish(), s.offset, s.entries, s.externalFiles, s.externalBytes);
     } finally {
       // Runs after the scope closed, so no task still touches these buffers and files.
-      if (s.batch.task == null) {
-        s.batch.leases.forEach(ByteBudget.Lease::close); // never forked: nobody else returns these
+      if (s.batch != null && s.batch.task == null) {
+        s.batch.lease.close(); // never forked: nobody else returns it
       }
       for (Pending p : s.queue) {
-        if (p instanceof Small sm && sm.batch().task == null) {
-          sm.batch().leases.forEach(ByteBudget.Lease::close);
-        } else if (p instanceof Large lg) {
+        if (p instanceof Large lg) {
           lg.discard();
         }
       }
@@ -160,7 +179,13 @@ public final class TarSplitter {
     final byte[] block = new byte[BLOCK];
     /** Objects this split already stored or found present, so duplicate contents cost no stat. */
     final java.util.Set<ObjectId> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    Batch batch = new Batch();
+    /** The open batch, null when none is open. */
+    Batch batch;
+    /** Batch buffers whose task stopped, for the next batches ({@link #batchSize} bytes each). */
+    final java.util.concurrent.ConcurrentLinkedQueue<byte[]> freeBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Full-piece buffers of large files whose task stopped ({@link #PIECE} bytes each). */
+    final java.util.concurrent.ConcurrentLinkedQueue<byte[]> freePieces = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final int batchSize = (int) Math.min(BATCH_BYTES, budget.capacity());
     Scope scope;
     long offset;
     long entries;
@@ -294,24 +319,28 @@ public final class TarSplitter {
       externalFiles++;
       externalBytes += size;
       if (size <= PIECE) {
-        if (!batch.files.isEmpty() && batch.bytes + size > Math.min(BATCH_BYTES, budget.capacity())) {
-          forkBatch(); // the batch is full, or would take more than the whole budget
+        if (batch != null && (batch.room() < size || batch.files >= BATCH_FILES)) {
+          forkBatch(); // the file does not fit in the open batch
         }
-        ByteBudget.Lease lease = batch.files.isEmpty() ? null : budget.tryAcquire(size);
-        if (lease == null) {
-          // Never wait on the budget while holding an unforked batch's bytes: the budget is shared by every
-          // layer's reader, and readers all waiting for bytes none of them has handed off would deadlock.
-          if (!batch.files.isEmpty()) {
-            forkBatch();
+        if (batch == null) {
+          // The reader waits on the budget only here, holding no unforked batch: the budget is shared by
+          // every layer's reader, and readers all waiting for bytes none of them has handed off would deadlock.
+          if (size <= batchSize) {
+            ByteBudget.Lease lease = lease(batchSize);
+            byte[] buf = freeBuffers.poll();
+            batch = new Batch(buf != null ? buf : new byte[batchSize], lease, true);
+          } else {
+            batch = new Batch(new byte[(int) size], lease(size), false); // one file between batch and piece size
           }
-          lease = lease(size);
         }
-        batch.leases.add(lease);
-        byte[] data = readExact(in, (int) size, name);
-        queue.add(new Small(batch, batch.files.size(), size));
-        batch.files.add(data);
-        batch.bytes += size;
-        if (batch.bytes >= BATCH_BYTES || batch.files.size() >= BATCH_FILES) {
+        readExact(in, batch.buf, batch.used, (int) size, name);
+        queue.add(new Small(batch, batch.files, size));
+        if (batch.files == batch.ends.length) {
+          batch.ends = java.util.Arrays.copyOf(batch.ends, batch.files * 2);
+        }
+        batch.used += (int) size;
+        batch.ends[batch.files++] = batch.used;
+        if (batch.room() <= INLINE_MAX || batch.files >= BATCH_FILES) {
           forkBatch();
         }
       } else {
@@ -331,7 +360,10 @@ public final class TarSplitter {
           int len = (int) Math.min(PIECE, size - pos);
           ByteBudget.Lease lease = lease(len);
           lg.leases.add(lease);
-          byte[] data = readExact(in, len, name);
+          // Full pieces reuse the buffers of earlier pieces (see Batch); the last, shorter one gets its own.
+          byte[] reused = len == PIECE ? freePieces.poll() : null;
+          byte[] data = reused != null ? reused : new byte[len];
+          readExact(in, data, 0, len, name);
           long at = pos;
           Task<byte[]> piece = scope.fork(() -> {
             ByteBuffer buf = ByteBuffer.wrap(data);
@@ -341,7 +373,7 @@ public final class TarSplitter {
             }
             return FsVerity.leafHashes(data, 0, data.length);
           });
-          releaseWhenStopped(piece, lease);
+          releaseWhenStopped(piece, lease, len == PIECE ? data : null, freePieces);
           lg.pieces.add(piece);
           drain(false);
         }
@@ -358,36 +390,41 @@ public final class TarSplitter {
       drain(false);
     }
 
-    /** Forks the open batch (if any) to the pool and opens a new one. */
+    /** Forks the open batch (if any) to the pool; the next file opens a new one. */
     private void forkBatch() {
-      if (batch.files.isEmpty()) {
+      if (batch == null) {
         return;
       }
       Batch b = batch;
-      batch = new Batch();
-      List<byte[]> files = b.files;
+      batch = null;
       b.task = scope.fork(() -> {
-        ObjectId[] ids = new ObjectId[files.size()];
+        ObjectId[] ids = new ObjectId[b.files];
         for (int i = 0; i < ids.length; i++) {
-          byte[] data = files.get(i);
-          ids[i] = FsVerity.digest(data);
+          int off = b.start(i);
+          int len = b.ends[i] - off;
+          ids[i] = FsVerity.digest(b.buf, off, len);
           if (writeObjects && seen.add(ids[i])) {
-            repo.storeObject(ids[i], data, 0, data.length);
+            repo.storeObject(ids[i], b.buf, off, len);
           }
         }
         return ids;
       });
-      for (ByteBudget.Lease lease : b.leases) {
-        releaseWhenStopped(b.task, lease);
-      }
+      releaseWhenStopped(b.task, b.lease, b.reusable ? b.buf : null, freeBuffers);
     }
 
     /**
      * Returns the bytes once the task has stopped, including when it was cancelled before it ran, so a
-     * failure elsewhere in the scope can never leave this thread waiting on a budget nobody releases.
+     * failure elsewhere in the scope can never leave this thread waiting on a budget nobody releases; and
+     * puts {@code buf} (when not null) on {@code free} for reuse, once nothing touches it.
      */
-    private void releaseWhenStopped(Task<?> t, ByteBudget.Lease lease) {
-      t.completion().whenComplete((v, ex) -> lease.close());
+    private void releaseWhenStopped(Task<?> t, ByteBudget.Lease lease, byte[] buf,
+        java.util.Queue<byte[]> free) {
+      t.completion().whenComplete((v, ex) -> {
+        if (buf != null) {
+          free.add(buf); // before the lease: a reader woken by the bytes finds the buffer
+        }
+        lease.close();
+      });
     }
 
     private ByteBudget.Lease lease(long bytes) {
@@ -402,15 +439,13 @@ public final class TarSplitter {
       }
     }
 
-    private byte[] readExact(InputStream in, int len, String name) throws IOException {
-      // Straight into an array of the right size: readNBytes(int) would read into chunks and copy again.
-      byte[] data = new byte[len];
-      int got = in.readNBytes(data, 0, len);
+    private void readExact(InputStream in, byte[] into, int at, int len, String name) throws IOException {
+      // Straight into the task's buffer: readNBytes(int) would read into chunks and copy again.
+      int got = in.readNBytes(into, at, len);
       if (got < len) {
         throw bad("truncated at byte " + (offset + got) + " (inside '" + name + "')");
       }
       offset += len;
-      return data;
     }
 
     private void emitInline(byte[] b, int len) {
