@@ -20,8 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Concurrent jobs are capped by the named limit {@value #JOBS_LIMIT} (default: the pool's parallelism).
  * The async forms return a {@link Task}; cancelling it cancels the stripes, and the task completes only
- * once every stripe has stopped, so the caller may free its buffers as soon as {@code join()} returns or
- * throws. The buffers are the caller's throughout: nothing is copied.
+ * once every stripe has stopped. The caller may free its buffers once {@code join()} has returned, or
+ * after {@link Task#awaitStopped()} (or {@link Task#cancelAndWait()}) when {@code join()} threw: an
+ * interrupt of the waiting thread makes {@code join()} throw while the stripes still run, and the kernels
+ * read native shards at their addresses (checked once per call), so closing their arena under a running
+ * stripe is undefined, not an exception. The buffers are the caller's throughout: nothing is copied.
  */
 public final class ParallelCoder {
   public static final String JOBS_LIMIT = "ec.jobs";

@@ -21,7 +21,8 @@ import java.nio.file.Path;
  * system can do it (ext4, xfs, btrfs, tmpfs can; some network and FUSE file systems cannot).
  *
  * <p>The link goes through {@code /proc/self/fd/N} with {@code AT_SYMLINK_FOLLOW}, which needs no privilege
- * ({@code AT_EMPTY_PATH} would need {@code CAP_DAC_READ_SEARCH}). Stateless and thread-safe.
+ * ({@code AT_EMPTY_PATH} would need {@code CAP_DAC_READ_SEARCH}). Thread-safe; each platform thread keeps
+ * one staging buffer (below).
  */
 public final class TmpfileWriter {
   private static final int O_WRONLY = 01;
@@ -38,6 +39,7 @@ public final class TmpfileWriter {
    * object was a native allocation (zeroed; above 128 KiB glibc serves it with a new {@code mmap}) whose
    * pages faulted in anew every time, and new pages cost 2.7–10 µs each in this VM (docs/notes/store.md).
    * Owned by its thread (pool workers live as long as the pool); freed by GC once the thread is gone.
+   * Platform threads only: a virtual thread stages through its call's own arena.
    */
   private static final ThreadLocal<MemorySegment> STAGING =
       ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(COPY_CHUNK));
@@ -135,7 +137,9 @@ public final class TmpfileWriter {
       }
       try {
         MemorySegment bytes = MemorySegment.ofArray(data);
-        MemorySegment buffer = STAGING.get();
+        // A virtual thread would keep a 256 KiB native buffer per (short-lived) thread: it stages per call.
+        MemorySegment buffer = Thread.currentThread().isVirtual()
+            ? arena.allocate(Math.max(1, Math.min(COPY_CHUNK, length))) : STAGING.get();
         long pos = offset;
         long end = (long) offset + length;
         while (pos < end) {

@@ -45,6 +45,8 @@ public final class HashingReader extends InputStream {
   private int lim;
   private boolean eof;
   private long count;
+  /** The source's failure, if a read failed: bytes of that chunk may be lost, so no digest is given after it. */
+  private Exception failed;
 
   private record Chunk(byte[] buf, int len) {}
 
@@ -112,7 +114,8 @@ public final class HashingReader extends InputStream {
 
   /**
    * Reads the source to its end, waits for (or does) the hashing of every chunk and returns the digest.
-   * Call once, from the reading thread.
+   * Call once, from the reading thread. Throws if a read of the source failed before (or here): the bytes
+   * of the chunk it was filling never reached the digest, so any digest would be of a different stream.
    */
   public byte[] digest() throws IOException {
     while (pos < lim || fill()) {
@@ -129,18 +132,27 @@ public final class HashingReader extends InputStream {
       cur = null;
       pos = lim = 0;
     }
+    if (failed != null) {
+      throw new IOException("an earlier read of this stream failed: " + failed, failed);
+    }
     if (eof) {
       return false;
     }
     byte[] buf = takeBuffer();
     int n = 0;
-    while (n < buf.length) {
-      int r = in.read(buf, n, buf.length - n);
-      if (r < 0) {
-        eof = true;
-        break;
+    try {
+      while (n < buf.length) {
+        int r = in.read(buf, n, buf.length - n);
+        if (r < 0) {
+          eof = true;
+          break;
+        }
+        n += r;
       }
-      n += r;
+    } catch (IOException | RuntimeException e) {
+      failed = e;
+      free.add(buf); // the bytes read into it are lost to the digest, so the digest is refused from now on
+      throw e;
     }
     count += n;
     if (n == 0) {

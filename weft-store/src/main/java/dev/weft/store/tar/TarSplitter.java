@@ -172,6 +172,11 @@ public final class TarSplitter {
     }
   }
 
+  /** Idle batch buffers one split keeps for reuse (see {@code State.freeBuffers}). */
+  private static final int MAX_FREE_BATCHES = 4;
+  /** Idle full-piece buffers one split keeps for reuse. */
+  private static final int MAX_FREE_PIECES = 2;
+
   private final class State {
     final SplitStreamWriter writer = new SplitStreamWriter(dev.weft.store.splitstream.ContentType.OCI_LAYER);
     final Deque<Pending> queue = new ArrayDeque<>();
@@ -181,7 +186,11 @@ public final class TarSplitter {
     final java.util.Set<ObjectId> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The open batch, null when none is open. */
     Batch batch;
-    /** Batch buffers whose task stopped, for the next batches ({@link #batchSize} bytes each). */
+    /**
+     * Batch buffers whose task stopped, for the next batches ({@link #batchSize} bytes each). Idle buffers
+     * hold no lease, and the budget is shared by every layer's split, so each free list is capped: otherwise
+     * every split could keep its own peak's worth of idle arrays while the others lease the same bytes again.
+     */
     final java.util.concurrent.ConcurrentLinkedQueue<byte[]> freeBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Full-piece buffers of large files whose task stopped ({@link #PIECE} bytes each). */
     final java.util.concurrent.ConcurrentLinkedQueue<byte[]> freePieces = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -373,7 +382,7 @@ public final class TarSplitter {
             }
             return FsVerity.leafHashes(data, 0, data.length);
           });
-          releaseWhenStopped(piece, lease, len == PIECE ? data : null, freePieces);
+          releaseWhenStopped(piece, lease, len == PIECE ? data : null, freePieces, MAX_FREE_PIECES);
           lg.pieces.add(piece);
           drain(false);
         }
@@ -409,18 +418,19 @@ public final class TarSplitter {
         }
         return ids;
       });
-      releaseWhenStopped(b.task, b.lease, b.reusable ? b.buf : null, freeBuffers);
+      releaseWhenStopped(b.task, b.lease, b.reusable ? b.buf : null, freeBuffers, MAX_FREE_BATCHES);
     }
 
     /**
      * Returns the bytes once the task has stopped, including when it was cancelled before it ran, so a
      * failure elsewhere in the scope can never leave this thread waiting on a budget nobody releases; and
-     * puts {@code buf} (when not null) on {@code free} for reuse, once nothing touches it.
+     * puts {@code buf} (when not null) on {@code free} for reuse, once nothing touches it, while {@code free}
+     * holds fewer than {@code cap} (a race may add one or two more; the rest go to the GC).
      */
     private void releaseWhenStopped(Task<?> t, ByteBudget.Lease lease, byte[] buf,
-        java.util.Queue<byte[]> free) {
+        java.util.Queue<byte[]> free, int cap) {
       t.completion().whenComplete((v, ex) -> {
-        if (buf != null) {
+        if (buf != null && free.size() < cap) {
           free.add(buf); // before the lease: a reader woken by the bytes finds the buffer
         }
         lease.close();

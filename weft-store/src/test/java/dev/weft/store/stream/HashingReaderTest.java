@@ -102,6 +102,10 @@ class HashingReaderTest {
       HashingReader h = new HashingReader(broken, sha256(), pool, 1024, 2);
       IOException e = assertThrows(IOException.class, h::readAllBytes);
       assertEquals("disk on fire", e.getMessage());
+      // The bytes of the chunk being filled are lost to the digest, so no digest is given afterwards.
+      IOException later = assertThrows(IOException.class, h::digest);
+      assertEquals(e, later.getCause());
+      assertThrows(IOException.class, h::read);
     }
   }
 }
