@@ -27,7 +27,7 @@ final class Digests {
   }
 
   static String of(MessageDigest md) {
-    return "sha256:" + HexFormat.of().formatHex(md.digest());
+    return formatted(md.digest());
   }
 
   /** Checks the form of a digest read from JSON; {@code where} names the field in the error. */
