@@ -62,20 +62,26 @@ public final class AnalysisBench implements BenchArea {
 
   /**
    * Median wall time in nanoseconds of {@code reps} runs, after warm-up runs (at least two, and at least
-   * half a second) so the JIT has compiled the code being measured.
+   * half a second) so the JIT has compiled the code being measured. What else was measured is in
+   * {@link #last}.
    */
   static long median(int reps, LongSupplier timedRun) {
     StringBuilder curve = new StringBuilder();
+    long[] jitWarm = JvmThreadClock.read();
     long warm = System.nanoTime();
-    for (int i = 0; i < 2 || System.nanoTime() - warm < 500_000_000L; i++) {
+    int warmRuns = 0;
+    for (; warmRuns < 2 || System.nanoTime() - warm < 500_000_000L; warmRuns++) {
       long c0 = processCpuNanos();
       timedRun.getAsLong();
       curve.append(curve.isEmpty() ? "" : " ").append((processCpuNanos() - c0) / 1000);
     }
+    long warmWall = System.nanoTime() - warm;
+    long warmJit = JvmThreadClock.read()[JvmThreadClock.JIT] - jitWarm[JvmThreadClock.JIT];
     curve.append(" |");
     long[] t = new long[reps];
     long[] cpu = new long[reps];
     long[] jit = new long[reps];
+    long gcs = FillData.collections();
     for (int i = 0; i < reps; i++) {
       long[] j0 = JvmThreadClock.read();
       long c0 = processCpuNanos();
@@ -84,30 +90,32 @@ public final class AnalysisBench implements BenchArea {
       jit[i] = JvmThreadClock.read()[JvmThreadClock.JIT] - j0[JvmThreadClock.JIT];
       curve.append(' ').append(cpu[i] / 1000);
     }
+    gcs = FillData.collections() - gcs;
     Arrays.sort(t);
     Arrays.sort(cpu);
     Arrays.sort(jit);
-    lastCpuMedian = cpu[reps / 2];
-    lastJitMedian = jit[reps / 2];
-    lastCpuCurve = curve.toString();
+    last = new Timing(cpu[reps / 2], jit[reps / 2], curve.toString(), warmRuns, warmWall, warmJit, gcs);
     return t[reps / 2];
   }
 
   /**
-   * The JIT compiler threads' median CPU time per timed run, and every run's process CPU time in
-   * microseconds (warm-up runs, then "|", then the timed runs), of the last {@link #median} call: a
-   * first-in-JVM figure that is slow because the JIT was still compiling shows it here, one whose own code
-   * ran slower does not.
+   * What {@link #median} measured besides the median wall time.
+   *
+   * @param cpuMedian median process CPU time per timed run (every thread, JIT and GC included): on a
+   *     shared machine the wall time includes waiting for a core, CPU time does not
+   * @param jitMedian the JIT compiler threads' median CPU per timed run: a first-in-JVM figure that is slow
+   *     because the JIT was still compiling shows it here, one whose own code ran slower does not
+   * @param cpuCurve every run's process CPU in microseconds (warm-up runs, then "|", then the timed runs)
+   * @param warmupRuns untimed runs before the timed ones
+   * @param warmupWallNanos wall time of the warm-up
+   * @param warmupJitNanos CPU of the JIT compiler threads during the warm-up
+   * @param gcsTimed garbage collections (any kind) during the timed runs
    */
-  static long lastJitMedian;
-  static String lastCpuCurve = "";
+  record Timing(long cpuMedian, long jitMedian, String cpuCurve, int warmupRuns, long warmupWallNanos,
+      long warmupJitNanos, long gcsTimed) {}
 
-  /**
-   * The median process CPU time of the last {@link #median} call. On a machine shared with other jobs
-   * the wall time includes waiting for a core; CPU time does not, so work per CPU-second is the steadier
-   * "per core" figure (it includes the JIT and GC threads, so it slightly understates the rate).
-   */
-  static long lastCpuMedian;
+  /** The last {@link #median} call's measurements (the bench runs its rows one after another, on one thread). */
+  static Timing last = new Timing(0, 0, "", 0, 0, 0, 0);
 
   /** {@code clock_gettime(CLOCK_PROCESS_CPUTIME_ID)}, or null where the native call is unavailable. */
   private static final java.lang.invoke.MethodHandle CLOCK_GETTIME = clockGettime();
@@ -181,25 +189,27 @@ public final class AnalysisBench implements BenchArea {
 
   private void fillBenchmarks(BenchContext ctx, BenchOutput out, long n, int reps, boolean processes) throws Exception {
     RegularAxis axis = new RegularAxis(BINS, 0, 1, "x", "");
-    double[] values = new double[Math.toIntExact(n)];
-    Synthetic.values(SEED, 0, 0, 1, values);
-    ctx.log().printf("analysis: %,d fills into a %d-bin histogram, median of %d runs; the machine may be shared%n",
-        n, BINS, reps);
+    // All data first, settled, so that no collection moves it during any timed run (FillData says why).
+    FillData data = FillData.create(Math.toIntExact(n), CHUNK);
+    List<Batch> batches = data.batches();
+    ctx.log().printf("analysis: %,d fills into a %d-bin histogram, median of %d runs; data settled by %d full GCs "
+        + "(%,d MB old generation); the machine may be shared%n", n, BINS, reps, data.settleGcs(), data.oldGenBytes() >> 20);
 
+    // The plain loop reads the engine's own batch arrays in the engine's order: what a user who hand-writes
+    // the loop over the same loaded data runs, and the same memory as the engine (two copies of the data can
+    // differ by tens of percent on this VM, docs/bench/analysis.md "Round 5").
     Histogram[] plainResult = new Histogram[1];
-    long plain = median(reps, () -> time(() -> plainResult[0] = plainFill(values, axis)));
+    long plain = median(reps, () -> time(() -> plainResult[0] = plainBatches(batches, axis)));
+    Timing plainTiming = last;
     double plainRate = n / (plain / 1e9);
     out.row("weft", "fill", 1).param("mode", "plain").param("events", n)
-        .param("per_cpu_second", n / (lastCpuMedian / 1e9)).param("jit_cpu_ns_per_fill", lastJitMedian / (double) n)
-        .param("cpu_us_per_run", lastCpuCurve).emit(plainRate, "fills/s");
+        .param("data", "the engine's batch arrays").param("settle_gcs", data.settleGcs())
+        .param("per_cpu_second", n / (last.cpuMedian() / 1e9)).param("jit_cpu_ns_per_fill", last.jitMedian() / (double) n)
+        .param("cpu_us_per_run", last.cpuCurve()).param("gcs_timed", last.gcsTimed()).emit(plainRate, "fills/s");
 
-    List<Batch> batches = new ArrayList<>();
-    for (int from = 0; from < values.length; from += CHUNK) {
-      double[] part = Arrays.copyOfRange(values, from, Math.min(values.length, from + CHUNK));
-      batches.add(new Batch(part.length, Map.of(), Map.of("E.x", part), Map.of(), Map.of()));
-    }
     double perThreadOne = 0;
     double perThreadTwo = 0;
+    Timing engineTiming = null;
 
     for (FillMode mode : modes()) {
       for (int threads : new int[] {1, 2}) {
@@ -215,11 +225,12 @@ public final class AnalysisBench implements BenchArea {
           }
           double rate = n / (t / 1e9);
           BenchOutput.Row row = out.row("weft", "fill", threads).param("mode", mode.name()).param("events", n)
-              .param("per_cpu_second", n / (lastCpuMedian / 1e9));
+              .param("per_cpu_second", n / (last.cpuMedian() / 1e9));
           if (mode.kind() == FillMode.Kind.PER_THREAD && threads == 1) {
             perThreadOne = rate;
-            row.param("vs_plain", rate / plainRate).param("jit_cpu_ns_per_fill", lastJitMedian / (double) n)
-                .param("cpu_us_per_run", lastCpuCurve);
+            engineTiming = last;
+            row.param("vs_plain", rate / plainRate).param("jit_cpu_ns_per_fill", last.jitMedian() / (double) n)
+                .param("cpu_us_per_run", last.cpuCurve()).param("gcs_timed", last.gcsTimed());
           }
           if (mode.kind() == FillMode.Kind.PER_THREAD && threads == 2) {
             perThreadTwo = rate;
@@ -229,52 +240,68 @@ public final class AnalysisBench implements BenchArea {
         }
       }
     }
+    // The first-in-JVM comparison: the plain row was the JVM's first measurement, the engine's the second,
+    // each after its own warm-up; what the warm-ups cost and what the JIT did is reported beside it.
     out.row("weft", "fill", 1).param("mode", "per-thread").param("events", n)
-        .param("what", "engine with one worker vs the plain loop; positive = slower")
+        .param("what", "engine with one worker vs the plain loop over the same batch arrays, first measurement of "
+            + "each in the JVM, wall time; positive = slower")
+        .param("cpu_overhead_pct", pct(engineTiming.cpuMedian() / (double) plainTiming.cpuMedian()))
+        .param("warmup_runs_plain", plainTiming.warmupRuns())
+        .param("warmup_runs_engine", engineTiming.warmupRuns())
+        .param("warmup_ms_engine", engineTiming.warmupWallNanos() / 1e6)
+        .param("jit_cpu_ms_warmup_plain", plainTiming.warmupJitNanos() / 1e6)
+        .param("jit_cpu_ms_warmup_engine", engineTiming.warmupJitNanos() / 1e6)
+        .param("jit_cpu_ns_per_fill_plain", plainTiming.jitMedian() / (double) n)
+        .param("jit_cpu_ns_per_fill_engine", engineTiming.jitMedian() / (double) n)
+        .param("gcs_timed", plainTiming.gcsTimed() + engineTiming.gcsTimed())
         .emit((plainRate / perThreadOne - 1) * 100, "% overhead");
-    overheadPaired(ctx, out, values, batches, axis, plainResult[0], ctx.quick());
+    overheadPaired(ctx, out, data, axis, plainResult[0], ctx.quick());
     scalingPaired(ctx, out, batches, axis, plainResult[0], ctx.quick());
     if (processes) {
       processBenchmarks(ctx, out, n, reps, axis, plainResult[0], perThreadTwo);
     }
   }
 
-  /** Laps over the 20M-value array per pass of the paired overhead row (200M fills, ~0.25 s of CPU), and pairs. */
-  static final int OVERHEAD_LAPS = 10;
-  static final int OVERHEAD_PAIRS = 15;
+  /** Laps over the 20M values per pass of the paired overhead row (100M fills, ~0.13 s of CPU), and pairs. */
+  static final int OVERHEAD_LAPS = 5;
+  static final int OVERHEAD_PAIRS = 31;
 
   /**
    * The issue's "engine with one worker against a plain loop (overhead ≤ 5 %)", measured so that the
    * measurement is finer than the target on a shared 2-core machine:
    *
    * <ul>
-   *   <li>A pass is {@value #OVERHEAD_LAPS} laps over the values (the engine gets the batch list repeated,
-   *       the plain loop loops over the array; no extra memory), ~200M fills, a quarter second of CPU: a
-   *       real analysis pass is seconds, so its fixed costs (booking, start and join, ~0.3 ms, mostly the
-   *       caller's cold caches after the data streamed through) are amortised as in use, and the clock's
-   *       and the scheduler's granularity are far below 5 %.
+   *   <li>Both sides read the same arrays: the plain loop walks the engine's batch arrays in the engine's
+   *       order (the settled {@link FillData}), so the row compares the engine with a loop, not two copies
+   *       of the data (which differ by up to ±40 % on this VM). The engine's own costs — booking, dispatch
+   *       to the pool, chunk hand-out, the column lambda, the merge and the join — are all inside its pass.
+   *   <li>A pass is {@value #OVERHEAD_LAPS} laps over the values (the batch list repeated, no extra memory),
+   *       100M fills: a real analysis pass is seconds, so its fixed costs (~0.3 ms) count as in use, and the
+   *       clock's and the scheduler's granularity are far below 5 %. Many pairs of such passes rather than a
+   *       few longer ones: single pairs swing by ±10–20 % on this VM even when quiet, and the median of
+   *       {@value #OVERHEAD_PAIRS} is steadier than that of 15.
    *   <li>Clock: the process CPU clock ({@link #processCpuNanos}: every thread, including the JIT compiler
-   *       and GC threads that {@code ThreadMXBean} does not list), read before and after each pass. It excludes nothing the pass causes (the
-   *       engine's allocation shows up as GC time, its hand-offs on both threads) and, unlike wall time,
-   *       not the time other processes hold the cores. Both sides are measured by the same clock.
+   *       and GC threads that {@code ThreadMXBean} does not list), read before and after each pass, the same
+   *       for both sides. It excludes nothing the pass causes and, unlike wall time, not the time other
+   *       processes hold the cores.
    *   <li>Both sides are warmed up equally (alternately, until both ran three times and a second passed),
    *       then run alternately, in ABBA order (plain first in even pairs, engine first in odd ones) so a
    *       drift of load or clock speed cancels; the row is the median of the pairs' ratios, with the
-   *       quartiles and extremes.
-   *   <li>A third contender in each pair (between the two, so the order stays symmetric) is the same bare
-   *       loop over the engine's own batch arrays ({@code vs_plain_over_batches_pct}): it separates what
-   *       the engine costs from what walking many separate arrays costs any loop (with small chunks that
-   *       is most of it; measured in docs/bench/analysis.md).
+   *       quartiles and extremes, and the garbage collections during the timed pairs ({@code gcs_timed}).
+   *   <li>A third contender in each pair (between the two, so the order stays symmetric) is the bare loop
+   *       over the values as one big array ({@code vs_plain_big_array_pct}): the other copy of the data,
+   *       kept to show how much the memory a loop reads moves the figure.
    * </ul>
    */
-  private static void overheadPaired(BenchContext ctx, BenchOutput out, double[] values, List<Batch> batches,
-      RegularAxis axis, Histogram plainOnce, boolean quick) {
+  private static void overheadPaired(BenchContext ctx, BenchOutput out, FillData data, RegularAxis axis,
+      Histogram plainOnce, boolean quick) {
     int laps = quick ? 1 : OVERHEAD_LAPS;
     int pairs = quick ? 5 : OVERHEAD_PAIRS;
+    double[] values = data.values();
     long passFills = (long) values.length * laps;
     List<Batch> lapBatches = new ArrayList<>();
     for (int l = 0; l < laps; l++) {
-      lapBatches.addAll(batches);
+      lapBatches.addAll(data.batches());
     }
     ctx.log().printf("analysis: engine vs plain loop, %d alternating pairs of %,d-fill passes, CPU time of all threads%n",
         pairs, passFills);
@@ -285,55 +312,57 @@ public final class AnalysisBench implements BenchArea {
     try (TaskPool pool = TaskPool.create(1)) {
       // Every result is checked after its timed pass, outside the clock readings.
       Histogram[] got = new Histogram[3];
-      Runnable plain = () -> got[0] = plainLaps(values, axis, laps);
-      Runnable engine = () -> {
-        DataFrame df = DataFrame.fromBatches(lapBatches, pool, FillMode.perThread());
-        got[1] = df.histo1D("fill", "", axis, df.doubleColumn("E.x")).get();
-      };
-      // A bare loop over the engine's own batch arrays: what the chunking alone costs, without the engine.
-      Runnable plainChunks = () -> got[2] = plainBatches(lapBatches, axis);
+      Runnable plain = () -> got[0] = plainBatches(lapBatches, axis);
+      Runnable engine = () -> got[1] = engineFill(lapBatches, pool, axis);
+      Runnable bigArray = () -> got[2] = plainLaps(values, axis, laps);
       long warm = System.nanoTime();
       for (int i = 0; i < 3 || System.nanoTime() - warm < 1_000_000_000L; i++) {
         plain.run();
         engine.run();
-        plainChunks.run();
+        bigArray.run();
       }
       double[] ratios = new double[pairs];
-      double[] chunkRatios = new double[pairs];
+      double[] bigRatios = new double[pairs];
       double[] plainNs = new double[pairs];
       double[] engineNs = new double[pairs];
+      double[] bigNs = new double[pairs];
+      long gcs = FillData.collections();
       for (int i = 0; i < pairs; i++) {
-        double chunksNs;
         if (i % 2 == 0) {
           plainNs[i] = cpuNanos(plain) / (double) passFills;
-          chunksNs = cpuNanos(plainChunks) / (double) passFills;
+          bigNs[i] = cpuNanos(bigArray) / (double) passFills;
           engineNs[i] = cpuNanos(engine) / (double) passFills;
         } else {
           engineNs[i] = cpuNanos(engine) / (double) passFills;
-          chunksNs = cpuNanos(plainChunks) / (double) passFills;
+          bigNs[i] = cpuNanos(bigArray) / (double) passFills;
           plainNs[i] = cpuNanos(plain) / (double) passFills;
         }
         ratios[i] = engineNs[i] / plainNs[i];
-        chunkRatios[i] = engineNs[i] / chunksNs;
+        bigRatios[i] = engineNs[i] / bigNs[i];
         for (Histogram h : got) {
           if (!h.sameAs(expected)) {
             throw new IllegalStateException("the engine and the plain loops filled different histograms");
           }
         }
       }
+      gcs = FillData.collections() - gcs;
       Arrays.sort(ratios);
-      Arrays.sort(chunkRatios);
+      Arrays.sort(bigRatios);
       Arrays.sort(plainNs);
       Arrays.sort(engineNs);
+      Arrays.sort(bigNs);
       out.row("weft", "fill", 1).param("mode", "per-thread").param("events", passFills)
-          .param("what", "engine with one worker vs the plain loop, CPU time of all threads per fill, median of "
-              + pairs + " alternating (ABBA) pairs of " + passFills + "-fill passes; positive = more CPU")
+          .param("what", "engine with one worker vs the plain loop over the same batch arrays, CPU time of all "
+              + "threads per fill, median of " + pairs + " alternating (ABBA) pairs of " + passFills
+              + "-fill passes; positive = more CPU")
           .param("pass_fills", passFills).param("pairs", pairs).param("chunk_values", CHUNK)
           .param("cpu_ns_per_fill_plain", plainNs[pairs / 2])
           .param("cpu_ns_per_fill_engine", engineNs[pairs / 2])
           .param("min_pct", pct(ratios[0])).param("q1_pct", pct(ratios[pairs / 4]))
           .param("q3_pct", pct(ratios[pairs - 1 - pairs / 4])).param("max_pct", pct(ratios[pairs - 1]))
-          .param("vs_plain_over_batches_pct", pct(chunkRatios[pairs / 2]))
+          .param("cpu_ns_per_fill_plain_big_array", bigNs[pairs / 2])
+          .param("vs_plain_big_array_pct", pct(bigRatios[pairs / 2]))
+          .param("gcs_timed", gcs)
           .emit(pct(ratios[pairs / 2]), "% CPU overhead");
     }
   }
@@ -591,7 +620,7 @@ public final class AnalysisBench implements BenchArea {
           }));
           double perCore = events / (t / 1e9) / threads;
           out.row("weft", "adl-q" + q, threads).param("mode", "per-thread").param("events", events)
-              .param("in_memory", true).param("per_cpu_second", events / (lastCpuMedian / 1e9))
+              .param("in_memory", true).param("per_cpu_second", events / (last.cpuMedian() / 1e9))
               .emit(perCore, "events/s/core");
         }
       }

@@ -5,12 +5,8 @@ import dev.weft.analysis.frame.DataFrame;
 import dev.weft.analysis.frame.FillMode;
 import dev.weft.analysis.hist.Histogram;
 import dev.weft.analysis.hist.RegularAxis;
-import dev.weft.analysis.proc.Synthetic;
 import dev.weft.runtime.pool.TaskPool;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH, the second measurement of issue 6's "engine with one worker against a plain loop (≤ 5 %)": the
- * same values (20M doubles, 100 bins over [0, 1)) filled by a bare loop over the array and by the
- * dataframe engine on a one-thread pool over the same values cut into {@code chunk}-value batches. The
+ * same values (20M doubles, 100 bins over [0, 1)) cut into {@code chunk}-value batches, settled by
+ * {@link FillData}, filled by the dataframe engine on a one-thread pool and by a bare loop over the same
+ * batch arrays ({@code plain}; {@code plainBigArray} is the bare loop over the values as one array). The
  * primary score is wall time per fill. Because the machine this was written on is shared (wall time there
  * mostly measures the other jobs), each benchmark also reports {@code cpuNsPerFill}: the CPU time of every
  * live thread of the fork (the same clock as the bench area's paired row) per fill over the iteration.
@@ -61,13 +58,9 @@ public class EngineOverheadJmh {
 
   @Setup(Level.Trial)
   public void open() {
-    values = new double[FILLS];
-    Synthetic.values(AnalysisBench.SEED, 0, 0, 1, values);
-    batches = new ArrayList<>();
-    for (int from = 0; from < FILLS; from += chunk) {
-      double[] part = Arrays.copyOfRange(values, from, Math.min(FILLS, from + chunk));
-      batches.add(new Batch(part.length, Map.of(), Map.of("E.x", part), Map.of(), Map.of()));
-    }
+    FillData data = FillData.create(FILLS, chunk);
+    values = data.values();
+    batches = data.batches();
     pool = TaskPool.create(1);
   }
 
@@ -98,9 +91,20 @@ public class EngineOverheadJmh {
     }
   }
 
+  /** The plain loop over the engine's own batch arrays, in the engine's order: the same memory as the engine. */
   @Benchmark
   @OperationsPerInvocation(FILLS)
   public Histogram plain(Cpu cpu) {
+    long c0 = AnalysisBench.processCpuNanos();
+    Histogram h = AnalysisBench.plainBatches(batches, axis);
+    cpu.add(AnalysisBench.processCpuNanos() - c0);
+    return h;
+  }
+
+  /** The plain loop over the values as one big array: the other copy of the data. */
+  @Benchmark
+  @OperationsPerInvocation(FILLS)
+  public Histogram plainBigArray(Cpu cpu) {
     long c0 = AnalysisBench.processCpuNanos();
     Histogram h = AnalysisBench.plainFill(values, axis);
     cpu.add(AnalysisBench.processCpuNanos() - c0);
