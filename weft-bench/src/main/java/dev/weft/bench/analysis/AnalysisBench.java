@@ -66,28 +66,29 @@ public final class AnalysisBench implements BenchArea {
    * {@link #last}.
    */
   static long median(int reps, LongSupplier timedRun) {
+    // Warm-up and timed runs are measured the same way (the same clock and /proc reads around each), so
+    // the harness's own code is as warm as the code under test when timing starts: reading the thread clocks
+    // only in timed runs would have the JIT compile that reading during them, on the process CPU clock.
     StringBuilder curve = new StringBuilder();
-    long[] jitWarm = JvmThreadClock.read();
     long warm = System.nanoTime();
+    long warmJit = 0;
     int warmRuns = 0;
     for (; warmRuns < 2 || System.nanoTime() - warm < 500_000_000L; warmRuns++) {
-      long c0 = processCpuNanos();
-      timedRun.getAsLong();
-      curve.append(curve.isEmpty() ? "" : " ").append((processCpuNanos() - c0) / 1000);
+      long[] r = measured(timedRun);
+      warmJit += r[2];
+      curve.append(curve.isEmpty() ? "" : " ").append(r[1] / 1000);
     }
     long warmWall = System.nanoTime() - warm;
-    long warmJit = JvmThreadClock.read()[JvmThreadClock.JIT] - jitWarm[JvmThreadClock.JIT];
     curve.append(" |");
     long[] t = new long[reps];
     long[] cpu = new long[reps];
     long[] jit = new long[reps];
     long gcs = FillData.collections();
     for (int i = 0; i < reps; i++) {
-      long[] j0 = JvmThreadClock.read();
-      long c0 = processCpuNanos();
-      t[i] = timedRun.getAsLong();
-      cpu[i] = processCpuNanos() - c0;
-      jit[i] = JvmThreadClock.read()[JvmThreadClock.JIT] - j0[JvmThreadClock.JIT];
+      long[] r = measured(timedRun);
+      t[i] = r[0];
+      cpu[i] = r[1];
+      jit[i] = r[2];
       curve.append(' ').append(cpu[i] / 1000);
     }
     gcs = FillData.collections() - gcs;
@@ -96,6 +97,15 @@ public final class AnalysisBench implements BenchArea {
     Arrays.sort(jit);
     last = new Timing(cpu[reps / 2], jit[reps / 2], curve.toString(), warmRuns, warmWall, warmJit, gcs);
     return t[reps / 2];
+  }
+
+  /** One run: {@code [its own timing, process CPU, JIT compiler threads' CPU]} in nanoseconds. */
+  private static long[] measured(LongSupplier run) {
+    long[] j0 = JvmThreadClock.read();
+    long c0 = processCpuNanos();
+    long t = run.getAsLong();
+    long c = processCpuNanos() - c0;
+    return new long[] {t, c, JvmThreadClock.read()[JvmThreadClock.JIT] - j0[JvmThreadClock.JIT]};
   }
 
   /**
@@ -193,7 +203,8 @@ public final class AnalysisBench implements BenchArea {
     FillData data = FillData.create(Math.toIntExact(n), CHUNK);
     List<Batch> batches = data.batches();
     ctx.log().printf("analysis: %,d fills into a %d-bin histogram, median of %d runs; data settled by %d full GCs "
-        + "(%,d MB old generation); the machine may be shared%n", n, BINS, reps, data.settleGcs(), data.oldGenBytes() >> 20);
+        + "(%,d MB old, %,d MB young generation); the machine may be shared%n", n, BINS, reps, data.settleGcs(),
+        data.oldGenBytes() >> 20, data.youngGenBytes() >> 20);
 
     // The plain loop reads the engine's own batch arrays in the engine's order: what a user who hand-writes
     // the loop over the same loaded data runs, and the same memory as the engine (two copies of the data can
@@ -204,6 +215,7 @@ public final class AnalysisBench implements BenchArea {
     double plainRate = n / (plain / 1e9);
     out.row("weft", "fill", 1).param("mode", "plain").param("events", n)
         .param("data", "the engine's batch arrays").param("settle_gcs", data.settleGcs())
+        .param("young_gen_mb_after_settle", data.youngGenBytes() >> 20)
         .param("per_cpu_second", n / (last.cpuMedian() / 1e9)).param("jit_cpu_ns_per_fill", last.jitMedian() / (double) n)
         .param("cpu_us_per_run", last.cpuCurve()).param("gcs_timed", last.gcsTimed()).emit(plainRate, "fills/s");
 

@@ -37,8 +37,8 @@ public final class WarmupCurve {
     double[] values = data.values();
     List<Batch> batches = data.batches();
     Histogram expected = AnalysisBench.plainBatches(batches, axis);
-    System.out.printf(Locale.ROOT, "# settled by %d full GCs, %d MB old generation, uptime %d ms%n", data.settleGcs(),
-        data.oldGenBytes() >> 20, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+    System.out.printf(Locale.ROOT, "# settled by %d full GCs, %d MB old and %d MB young generation, uptime %d ms%n",
+        data.settleGcs(), data.oldGenBytes() >> 20, data.youngGenBytes() >> 20, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
     try (TaskPool pool = TaskPool.create(1)) {
       Runnable plain = () -> check(AnalysisBench.plainBatches(batches, axis), expected);
       Runnable engine = () -> {
