@@ -84,10 +84,14 @@ public class EngineOverheadJmh {
       fills = 0;
     }
 
-    void add(long nanos) {
-      cpu += nanos;
+    /** Runs one fill and adds its process CPU time (every thread) to the iteration's total. */
+    Histogram measure(java.util.function.Supplier<Histogram> fill) {
+      long c0 = AnalysisBench.processCpuNanos();
+      Histogram h = fill.get();
+      cpu += AnalysisBench.processCpuNanos() - c0;
       fills += FILLS;
       cpuNsPerFill = cpu / (double) fills;
+      return h;
     }
   }
 
@@ -95,29 +99,22 @@ public class EngineOverheadJmh {
   @Benchmark
   @OperationsPerInvocation(FILLS)
   public Histogram plain(Cpu cpu) {
-    long c0 = AnalysisBench.processCpuNanos();
-    Histogram h = AnalysisBench.plainBatches(batches, axis);
-    cpu.add(AnalysisBench.processCpuNanos() - c0);
-    return h;
+    return cpu.measure(() -> AnalysisBench.plainBatches(batches, axis));
   }
 
   /** The plain loop over the values as one big array: the other copy of the data. */
   @Benchmark
   @OperationsPerInvocation(FILLS)
   public Histogram plainBigArray(Cpu cpu) {
-    long c0 = AnalysisBench.processCpuNanos();
-    Histogram h = AnalysisBench.plainFill(values, axis);
-    cpu.add(AnalysisBench.processCpuNanos() - c0);
-    return h;
+    return cpu.measure(() -> AnalysisBench.plainFill(values, axis));
   }
 
   @Benchmark
   @OperationsPerInvocation(FILLS)
   public Histogram engine(Cpu cpu) {
-    long c0 = AnalysisBench.processCpuNanos();
-    DataFrame df = DataFrame.fromBatches(batches, pool, FillMode.perThread());
-    Histogram h = df.histo1D("fill", "", axis, df.doubleColumn("E.x")).get();
-    cpu.add(AnalysisBench.processCpuNanos() - c0);
-    return h;
+    return cpu.measure(() -> {
+      DataFrame df = DataFrame.fromBatches(batches, pool, FillMode.perThread());
+      return df.histo1D("fill", "", axis, df.doubleColumn("E.x")).get();
+    });
   }
 }
