@@ -67,10 +67,12 @@ public final class Main {
       WeftCommand root = cli.getCommand();
       root.context().close();
     }
-    if (interrupts.requested() && code != ExitCodes.INTERRUPTED) {
-      // Ctrl-C reached a command that finished or failed anyway: the user still asked to stop.
-      err.println("weft: cancelled");
-      code = ExitCodes.INTERRUPTED;
+    if (interrupts.requested()) {
+      if (code != ExitCodes.INTERRUPTED) {
+        // Ctrl-C reached a command that finished or failed anyway: the user still asked to stop.
+        err.println("weft: cancelled");
+      }
+      code = interrupts.exitCode();
     }
     err.flush();
     return code;

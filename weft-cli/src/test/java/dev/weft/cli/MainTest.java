@@ -243,6 +243,21 @@ class MainTest {
   }
 
   @Test
+  void sigtermTakesTheCancelPathAndExits143() {
+    Interrupts interrupts = Interrupts.forThread(Thread.currentThread(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    interrupts.trigger(Interrupts.EXIT_ON_TERM);
+    StringWriter err = new StringWriter();
+    int code;
+    try {
+      code = Main.run(new String[] {"bench"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true), interrupts);
+    } finally {
+      Thread.interrupted(); // do not leak the simulated signal into the next test
+    }
+    assertEquals(143, code);
+    assertEquals("weft: cancelled", err.toString().strip());
+  }
+
+  @Test
   void progressIsSilentWithJsonOrQuietAndRenderedOtherwise() {
     for (String flag : new String[] {"--json", "--quiet", "-q"}) {
       CommandLine cli = Main.commandLine();

@@ -149,9 +149,12 @@ public final class AdlQueries {
       case "6" -> {
         DataFrame three = df.filter(e -> e.count(jets) >= 3);
         Col[] tri = three.define(List.of("q6_pt", "q6_btag"), this::bestTriplet);
-        out.put("q6-1", three.histo1D("q6-1", "Q6-1: p_T of the jet triplet with mass closest to 172.5 GeV",
+        // No triplet with a defined mass (every one NaN) leaves no best triplet: the event is skipped, as
+        // "take the one closest to 172.5" has nothing to take (it would otherwise land in overflow).
+        DataFrame best = three.filter(e -> !Double.isNaN(e.get(tri[0])));
+        out.put("q6-1", best.histo1D("q6-1", "Q6-1: p_T of the jet triplet with mass closest to 172.5 GeV",
             axis(15, 40, "triplet p_T", "GeV"), tri[0]));
-        out.put("q6-2", three.histo1D("q6-2", "Q6-2: largest b-tag in that triplet",
+        out.put("q6-2", best.histo1D("q6-2", "Q6-2: largest b-tag in that triplet",
             axis(0, 1, "largest b-tag discriminant", ""), tri[1]));
       }
       case "7" -> {

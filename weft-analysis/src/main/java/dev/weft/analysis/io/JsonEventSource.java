@@ -204,7 +204,12 @@ public final class JsonEventSource implements EventSource {
       String where = item < 0 ? c.name() : group + "[" + item + "]." + c.field();
       if (c.type() == ColumnType.FLOAT) {
         if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
-          builder.addFloat(c.name(), (float) p.getDoubleValue());
+          float v = (float) p.getDoubleValue();
+          if (Float.isInfinite(v)) {
+            // The columns are 32-bit floats; silently storing infinity would put the event in an overflow bin.
+            throw bad(where + " = " + p.getText() + " is out of the range of a 32-bit float");
+          }
+          builder.addFloat(c.name(), v);
         } else if (t == JsonToken.VALUE_NULL) {
           builder.addFloat(c.name(), Float.NaN);
         } else {

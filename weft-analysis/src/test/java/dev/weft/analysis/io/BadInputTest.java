@@ -123,6 +123,16 @@ class BadInputTest {
   }
 
   @Test
+  void jsonNumberBeyondFloatRangeIsNamedByLine() throws IOException {
+    Path f = dir.resolve("huge.jsonl");
+    Files.write(f, List.of("{\"MET\":{\"pt\":1.5},\"Jet\":[]}", "{\"MET\":{\"pt\":1e400},\"Jet\":[]}"));
+    assertOneLine(readAll(f, MET_AND_JETS), "huge.jsonl:2:", "MET.pt = 1e400", "out of the range of a 32-bit float");
+    Path g = dir.resolve("hugejet.jsonl");
+    Files.write(g, List.of("{\"MET\":{\"pt\":1.5},\"Jet\":[{\"pt\":-4e38}]}"));
+    assertOneLine(readAll(g, MET_AND_JETS), "hugejet.jsonl:1:", "Jet[0].pt = -4e38", "out of the range");
+  }
+
+  @Test
   void jsonAndBothParquetLayoutsReadTheSameColumns() {
     List<ColumnSpec> cols = List.of(ColumnSpec.scalar("MET.pt", ColumnType.FLOAT),
         ColumnSpec.jagged("Jet.pt", ColumnType.FLOAT), ColumnSpec.jagged("Muon.charge", ColumnType.INT));

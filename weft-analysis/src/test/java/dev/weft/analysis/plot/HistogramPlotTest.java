@@ -132,6 +132,27 @@ class HistogramPlotTest {
   }
 
   @Test
+  void aPlotNamesItsAxesWithUnitsAndNotesUnderAndOverflow() {
+    Histogram h = Histogram.of("q9", "Q9: jet p_T", new RegularAxis(10, 0, 100, "jet p_T", "GeV"));
+    h.fill(-1);
+    h.fill(250);
+    h.fill(300);
+    h.fill(42);
+    var chart = HistogramPlot.chart(h);
+    assertEquals("Q9: jet p_T", chart.getTitle());
+    assertEquals("jet p_T [GeV]", chart.getXAxisTitle());
+    assertEquals("entries per bin", chart.getYAxisTitle());
+    assertEquals(java.util.Set.of("q9  (underflow 1, overflow 2)"), chart.getSeriesMap().keySet());
+    Histogram w = Histogram.weighted("w", "", new RegularAxis(4, 0, 4, "mass", ""));
+    w.add(w.bin(9), 2.5);
+    var weighted = HistogramPlot.chart(w);
+    assertEquals("w", weighted.getTitle(), "an untitled histogram is titled by its name");
+    assertEquals("mass", weighted.getXAxisTitle(), "no unit, no brackets");
+    assertEquals("sum of weights per bin", weighted.getYAxisTitle());
+    assertEquals(java.util.Set.of("w  (underflow 0, overflow 2.500)"), weighted.getSeriesMap().keySet());
+  }
+
+  @Test
   void oneDimensionalPlotsStillWork(@TempDir Path dir) throws Exception {
     Histogram h = Histogram.of("x", "x", new RegularAxis(10, 0, 1, "x", "m"));
     h.fill(0.5);

@@ -36,6 +36,7 @@ class LocksBenchCliTest {
       }
       assertEquals("locks", row.get("bench").asText());
       assertEquals(0, row.get("lost_updates").asInt());
+      assertTrue(row.get("checked_updates").asLong() > 0, "the lost-update check covered no update: " + line);
       assertTrue(row.get("value").asDouble() > 0, line);
       points.add(row.get("impl").asText() + row.get("op").asText() + row.get("threads") + row.get("thread_kind"));
     }

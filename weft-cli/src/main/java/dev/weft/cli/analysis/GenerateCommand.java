@@ -48,6 +48,7 @@ public final class GenerateCommand implements Callable<Integer> {
     if (!java.nio.file.Files.isRegularFile(sample)) {
       throw new UsageException(sample + ": no such file");
     }
+    refuseWhatCannotFit(events, out);
     long t0 = System.nanoTime();
     EventGenerator.Generated g;
     try (ProgressTask task = ProgressTask.start(ctx.progress(), "generate " + out.getFileName(), events, "events")) {
@@ -68,5 +69,23 @@ public final class GenerateCommand implements Callable<Integer> {
           g.events(), g.bytes(), g.file(), seconds, seed, sample);
     }
     return 0;
+  }
+
+  /**
+   * Generated files take about 87 bytes per event (10M events of the shared sample: 871 MB); a request
+   * that would not fit at even half that is refused before anything is written, instead of running until
+   * the disk is full.
+   */
+  static void refuseWhatCannotFit(long events, Path out) throws java.io.IOException {
+    Path dir = out.toAbsolutePath().getParent();
+    if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+      return; // the writer names a missing directory itself
+    }
+    long free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
+    if (events > free / 40) { // refused only if even 40 bytes per event would not fit
+      throw new UsageException(String.format(
+          "--events %,d would take about %.0f GiB (87 bytes per event) but %s has %.1f GiB free",
+          events, events * 87.0 / (1L << 30), dir, free / (double) (1L << 30)));
+    }
   }
 }

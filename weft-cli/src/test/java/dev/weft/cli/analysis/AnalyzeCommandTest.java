@@ -182,4 +182,16 @@ class AnalyzeCommandTest {
     assertTrue(a.out().contains("\"events\":2500"), a.out());
     assertEquals(2, run("analyze", "generate", "--events", "0", "--out", f.toString()).code());
   }
+
+  @Test
+  void generateRefusesWhatCannotFitOnTheDisk() throws Exception {
+    Path f = dir.resolve("huge.parquet");
+    Run g = run("analyze", "generate", "--events", "99999999999999", "--out", f.toString());
+    assertEquals(2, g.code(), g.err());
+    assertTrue(g.err().contains("--events 99,999,999,999,999 would take about") && g.err().contains("free"), g.err());
+    assertEquals(1, g.err().strip().lines().count(), g.err());
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains("huge")).toList());
+    }
+  }
 }

@@ -98,9 +98,10 @@ public final class ImageImporter {
       long objects0 = repo.objectsWritten();
       long bytes0 = repo.bytesWritten();
       List<Layer> missing = img.layers().stream().filter(l -> !repo.hasStream(l.streamName())).toList();
+      java.util.Set<String> verified = missing.size() == img.layers().size() ? java.util.Set.of() : verifiedPairs();
       for (Layer l : img.layers()) {
         if (!missing.contains(l)) {
-          verifyPresentBlob(src, l);
+          verifyPresentLayer(src, l, verified);
         }
       }
       Map<String, SplitResult> done = new ConcurrentHashMap<>();
@@ -532,19 +533,69 @@ public final class ImageImporter {
   }
 
   /**
-   * A layer whose stream is already stored is not imported again, but its blob must still match its
-   * digest (the source image is corrupt otherwise). Hashing the compressed blob is cheap next to
-   * decompressing and splitting it.
+   * The (blob digest, diff_id) pairs of the layers of every image already stored: each was checked when
+   * that image was imported. An image whose streams cannot be read contributes nothing.
    */
-  private static void verifyPresentBlob(OciSource src, Layer l) throws IOException {
+  private java.util.Set<String> verifiedPairs() throws IOException {
+    java.util.Set<String> pairs = new java.util.HashSet<>();
+    for (String name : StoredImage.names(repo)) {
+      try {
+        for (StoredImage.StoredLayer l : StoredImage.load(repo, name).layers()) {
+          pairs.add(l.blobDigest() + " " + l.diffId());
+        }
+      } catch (BadDataException broken) {
+        // fsck reports it; its pairs are simply not trusted
+      }
+    }
+    return pairs;
+  }
+
+  /**
+   * A layer whose stream is already stored is not imported again, but the source must still be sound:
+   * its blob must match its digest, and the blob must decompress to the diff_id it claims. When a stored
+   * image already has this exact blob for this diff_id, hashing the compressed blob proves both (cheap
+   * next to decompressing); a blob not seen before is decompressed and hashed (nothing is written), so
+   * a corrupt blob is refused whether or not its diff_id is stored.
+   */
+  private static void verifyPresentLayer(OciSource src, Layer l, java.util.Set<String> verified) throws IOException {
     if (l.mediaType().equals("detect")) {
       return; // docker archives name layers by path; the diff_id check on import is their integrity check
     }
     MessageDigest md = Digests.sha256();
-    try (InputStream in = new DigestInputStream(src.open(l.path()), md)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+    if (verified.contains(l.digest() + " " + l.diffId())) {
+      try (InputStream in = new DigestInputStream(src.open(l.path()), md)) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+      checkBlobDigest(l, md);
+      return;
+    }
+    String what = "layer " + shortDigest(l.diffId());
+    MessageDigest tar = Digests.sha256();
+    try (InputStream raw = src.open(l.path())) {
+      InputStream blob = new DigestInputStream(raw, md);
+      // The decompressor must not close the blob: its rest is still hashed after the compressed data ends.
+      InputStream unclosable = new FilterInputStream(blob) {
+        @Override
+        public void close() {}
+      };
+      try (InputStream body = new DigestInputStream(decompress(unclosable, l, what), tar)) {
+        body.transferTo(java.io.OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new CancellationException("import cancelled");
+        }
+        blob.transferTo(java.io.OutputStream.nullOutputStream()); // a damaged blob is reported as a mismatch first
+        checkBlobDigest(l, md);
+        throw new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + e.getMessage());
+      }
+      blob.transferTo(java.io.OutputStream.nullOutputStream()); // trailing bytes count for the blob digest
     }
     checkBlobDigest(l, md);
+    String diff = Digests.of(tar);
+    if (!diff.equals(l.diffId())) {
+      throw new BadDataException(what + ": uncompressed tar has digest " + diff + " but the config's diff_id is "
+          + l.diffId());
+    }
   }
 
   private static String compressionLabel(Layer l) {

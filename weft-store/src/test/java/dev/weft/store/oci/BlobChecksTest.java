@@ -73,4 +73,35 @@ class BlobChecksTest {
     BadDataException e = assertThrows(BadDataException.class, () -> importInto(repo, bad));
     assertTrue(e.getMessage().contains("has digest"), e.getMessage());
   }
+
+  @Test
+  void aCutBlobWithAMatchingDescriptorIsRefusedEvenWhenItsDiffIdIsStored() throws IOException {
+    Path repo = dir.resolve("r");
+    importInto(repo, layout("good"));
+    // The first layer's gzip blob cut in half, the manifest made to describe the cut blob exactly: only
+    // decompressing it shows that it does not hold the tar its (stored) diff_id names.
+    Path bad = layout("bad");
+    Path blobs = bad.resolve("blobs/sha256");
+    Path blob = blobs.resolve(StoredLayerFinder.firstLayerBlob(bad));
+    byte[] whole = Files.readAllBytes(blob);
+    byte[] cut = java.util.Arrays.copyOf(whole, whole.length / 2);
+    Files.delete(blob);
+    String cutDigest = TestImages.put(blobs, cut);
+    StoredLayerFinder.editManifest(bad,
+        m -> ((ObjectNode) m.path("layers").get(0)).put("digest", cutDigest).put("size", cut.length));
+    BadDataException e = assertThrows(BadDataException.class, () -> importInto(repo, bad));
+    assertTrue(e.getMessage().contains("corrupt or truncated gzip layer data"), e.getMessage());
+    BadDataException fresh = assertThrows(BadDataException.class, () -> importInto(dir.resolve("fresh"), bad));
+    assertTrue(fresh.getMessage().contains("corrupt or truncated gzip layer data"), fresh.getMessage());
+  }
+
+  @Test
+  void theSameLayersCompressedAnotherWayAreAcceptedWhenStored() throws IOException {
+    Path repo = dir.resolve("r");
+    importInto(repo, layout("gz"));
+    Path zstd = TestImages.writeLayout(dir.resolve("zs"), "v1", TestImages.layers(), "zstd");
+    importInto(repo, zstd); // new blob digests, same diff_ids: decompressed and checked, then skipped
+    Path none = TestImages.writeLayout(dir.resolve("none"), "v1", TestImages.layers(), "none");
+    importInto(repo, none);
+  }
 }
