@@ -41,7 +41,8 @@ public final class AnalysisBench implements BenchArea {
 
   @Override
   public String description() {
-    return "histogram fills per mode and thread count, threads vs processes, ADL queries on generated events";
+    return "histogram fills per mode and thread count, threads vs processes, ADL queries on generated events"
+        + " (args: fill = fill modes and threads vs processes, modes = fill modes only, adl; none = fill adl)";
   }
 
   @Override
@@ -52,6 +53,11 @@ public final class AnalysisBench implements BenchArea {
     long adlEvents = quick ? 500_000 : 10_000_000;
     // Extra words choose parts: fill, modes (fill without processes), adl; none means everything.
     List<String> parts = ctx.args().isEmpty() ? List.of("fill", "adl") : ctx.args();
+    for (String p : parts) {
+      if (!List.of("fill", "modes", "adl").contains(p)) {
+        throw new dev.weft.runtime.UsageException("bench analysis: unknown part '" + p + "' (known: fill, modes, adl)");
+      }
+    }
     if (parts.contains("fill") || parts.contains("modes")) {
       fillBenchmarks(ctx, out, fills, reps, parts.contains("fill"));
     }
@@ -254,7 +260,7 @@ public final class AnalysisBench implements BenchArea {
     }
     // The first-in-JVM comparison: the plain row was the JVM's first measurement, the engine's the second,
     // each after its own warm-up; what the warm-ups cost and what the JIT did is reported beside it.
-    out.row("weft", "fill", 1).param("mode", "per-thread").param("events", n)
+    out.row("weft", "fill-overhead-first", 1).param("mode", "per-thread").param("events", n)
         .param("what", "engine with one worker vs the plain loop over the same batch arrays, first measurement of "
             + "each in the JVM, wall time; positive = slower")
         .param("cpu_overhead_pct", pct(engineTiming.cpuMedian() / (double) plainTiming.cpuMedian()))
@@ -363,7 +369,7 @@ public final class AnalysisBench implements BenchArea {
       Arrays.sort(plainNs);
       Arrays.sort(engineNs);
       Arrays.sort(bigNs);
-      out.row("weft", "fill", 1).param("mode", "per-thread").param("events", passFills)
+      out.row("weft", "fill-overhead", 1).param("mode", "per-thread").param("events", passFills)
           .param("what", "engine with one worker vs the plain loop over the same batch arrays, CPU time of all "
               + "threads per fill, median of " + pairs + " alternating (ABBA) pairs of " + passFills
               + "-fill passes; positive = more CPU")
@@ -459,7 +465,7 @@ public final class AnalysisBench implements BenchArea {
       Arrays.sort(speedup);
       Arrays.sort(bareSpeedup);
       long fills = passFills;
-      out.row("weft", "fill", 2).param("mode", "per-thread").param("events", passFills)
+      out.row("weft", "fill-scaling", 2).param("mode", "per-thread").param("events", passFills)
           .param("what", "per-thread speedup from 1 to 2 threads, wall time, median of " + pairs
               + " alternating (ABBA) pairs of " + passFills + "-fill passes in one JVM after an equal warm-up")
           .param("pass_fills", passFills).param("pairs", pairs)
@@ -576,7 +582,7 @@ public final class AnalysisBench implements BenchArea {
           throw new IllegalStateException("threads (generate+fill) filled a different histogram than the plain loop");
         }
         threadsTwoRate = n / (t / 1e9);
-        out.row("weft", "fill", threads).param("mode", "per-thread").param("events", n)
+        out.row("weft", "generate-fill", threads).param("mode", "per-thread").param("events", n)
             .param("work", "generate+fill (the processes' job, on threads)").emit(threadsTwoRate, "fills/s");
       }
     }
@@ -597,7 +603,7 @@ public final class AnalysisBench implements BenchArea {
           throw new IllegalStateException("processes filled a different histogram than the plain loop");
         }
         ProcessFill.Timing tm = last[0].timing();
-        BenchOutput.Row row = out.row("weft", "fill", processes).param("mode", "processes").param("events", n)
+        BenchOutput.Row row = out.row("weft", "generate-fill", processes).param("mode", "processes").param("events", n)
             .param("processes", processes)
             .param("spawn_ms", spawn / 1e6)
             .param("child_compute_ms", tm.childComputeNanos() / 1e6)
