@@ -113,7 +113,6 @@ public class EcKernelCeilingBenchmark {
       case "nibble", "7bit" -> program = Kernels.byName(variant).compile(c);
       case "isal" -> program = new IsalKernel(IsalLibrary.get().orElseThrow(
           () -> new IllegalStateException("libisal not installed"))).compile(c);
-      case "prodcopy" -> tables = nibbleTables(c, 64);
       default -> tables = variant.startsWith("s") ? sevenBitTables(c) : nibbleTables(c, vectorBytes());
     }
     run();
@@ -155,7 +154,6 @@ public class EcKernelCeilingBenchmark {
       case "n512x2" -> n512x2(in, out, tables, bytes);
       case "n512x2a" -> n512x2a(in, out, tables, bytes);
       case "n512x2ak" -> n512x2ak(in, out, tables, bytes);
-      case "prodcopy" -> prodcopy(in, out, tables, bytes);
       case "n512x2at" -> sink = n512x2at(in, out, tables, bytes);
       case "n512x4" -> n512x4(in, out, tables, bytes);
       case "n512x2k" -> n512x2k(in, out, tables, bytes);
@@ -361,148 +359,6 @@ public class EcKernelCeilingBenchmark {
       b3.intoMemorySegment(all, o3 + p + vl, LE);
     }
   }
-
-
-  private static ByteVector hn(ByteVector x) {
-    return x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
-  }
-
-  private static ByteVector pmul(ByteVector x, byte[] tables, int t) {
-    return x.selectFrom(ByteVector.fromArray(S512, tables, t))
-        .lanewise(VectorOperators.XOR, hn(x).selectFrom(ByteVector.fromArray(S512, tables, t + 64)));
-  }
-
-  /** PROBE (round 5, not committed): the product's native group4 and chunk loop copied here. */
-  private static void prodcopy(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
-    long[] ia = new long[in.length];
-    for (int j = 0; j < ia.length; j++) {
-      ia[j] = in[j].address();
-    }
-    long[] oa = new long[out.length];
-    for (int o = 0; o < oa.length; o++) {
-      oa[o] = out[o].address();
-    }
-    for (long c = 0; c < len; c += PCHUNK) {
-      pgroup4(t, in.length, 0, 0, ia, oa, c, Math.min(len, c + PCHUNK));
-    }
-  }
-
-  private static final int PCHUNK = Integer.getInteger("pchunk", 4096);
-
-  private static void pgroup4(byte[] tables, int inputs, int base, int g, long[] ia, long[] oa,
-      long from, long to) {
-    long o0 = oa[g], o1 = oa[g + 1], o2 = oa[g + 2], o3 = oa[g + 3];
-    long p = from;
-    for (; p + 2 * 64 <= to; p += 2 * 64) {
-      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0;
-      ByteVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-      int t = base;
-      int j = 0;
-      // Two inputs per iteration: C2 does not unroll a loop body this large when its trip count (k) is a
-      // run-time value, and the same loop with k a constant (which C2 unrolls fully) coded 1 MiB shards
-      // ~25 % faster in the ceiling harness; by hand, two at a time got most of it (docs/bench/ec.md, Round 4).
-      for (; j + 1 < inputs; j += 2) {
-        long src = ia[j] + p;
-        long src2 = ia[j + 1] + p;
-        ByteVector xl = ByteVector.fromMemorySegment(S512, ALL, src, LE);
-        ByteVector yl = ByteVector.fromMemorySegment(S512, ALL, src + 64, LE);
-        ByteVector xl2 = ByteVector.fromMemorySegment(S512, ALL, src2, LE);
-        ByteVector yl2 = ByteVector.fromMemorySegment(S512, ALL, src2 + 64, LE);
-        {
-        ByteVector xh = hn(xl);
-        ByteVector yh = hn(yl);
-        ByteVector tl = ByteVector.fromArray(S512, tables, t);
-        ByteVector th = ByteVector.fromArray(S512, tables, t + 64);
-        a0 = a0.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b0 = b0.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 2 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 3 * 64);
-        a1 = a1.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b1 = b1.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 4 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 5 * 64);
-        a2 = a2.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b2 = b2.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 6 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 7 * 64);
-        a3 = a3.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b3 = b3.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        }
-        t += 8 * 64;
-        xl = xl2;
-        yl = yl2;
-        {
-        ByteVector xh = hn(xl);
-        ByteVector yh = hn(yl);
-        ByteVector tl = ByteVector.fromArray(S512, tables, t);
-        ByteVector th = ByteVector.fromArray(S512, tables, t + 64);
-        a0 = a0.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b0 = b0.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 2 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 3 * 64);
-        a1 = a1.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b1 = b1.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 4 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 5 * 64);
-        a2 = a2.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b2 = b2.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 6 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 7 * 64);
-        a3 = a3.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b3 = b3.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        }
-        t += 8 * 64;
-      }
-      if (j < inputs) {
-        long src = ia[j] + p;
-        ByteVector xl = ByteVector.fromMemorySegment(S512, ALL, src, LE);
-        ByteVector yl = ByteVector.fromMemorySegment(S512, ALL, src + 64, LE);
-        ByteVector xh = hn(xl);
-        ByteVector yh = hn(yl);
-        ByteVector tl = ByteVector.fromArray(S512, tables, t);
-        ByteVector th = ByteVector.fromArray(S512, tables, t + 64);
-        a0 = a0.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b0 = b0.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 2 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 3 * 64);
-        a1 = a1.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b1 = b1.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 4 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 5 * 64);
-        a2 = a2.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b2 = b2.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, tables, t + 6 * 64);
-        th = ByteVector.fromArray(S512, tables, t + 7 * 64);
-        a3 = a3.lanewise(VectorOperators.XOR, xl.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b3 = b3.lanewise(VectorOperators.XOR, yl.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-      }
-      a0.intoMemorySegment(ALL, o0 + p, LE);
-      a1.intoMemorySegment(ALL, o1 + p, LE);
-      a2.intoMemorySegment(ALL, o2 + p, LE);
-      a3.intoMemorySegment(ALL, o3 + p, LE);
-      b0.intoMemorySegment(ALL, o0 + p + 64, LE);
-      b1.intoMemorySegment(ALL, o1 + p + 64, LE);
-      b2.intoMemorySegment(ALL, o2 + p + 64, LE);
-      b3.intoMemorySegment(ALL, o3 + p + 64, LE);
-    }
-    for (; p < to; p += 64) {
-      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0;
-      int t = base;
-      for (int j = 0; j < inputs; j++) {
-        ByteVector x = ByteVector.fromMemorySegment(S512, ALL, ia[j] + p, LE);
-        a0 = a0.lanewise(VectorOperators.XOR, pmul(x, tables, t));
-        a1 = a1.lanewise(VectorOperators.XOR, pmul(x, tables, t + 2 * 64));
-        a2 = a2.lanewise(VectorOperators.XOR, pmul(x, tables, t + 4 * 64));
-        a3 = a3.lanewise(VectorOperators.XOR, pmul(x, tables, t + 6 * 64));
-        t += 8 * 64;
-      }
-      a0.intoMemorySegment(ALL, o0 + p, LE);
-      a1.intoMemorySegment(ALL, o1 + p, LE);
-      a2.intoMemorySegment(ALL, o2 + p, LE);
-      a3.intoMemorySegment(ALL, o3 + p, LE);
-    }
-  }
-
 
   /** n512x2a with the input count a run-time value, as in the product. */
   private static void n512x2ak(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
