@@ -50,13 +50,8 @@ public final class EcHotPathProbe {
           }
           case "rec" -> {
             for (int lost : new int[] {1, 2, 3, 4}) {
-              boolean[] present = new boolean[14];
-              boolean[] wanted = new boolean[14];
-              Arrays.fill(present, true);
-              for (int i = 0; i < lost; i++) {
-                present[i] = false;
-                wanted[i] = true;
-              }
+              boolean[] wanted = firstLost(lost);
+              boolean[] present = present(wanted);
               repeat(() -> c1.reconstruct(set, present, wanted, 0, LEN), 0.5);
             }
           }
@@ -93,13 +88,8 @@ public final class EcHotPathProbe {
             int[] n = {0};
             report("cold encode", () -> c1.encode(sets[n[0]++ % sets.length], 0, LEN));
             for (int lost : new int[] {1, 2}) {
-              boolean[] present = new boolean[14];
-              boolean[] wanted = new boolean[14];
-              Arrays.fill(present, true);
-              for (int i = 0; i < lost; i++) {
-                present[i] = false;
-                wanted[i] = true;
-              }
+              boolean[] wanted = firstLost(lost);
+              boolean[] present = present(wanted);
               report("rec lost " + lost, () -> c1.reconstruct(set, present, wanted, 0, LEN));
             }
           }
@@ -108,6 +98,21 @@ public final class EcHotPathProbe {
         report("after " + step, hot);
       }
     }
+  }
+
+  /** Shards 0..lost−1 of 14 lost (and wanted back), as the bench's reconstruct rows. */
+  private static boolean[] firstLost(int lost) {
+    boolean[] wanted = new boolean[14];
+    Arrays.fill(wanted, 0, lost, true);
+    return wanted;
+  }
+
+  private static boolean[] present(boolean[] lost) {
+    boolean[] present = new boolean[lost.length];
+    for (int i = 0; i < lost.length; i++) {
+      present[i] = !lost[i];
+    }
+    return present;
   }
 
   private static MemorySegment[] shards(Arena arena, int n, int len) {

@@ -38,8 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * input count not a constant), {@code n512x2a} / {@code n512x2ak} (n512x2 with every shard accessed at its
  * address through one all-memory segment, k constant / at run time: what the product's native path does),
  * {@code n512x2p} (plus a one-byte read ahead in every input, a prefetch by
- * hand), {@code n512x2at} (n512x2a plus a one-long read {@code -Dtouch} bytes ahead in every input, the
- * same prefetch by hand on the address path), {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
+ * hand; round 5 tried the same on the address path, commit d3e7fa3's {@code n512x2at}, and removed it), {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
  * unrollings), {@code s512x2} (the 7-bit two-table vpermi2b loop with a masked XOR for bit 7), and the
  * product programs {@code nibble}, {@code 7bit}, {@code isal}. Every variant's output is checked against
  * the scalar product once at setup. {@code -Dsets=8} rotates the runs through 8 shard sets (112 MiB at 1 MiB
@@ -65,14 +64,13 @@ public class EcKernelCeilingBenchmark {
    * Shard sets the runs rotate through: 1 keeps the 14 shards hot; 8 sets of 1 MiB shards (112 MiB) are
    * more than the 32 MiB L3, so each run reads its inputs from DRAM (the bench's cold case).
    */
-  private static final boolean TOUCH_BOTH = Boolean.getBoolean("touch2");
   private static final int SETS = Integer.getInteger("sets", 1);
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final VectorSpecies<Byte> S512 = ByteVector.SPECIES_512;
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> S128 = ByteVector.SPECIES_128;
 
-  @Param({"n512x1", "n512x2", "n512x2a", "n512x2ak", "n512x2at", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
+  @Param({"n512x1", "n512x2", "n512x2a", "n512x2ak", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"})
   public String variant;
 
   @Param({"2048", "1048576"})
@@ -154,7 +152,6 @@ public class EcKernelCeilingBenchmark {
       case "n512x2" -> n512x2(in, out, tables, bytes);
       case "n512x2a" -> n512x2a(in, out, tables, bytes);
       case "n512x2ak" -> n512x2ak(in, out, tables, bytes);
-      case "n512x2at" -> sink = n512x2at(in, out, tables, bytes);
       case "n512x4" -> n512x4(in, out, tables, bytes);
       case "n512x2k" -> n512x2k(in, out, tables, bytes);
       case "n512x1" -> n512x1(in, out, tables, bytes);
@@ -179,7 +176,7 @@ public class EcKernelCeilingBenchmark {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     String[] variants = args.length > 1 ? args[1].split(",")
-        : new String[] {"n512x1", "n512x2", "n512x2a", "n512x2ak", "n512x2at", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
+        : new String[] {"n512x1", "n512x2", "n512x2a", "n512x2ak", "n512x2k", "n512x2p", "c512x2", "n512x4", "n256x2", "n256x4", "n128x4", "s512x2", "nibble", "7bit", "isal"};
     String[] sizes = args.length > 2 ? args[2].split(",") : new String[] {"2048", "1048576"};
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     // Sizes in the order given, the small one first: setup runs each loop once to check it, and a 1 MiB
@@ -404,64 +401,6 @@ public class EcKernelCeilingBenchmark {
       b2.intoMemorySegment(all, o2 + p + vl, LE);
       b3.intoMemorySegment(all, o3 + p + vl, LE);
     }
-  }
-
-  /**
-   * n512x2a that also reads one long TOUCH_AHEAD bytes ahead in every input on each iteration (one cache
-   * line of the two the iteration consumes; -Dtouch2=true reads both), XORed into a value returned once per
-   * call so C2 keeps the loads: a software prefetch by hand on the address path (round 2's n512x2p did it
-   * through the checked segments).
-   */
-  private static int n512x2at(MemorySegment[] in, MemorySegment[] out, byte[] t, long len) {
-    final int vl = 64;
-    long[] a = new long[K];
-    for (int j = 0; j < K; j++) {
-      a[j] = in[j].address();
-    }
-    long o0 = out[0].address(), o1 = out[1].address(), o2 = out[2].address(), o3 = out[3].address();
-    MemorySegment all = ALL;
-    long sink = 0;
-    long last = len - 2 * vl;
-    for (long p = 0; p < len; p += 2 * vl) {
-      ByteVector a0 = ByteVector.zero(S512), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-      int q = 0;
-      long ahead = Math.min(p + TOUCH_AHEAD, last);
-      for (int j = 0; j < K; j++) {
-        long src = a[j] + p;
-        sink ^= all.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, a[j] + ahead);
-        if (TOUCH_BOTH) {
-          sink ^= all.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, a[j] + ahead + vl);
-        }
-        ByteVector x = ByteVector.fromMemorySegment(S512, all, src, LE);
-        ByteVector y = ByteVector.fromMemorySegment(S512, all, src + vl, LE);
-        ByteVector xh = x.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes(), yh = y.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
-        ByteVector tl = ByteVector.fromArray(S512, t, q), th = ByteVector.fromArray(S512, t, q + vl);
-        a0 = a0.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b0 = b0.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, t, q + 2 * vl);
-        th = ByteVector.fromArray(S512, t, q + 3 * vl);
-        a1 = a1.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b1 = b1.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, t, q + 4 * vl);
-        th = ByteVector.fromArray(S512, t, q + 5 * vl);
-        a2 = a2.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b2 = b2.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        tl = ByteVector.fromArray(S512, t, q + 6 * vl);
-        th = ByteVector.fromArray(S512, t, q + 7 * vl);
-        a3 = a3.lanewise(VectorOperators.XOR, x.selectFrom(tl)).lanewise(VectorOperators.XOR, xh.selectFrom(th));
-        b3 = b3.lanewise(VectorOperators.XOR, y.selectFrom(tl)).lanewise(VectorOperators.XOR, yh.selectFrom(th));
-        q += 8 * vl;
-      }
-      a0.intoMemorySegment(all, o0 + p, LE);
-      a1.intoMemorySegment(all, o1 + p, LE);
-      a2.intoMemorySegment(all, o2 + p, LE);
-      a3.intoMemorySegment(all, o3 + p, LE);
-      b0.intoMemorySegment(all, o0 + p + vl, LE);
-      b1.intoMemorySegment(all, o1 + p + vl, LE);
-      b2.intoMemorySegment(all, o2 + p + vl, LE);
-      b3.intoMemorySegment(all, o3 + p + vl, LE);
-    }
-    return (int) sink;
   }
 
   /** n512x2 that also reads one byte TOUCH_AHEAD bytes ahead in every input: a prefetch by hand. */
