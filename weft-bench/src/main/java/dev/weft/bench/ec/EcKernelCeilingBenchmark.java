@@ -38,11 +38,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * input count not a constant), {@code n512x2a} / {@code n512x2ak} (n512x2 with every shard accessed at its
  * address through one all-memory segment, k constant / at run time: what the product's native path does),
  * {@code n512x2p} (plus a one-byte read ahead in every input, a prefetch by
- * hand; round 5 tried the same on the address path, commit d3e7fa3's {@code n512x2at}, and removed it), {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
+ * hand; round 5 tried the same on the address path, commit d3e7fa3's {@code n512x2at}, and removed it),
+ * {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
  * unrollings), {@code s512x2} (the 7-bit two-table vpermi2b loop with a masked XOR for bit 7), and the
  * product programs {@code nibble}, {@code 7bit}, {@code isal}. Every variant's output is checked against
  * the scalar product once at setup. {@code -Dsets=8} rotates the runs through 8 shard sets (112 MiB at 1 MiB
- * shards, more than L3: the cold case). Results: docs/bench/ec.md, "Round 2", "Round 4" and "Round 5".
+ * shards, more than L3: the cold case); {@code -Dstagger=N} places shard i at i × N bytes into a
+ * page-aligned allocation. At 1 MiB the variant set up later ran faster in every order-swapped pair of
+ * round 5, so compare 1 MiB rates across both orders (or one variant per JVM). Results: docs/bench/ec.md,
+ * "Round 2", "Round 4" and "Round 5".
  *
  * <p>Measure one vector width per JVM (one variant per JMH fork is what JMH does anyway; for
  * {@link #main} pass one variant): once two species have run, the shared Vector API call sites are
@@ -65,6 +69,11 @@ public class EcKernelCeilingBenchmark {
    * more than the 32 MiB L3, so each run reads its inputs from DRAM (the bench's cold case).
    */
   private static final int SETS = Integer.getInteger("sets", 1);
+  /**
+   * Placement probe: shard i of a set starts {@code i * STAGGER} bytes into a page-aligned allocation
+   * (-1, the default: a plain 64-byte-aligned {@code arena.allocate} per shard, as before).
+   */
+  private static final int STAGGER = Integer.getInteger("stagger", -1);
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final VectorSpecies<Byte> S512 = ByteVector.SPECIES_512;
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
@@ -97,12 +106,12 @@ public class EcKernelCeilingBenchmark {
     byte[] noise = new byte[bytes];
     for (int s = 0; s < SETS; s++) {
       for (int j = 0; j < K; j++) {
-        inSets[s][j] = arena.allocate(bytes, 64);
+        inSets[s][j] = shard(j);
         rnd.nextBytes(noise);
         MemorySegment.copy(MemorySegment.ofArray(noise), 0, inSets[s][j], 0, bytes);
       }
       for (int o = 0; o < M; o++) {
-        outSets[s][o] = arena.allocate(bytes, 64);
+        outSets[s][o] = shard(K + o);
       }
     }
     in = inSets[0];
@@ -125,6 +134,13 @@ public class EcKernelCeilingBenchmark {
         }
       }
     }
+  }
+
+  private MemorySegment shard(int i) {
+    if (STAGGER < 0) {
+      return arena.allocate(bytes, 64);
+    }
+    return arena.allocate(bytes + (long) i * STAGGER, 4096).asSlice((long) i * STAGGER, bytes);
   }
 
   private int vectorBytes() {
