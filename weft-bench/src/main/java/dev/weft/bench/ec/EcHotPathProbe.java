@@ -21,7 +21,9 @@ import java.util.Random;
  * 2-thread chunks, 50+20 and 64 KiB shapes. A drop after a step names the step that costs the row.
  * Run: {@code java --add-modules jdk.incubator.vector -cp weft-bench/target/weft-bench.jar
  * dev.weft.bench.ec.EcHotPathProbe [steps]} with steps a comma list of {@code heap,rec,2t,50,64k,cold}
- * (default all, in the bench's order); add {@code -XX:+PrintCompilation} to see recompilations.
+ * (default all, in the bench's order); add {@code -XX:+PrintCompilation} to see recompilations. The step
+ * {@code rates} instead reports the cold encode (8 shard sets, more than L3) and the hot reconstructs of 1
+ * and 2 shards, for A/B runs of kernel changes.
  */
 public final class EcHotPathProbe {
   private static final int LEN = 1 << 20;
@@ -48,13 +50,8 @@ public final class EcHotPathProbe {
           }
           case "rec" -> {
             for (int lost : new int[] {1, 2, 3, 4}) {
-              boolean[] present = new boolean[14];
-              boolean[] wanted = new boolean[14];
-              Arrays.fill(present, true);
-              for (int i = 0; i < lost; i++) {
-                present[i] = false;
-                wanted[i] = true;
-              }
+              boolean[] wanted = firstLost(lost);
+              boolean[] present = present(wanted);
               repeat(() -> c1.reconstruct(set, present, wanted, 0, LEN), 0.5);
             }
           }
@@ -80,11 +77,42 @@ public final class EcHotPathProbe {
             int[] n = {0};
             repeat(() -> c1.encode(sets[n[0]++ % sets.length], 0, LEN), 0.5);
           }
+          case "rates" -> {
+            // Not a pollution step: the rates of the other 1 MiB rows the kernel work touches, so a kernel
+            // change can be judged on them too (cold encode over 8 sets > L3; reconstruct of 1 and 2 shards
+            // = the 1- and 2-output groups).
+            MemorySegment[][] sets = new MemorySegment[8][];
+            for (int i = 0; i < sets.length; i++) {
+              sets[i] = shards(arena, 14, LEN);
+            }
+            int[] n = {0};
+            report("cold encode", () -> c1.encode(sets[n[0]++ % sets.length], 0, LEN));
+            for (int lost : new int[] {1, 2}) {
+              boolean[] wanted = firstLost(lost);
+              boolean[] present = present(wanted);
+              report("rec lost " + lost, () -> c1.reconstruct(set, present, wanted, 0, LEN));
+            }
+          }
           default -> throw new IllegalArgumentException("unknown step " + step);
         }
         report("after " + step, hot);
       }
     }
+  }
+
+  /** Shards 0..lost−1 of 14 lost (and wanted back), as the bench's reconstruct rows. */
+  private static boolean[] firstLost(int lost) {
+    boolean[] wanted = new boolean[14];
+    Arrays.fill(wanted, 0, lost, true);
+    return wanted;
+  }
+
+  private static boolean[] present(boolean[] lost) {
+    boolean[] present = new boolean[lost.length];
+    for (int i = 0; i < lost.length; i++) {
+      present[i] = !lost[i];
+    }
+    return present;
   }
 
   private static MemorySegment[] shards(Arena arena, int n, int len) {

@@ -38,10 +38,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * input count not a constant), {@code n512x2a} / {@code n512x2ak} (n512x2 with every shard accessed at its
  * address through one all-memory segment, k constant / at run time: what the product's native path does),
  * {@code n512x2p} (plus a one-byte read ahead in every input, a prefetch by
- * hand), {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
+ * hand; round 5 tried the same on the address path, commit d3e7fa3's {@code n512x2at}, and removed it),
+ * {@code n512x1}, {@code n512x4}, {@code n256x2}, {@code n256x4}, {@code n128x4} (other widths and
  * unrollings), {@code s512x2} (the 7-bit two-table vpermi2b loop with a masked XOR for bit 7), and the
  * product programs {@code nibble}, {@code 7bit}, {@code isal}. Every variant's output is checked against
- * the scalar product once at setup. Results: docs/bench/ec.md, "Round 2" and "Round 4".
+ * the scalar product once at setup. {@code -Dsets=8} rotates the runs through 8 shard sets (112 MiB at 1 MiB
+ * shards, more than L3: the cold case); {@code -Dstagger=N} places shard i at i × N bytes into a
+ * page-aligned allocation. At 1 MiB the variant set up later ran faster in every order-swapped pair of
+ * round 5, so compare 1 MiB rates across both orders (or one variant per JVM). Results: docs/bench/ec.md,
+ * "Round 2", "Round 4" and "Round 5".
  *
  * <p>Measure one vector width per JVM (one variant per JMH fork is what JMH does anyway; for
  * {@link #main} pass one variant): once two species have run, the shared Vector API call sites are
@@ -59,6 +64,16 @@ public class EcKernelCeilingBenchmark {
   private static final int M = 4;
   private static final int COLUMN_CHUNK = Integer.getInteger("columnChunk", 2048);
   private static final int TOUCH_AHEAD = Integer.getInteger("touch", 1024);
+  /**
+   * Shard sets the runs rotate through: 1 keeps the 14 shards hot; 8 sets of 1 MiB shards (112 MiB) are
+   * more than the 32 MiB L3, so each run reads its inputs from DRAM (the bench's cold case).
+   */
+  private static final int SETS = Integer.getInteger("sets", 1);
+  /**
+   * Placement probe: shard i of a set starts {@code i * STAGGER} bytes into a page-aligned allocation
+   * (-1, the default: a plain 64-byte-aligned {@code arena.allocate} per shard, as before).
+   */
+  private static final int STAGGER = Integer.getInteger("stagger", -1);
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final VectorSpecies<Byte> S512 = ByteVector.SPECIES_512;
   private static final VectorSpecies<Byte> S256 = ByteVector.SPECIES_256;
@@ -73,6 +88,9 @@ public class EcKernelCeilingBenchmark {
   private Arena arena;
   private MemorySegment[] in;
   private MemorySegment[] out;
+  private MemorySegment[][] inSets;
+  private MemorySegment[][] outSets;
+  private int set;
   private byte[] tables;
   private GfKernel.Program program;
   /** Keeps the touch-ahead loads of n512x2p alive. */
@@ -82,18 +100,22 @@ public class EcKernelCeilingBenchmark {
   public void setup() {
     byte[][] c = java.util.Arrays.copyOfRange(MatrixKind.CAUCHY.generator(K, M).toRows(), K, K + M);
     arena = Arena.ofShared();
-    in = new MemorySegment[K];
-    out = new MemorySegment[M];
+    inSets = new MemorySegment[SETS][K];
+    outSets = new MemorySegment[SETS][M];
     Random rnd = new Random(1);
     byte[] noise = new byte[bytes];
-    for (int j = 0; j < K; j++) {
-      in[j] = arena.allocate(bytes, 64);
-      rnd.nextBytes(noise);
-      MemorySegment.copy(MemorySegment.ofArray(noise), 0, in[j], 0, bytes);
+    for (int s = 0; s < SETS; s++) {
+      for (int j = 0; j < K; j++) {
+        inSets[s][j] = shard(j);
+        rnd.nextBytes(noise);
+        MemorySegment.copy(MemorySegment.ofArray(noise), 0, inSets[s][j], 0, bytes);
+      }
+      for (int o = 0; o < M; o++) {
+        outSets[s][o] = shard(K + o);
+      }
     }
-    for (int o = 0; o < M; o++) {
-      out[o] = arena.allocate(bytes, 64);
-    }
+    in = inSets[0];
+    out = outSets[0];
     switch (variant) {
       case "nibble", "7bit" -> program = Kernels.byName(variant).compile(c);
       case "isal" -> program = new IsalKernel(IsalLibrary.get().orElseThrow(
@@ -114,6 +136,13 @@ public class EcKernelCeilingBenchmark {
     }
   }
 
+  private MemorySegment shard(int i) {
+    if (STAGGER < 0) {
+      return arena.allocate(bytes, 64);
+    }
+    return arena.allocate(bytes + (long) i * STAGGER, 4096).asSlice((long) i * STAGGER, bytes);
+  }
+
   private int vectorBytes() {
     return Integer.parseInt(variant.substring(1, 4)) / 8;
   }
@@ -130,6 +159,11 @@ public class EcKernelCeilingBenchmark {
   }
 
   private void run() {
+    if (SETS > 1) {
+      set = set + 1 == SETS ? 0 : set + 1;
+      in = inSets[set];
+      out = outSets[set];
+    }
     switch (variant) {
       case "n512x2" -> n512x2(in, out, tables, bytes);
       case "n512x2a" -> n512x2a(in, out, tables, bytes);

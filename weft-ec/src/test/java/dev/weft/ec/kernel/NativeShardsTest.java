@@ -61,6 +61,45 @@ class NativeShardsTest {
     }
   }
 
+  /**
+   * Every output-group loop of the native path (4, 3, 2, 1 outputs, and 4 + 1) with input counts that end
+   * the two-inputs-per-iteration steps on an odd input (1, 3, 5, 17) or not (2, 10, 50), over a length that
+   * runs each loop's wide step, its one-vector step and the scalar tail.
+   */
+  @Test
+  void everyGroupAndInputCountAgreesWithScalar() {
+    int len = 8 * NibbleVectorKernel.VL + 3 * NibbleVectorKernel.VL + 13;
+    Random rnd = new Random(5);
+    for (int inputs : new int[] {1, 2, 3, 5, 10, 17, 50}) {
+      for (int outputs = 1; outputs <= 5; outputs++) {
+        byte[][] matrix = new byte[outputs][inputs];
+        for (byte[] row : matrix) {
+          rnd.nextBytes(row);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+          MemorySegment[] in = new MemorySegment[inputs];
+          for (int j = 0; j < inputs; j++) {
+            byte[] b = new byte[len];
+            rnd.nextBytes(b);
+            in[j] = arena.allocate(len, 64).copyFrom(MemorySegment.ofArray(b));
+          }
+          MemorySegment[] expected = new MemorySegment[outputs];
+          MemorySegment[] out = new MemorySegment[outputs];
+          for (int o = 0; o < outputs; o++) {
+            expected[o] = MemorySegment.ofArray(new byte[len]);
+            out[o] = arena.allocate(len, 64).fill(JUNK);
+          }
+          ScalarKernel.INSTANCE.compile(matrix).run(in, 0, expected, 0, len);
+          NibbleVectorKernel.INSTANCE.compile(matrix).run(in, 0, out, 0, len);
+          for (int o = 0; o < outputs; o++) {
+            assertArrayEquals(expected[o].toArray(ValueLayout.JAVA_BYTE), out[o].toArray(ValueLayout.JAVA_BYTE),
+                inputs + " inputs, " + outputs + " outputs, output " + o);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void allMemorySegmentIsAvailableWhenNativeAccessIsEnabled() {
     // The build runs tests with --enable-native-access=ALL-UNNAMED, as the launcher runs weft.
