@@ -81,10 +81,14 @@ public final class GenerateCommand implements Callable<Integer> {
     if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
       return; // the writer names a missing directory itself
     }
-    long free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
+    java.nio.file.FileStore store = java.nio.file.Files.getFileStore(dir);
+    if (store.getTotalSpace() == 0) {
+      return; // a pseudo file system (/proc): the writer reports that it takes no files
+    }
+    long free = store.getUsableSpace();
     if (events > free / 40) { // refused only if even 40 bytes per event would not fit
       throw new UsageException(String.format(
-          "--events %,d would take about %.0f GiB (87 bytes per event) but %s has %.1f GiB free",
+          "--events %,d would take about %.1f GiB (87 bytes per event) but %s has %.1f GiB free",
           events, events * 87.0 / (1L << 30), dir, free / (double) (1L << 30)));
     }
   }
