@@ -204,6 +204,10 @@ public final class TarSplitter {
     void run(InputStream in) throws IOException {
       ByteArrayOutputStream group = new ByteArrayOutputStream();
       boolean extended = false;
+      // The common group, one PAX header and its entry, is decoded without a stream (PaxEntryDecoder).
+      int extensions = 0;
+      byte[] paxRecords = null;
+      long paxSize = 0;
       while (true) {
         if (Thread.currentThread().isInterrupted()) {
           throw new CancellationException("tar split cancelled");
@@ -238,11 +242,21 @@ public final class TarSplitter {
           group.write(content, 0, content.length);
           emitInline(content, content.length);
           extended = true;
+          extensions++;
+          if (type == 'x') {
+            paxRecords = content;
+            paxSize = size;
+          }
           continue;
         }
-        TarArchiveEntry e = extended ? decodeGroup(group.toByteArray(), headerAt) : decode(block, headerAt);
+        TarArchiveEntry e = !extended ? decode(block, headerAt)
+            : extensions == 1 && paxRecords != null && PaxEntryDecoder.available()
+                ? decodePax(paxRecords, paxSize, block, headerAt)
+                : decodeGroup(group.toByteArray(), headerAt);
         group.reset();
         extended = false;
+        extensions = 0;
+        paxRecords = null;
         entries++;
         if (type == 'S' || e.isSparse() || e.isPaxGNU1XSparse() || e.getExtraPaxHeaders().keySet().stream()
             .anyMatch(k -> k.startsWith("GNU.sparse."))) {
@@ -282,6 +296,15 @@ public final class TarSplitter {
         return new TarArchiveEntry(header);
       } catch (IllegalArgumentException e) {
         throw bad("corrupt header at byte " + at + ": " + e.getMessage());
+      }
+    }
+
+    /** One PAX header's records applied to the entry after it (as {@link #decodeGroup}, without a stream). */
+    private TarArchiveEntry decodePax(byte[] records, long size, byte[] header, long at) {
+      try {
+        return PaxEntryDecoder.decode(records, size, header);
+      } catch (IOException | IllegalArgumentException e) {
+        throw bad("corrupt extended header before byte " + at + ": " + e.getMessage());
       }
     }
 
