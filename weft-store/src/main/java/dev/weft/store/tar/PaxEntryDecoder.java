@@ -24,7 +24,8 @@ import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
  * 39 % of an import's reading thread (JFR, docs/bench/store.md "Round 5"), and the reading thread is the
  * import's critical path. Here the same parser, commons-compress's {@code TarUtils.parsePaxHeaders}, reads
  * the records straight from their bytes, and the stream's own {@code updateEntryFromPaxHeaders} applies them
- * to the entry. Both are not public, so they are reached by reflection once; if that is ever refused, {@link #available()} is false and the caller keeps the stream.
+ * to the entry. Both are not public, so they are reached by reflection once; if that is ever refused,
+ * {@link #available()} is false and the caller keeps the stream.
  * {@code PaxEntryDecoderTest} checks both ways give the same entry.
  */
 final class PaxEntryDecoder {
@@ -73,8 +74,9 @@ final class PaxEntryDecoder {
     try {
       @SuppressWarnings("unchecked")
       Map<String, String> parsed = (Map<String, String>) PARSE.invokeExact(
-          (java.io.InputStream) new ByteArrayInputStream(records, 0, (int) size), (List<TarArchiveStructSparse>) new ArrayList<TarArchiveStructSparse>(),
-          (Map<String, String>) Map.<String, String>of(), size);
+          (java.io.InputStream) new ByteArrayInputStream(records, 0, (int) size),
+          (List<TarArchiveStructSparse>) new ArrayList<TarArchiveStructSparse>(), // sparse maps: rejected anyway
+          (Map<String, String>) Map.<String, String>of(), size); // no global headers: as decodeGroup
       pax = parsed;
     } catch (IOException | RuntimeException | Error e) {
       throw e;

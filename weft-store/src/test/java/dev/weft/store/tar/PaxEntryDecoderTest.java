@@ -92,7 +92,8 @@ class PaxEntryDecoderTest {
       }
       assertEquals(streamFails, decoderFails, "'" + bad.strip() + "': stream fails " + streamFails);
     }
-    assertThrows(IOException.class, () -> PaxEntryDecoder.decode("5 path=abc\n".getBytes(StandardCharsets.UTF_8), 11, entry));
+    byte[] shortRecord = "5 path=abc\n".getBytes(StandardCharsets.UTF_8);
+    assertThrows(IOException.class, () -> PaxEntryDecoder.decode(shortRecord, shortRecord.length, entry));
   }
 
   private static boolean failsInStream(byte[] group) {
