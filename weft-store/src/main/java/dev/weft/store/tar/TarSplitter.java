@@ -204,6 +204,10 @@ public final class TarSplitter {
     void run(InputStream in) throws IOException {
       ByteArrayOutputStream group = new ByteArrayOutputStream();
       boolean extended = false;
+      // The common group, one PAX header and its entry, is decoded without a stream (PaxEntryDecoder).
+      int extensions = 0;
+      byte[] paxRecords = null;
+      long paxSize = 0;
       while (true) {
         if (Thread.currentThread().isInterrupted()) {
           throw new CancellationException("tar split cancelled");
@@ -225,7 +229,7 @@ public final class TarSplitter {
           copyRestInline(in);
           break;
         }
-        checkChecksum(block, headerAt);
+        // The checksum is checked where the header is decoded: TarArchiveEntry verifies it anyway.
         byte type = block[156];
         group.write(block, 0, BLOCK);
         emitInline(block, BLOCK);
@@ -238,11 +242,21 @@ public final class TarSplitter {
           group.write(content, 0, content.length);
           emitInline(content, content.length);
           extended = true;
+          extensions++;
+          if (type == 'x') {
+            paxRecords = content;
+            paxSize = size;
+          }
           continue;
         }
-        TarArchiveEntry e = extended ? decodeGroup(group.toByteArray(), headerAt) : decode(block, headerAt);
+        TarArchiveEntry e = !extended ? decode(block, headerAt)
+            : extensions == 1 && paxRecords != null && PaxEntryDecoder.available()
+                ? decodePax(paxRecords, paxSize, block, headerAt)
+                : decodeGroup(group.toByteArray(), block, headerAt);
         group.reset();
         extended = false;
+        extensions = 0;
+        paxRecords = null;
         entries++;
         if (type == 'S' || e.isSparse() || e.isPaxGNU1XSparse() || e.getExtraPaxHeaders().keySet().stream()
             .anyMatch(k -> k.startsWith("GNU.sparse."))) {
@@ -277,16 +291,43 @@ public final class TarSplitter {
       }
     }
 
+    /**
+     * Decodes a header, checksum included (the entry computes it as {@link #checkChecksum} does, so the
+     * header is summed once); a bad checksum is reported before any other problem of the header.
+     */
     private TarArchiveEntry decode(byte[] header, long at) {
+      TarArchiveEntry e;
       try {
-        return new TarArchiveEntry(header);
-      } catch (IllegalArgumentException e) {
-        throw bad("corrupt header at byte " + at + ": " + e.getMessage());
+        e = new TarArchiveEntry(header);
+      } catch (IllegalArgumentException | java.io.UncheckedIOException ex) {
+        // commons-compress reports malformed fields either way
+        checkChecksum(header, at);
+        throw bad("corrupt header at byte " + at + ": " + ex.getMessage());
       }
+      if (!e.isCheckSumOK()) {
+        checkChecksum(header, at);
+      }
+      return e;
+    }
+
+    /** One PAX header's records applied to the entry after it (as {@link #decodeGroup}, without a stream). */
+    private TarArchiveEntry decodePax(byte[] records, long size, byte[] header, long at) {
+      TarArchiveEntry e;
+      try {
+        e = PaxEntryDecoder.decode(records, size, header);
+      } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException ex) {
+        checkChecksum(header, at);
+        throw bad("corrupt extended header before byte " + at + ": " + ex.getMessage());
+      }
+      if (!e.isCheckSumOK()) {
+        checkChecksum(header, at);
+      }
+      return e;
     }
 
     /** Lets commons-compress apply PAX and GNU long-name headers to the entry that follows them. */
-    private TarArchiveEntry decodeGroup(byte[] groupBytes, long at) {
+    private TarArchiveEntry decodeGroup(byte[] groupBytes, byte[] header, long at) {
+      checkChecksum(header, at);
       try (TarArchiveInputStream t = new TarArchiveInputStream(new ByteArrayInputStream(groupBytes))) {
         TarArchiveEntry e = t.getNextEntry();
         if (e == null) {

@@ -194,6 +194,34 @@ class TarSplitterTest {
   }
 
   @Test
+  void corruptHeadersAfterAPaxHeaderAreBadData() throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo)) {
+      TarArchiveEntry e = new TarArchiveEntry("etc/with-pax");
+      e.addPaxHeader("SCHILY.xattr.user.k", "v"); // not a header field: written as a PAX record
+      byte[] data = new byte[1000];
+      e.setSize(data.length);
+      t.putArchiveEntry(e);
+      t.write(data);
+      t.closeArchiveEntry();
+    }
+    byte[] tar = bo.toByteArray(); // block 0: PAX header, 1: its records, 2: the entry's header
+    assertEquals('x', tar[156]);
+    Repository repo = Repository.open(dir.resolve("pax-bad"), true);
+    try (TaskPool pool = TaskPool.create(2)) {
+      assertEquals(1, split(repo, pool, tar).externalFiles());
+      byte[] badSum = tar.clone();
+      badSum[2 * 512 + 10] ^= 0x55; // in the entry's name
+      BadDataException c = assertThrows(BadDataException.class, () -> split(repo, pool, badSum));
+      assertTrue(c.getMessage().contains("checksum") && c.getMessage().contains("at byte 1024"), c.getMessage());
+      byte[] badRecord = tar.clone();
+      badRecord[512] = 'x'; // the record's length is no number
+      BadDataException r = assertThrows(BadDataException.class, () -> split(repo, pool, badRecord));
+      assertTrue(r.getMessage().contains("corrupt extended header before byte 1024"), r.getMessage());
+    }
+  }
+
+  @Test
   void sparseEntriesAreRejected() throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo)) {
