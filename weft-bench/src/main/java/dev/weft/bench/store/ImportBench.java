@@ -121,10 +121,11 @@ public final class ImportBench implements BenchArea {
     int[] threadCounts = all > 1 ? new int[] {1, all} : new int[] {1};
     for (String c : COMPRESSIONS) {
       for (int threads : threadCounts) {
-        double cpu = median(runs, () -> cpuOnly(work, layouts.get(c), c, threads));
-        out.row("weft", "split-cpu-only", threads).param("compression", c).param("layers", 1).emit(mb / cpu, "MB/s");
+        Sample cpu = medianSample(runs, () -> cpuOnly(work, layouts.get(c), c, threads));
+        withCpu(out.row("weft", "split-cpu-only", threads).param("compression", c).param("layers", 1), mb, cpu)
+            .emit(mb / cpu.wall(), "MB/s");
         double[] split = new double[1];
-        double t = median(runs, () -> {
+        Sample t = medianSample(runs, () -> {
           Path repo = fresh(work, "repo");
           double s = importOnce(repo, layouts.get(c), threads);
           if (c.equals("none")) {
@@ -132,7 +133,8 @@ public final class ImportBench implements BenchArea {
           }
           return s;
         });
-        out.row("weft", "import", threads).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
+        withCpu(out.row("weft", "import", threads).param("compression", c).param("layers", 1), mb, t)
+            .emit(mb / t.wall(), "MB/s");
         if (c.equals("none") && threads == threadCounts[threadCounts.length - 1]) {
           out.row("weft", "splitstream-size", threads).param("compression", c).param("layers", 1)
               .emit(100.0 * split[0] / tarBytes, "% of tar");
@@ -151,8 +153,9 @@ public final class ImportBench implements BenchArea {
     out.row("weft", "repeat-import", all).param("compression", "gzip").param("layers", 1).emit(again, "s");
     deleteTree(repo);
     for (int threads : threadCounts) {
-      double t = median(runs, () -> importOnce(fresh(work, "repo"), many, threads));
-      out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers).emit(mb / t, "MB/s");
+      Sample t = medianSample(runs, () -> importOnce(fresh(work, "repo"), many, threads));
+      withCpu(out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers), mb, t)
+          .emit(mb / t.wall(), "MB/s");
     }
   }
 
@@ -171,6 +174,33 @@ public final class ImportBench implements BenchArea {
     double run() throws Exception;
   }
 
+  /** One timed run: wall seconds and the process's CPU seconds (all threads: reader, pool, GC, JIT). */
+  private record Sample(double wall, double cpu) {}
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+  /** The run with the median wall time, with its CPU time. */
+  private static Sample medianSample(int runs, Timed t) throws Exception {
+    Sample[] v = new Sample[runs];
+    for (int i = 0; i < runs; i++) {
+      double wall = t.run();
+      v[i] = new Sample(wall, lastCpu); // the CPU of the same interval as the wall time (see time())
+    }
+    Arrays.sort(v, java.util.Comparator.comparingDouble(Sample::wall));
+    return v[runs / 2];
+  }
+
+  /**
+   * A row's CPU params: how many cores the run kept busy on average, and MB per CPU-second — the per-core
+   * figure, since even one pool thread runs beside the thread that reads and decompresses the layer.
+   */
+  private static BenchOutput.Row withCpu(BenchOutput.Row row, double mb, Sample s) {
+    return row.param("cpu_s", Math.round(s.cpu() * 1000) / 1000.0)
+        .param("cores_busy", Math.round(s.cpu() / s.wall() * 100) / 100.0)
+        .param("mb_per_cpu_s", Math.round(mb / s.cpu() * 10) / 10.0);
+  }
+
   private static double median(int runs, Timed t) throws Exception {
     double[] v = new double[runs];
     for (int i = 0; i < runs; i++) {
@@ -184,10 +214,16 @@ public final class ImportBench implements BenchArea {
     void run() throws Exception;
   }
 
+  /** Process CPU seconds of the last {@link #time} interval (the bench runs its points one at a time). */
+  private static double lastCpu;
+
   private static double time(Body b) throws Exception {
+    long cpu0 = OS.getProcessCpuTime();
     long t0 = System.nanoTime();
     b.run();
-    return (System.nanoTime() - t0) / 1e9;
+    double wall = (System.nanoTime() - t0) / 1e9;
+    lastCpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
+    return wall;
   }
 
   private static TaskPool pool(int threads) {
