@@ -72,8 +72,10 @@ public final class LocksBench implements BenchArea {
     }
   }
 
-  /** One measured run. {@code fairness} is infinite when some thread never got the lock. */
-  /** One timed run; {@code counted} is the lock-protected counter, {@code tallied} what the threads did. */
+  /**
+   * One measured run. {@code fairness} is infinite when some thread never got the lock; {@code counted} is
+   * the lock-protected counter, {@code tallied} what the threads counted themselves.
+   */
   record Run(double opsPerSecond, double fairness, long minAcquisitions, long maxAcquisitions, long p999Nanos,
       long maxWaitNanos, long samples, long counted, long tallied) {}
 

@@ -26,7 +26,6 @@ class FillDataTest {
       from += part.length;
     }
     assertEquals(n, from);
-    assertTrue(data.settleGcs() >= 2, "settling needs one collection to promote and one to confirm");
     long dataBytes = 2L * n * Double.BYTES;
     // Everything live (the two copies of the values) was promoted; a young generation still holding a sizeable
     // part of them would be copied by the next young collection, in the middle of a timed row.

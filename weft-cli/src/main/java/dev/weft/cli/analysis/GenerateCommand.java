@@ -76,16 +76,21 @@ public final class GenerateCommand implements Callable<Integer> {
    * that would not fit at even half that is refused before anything is written, instead of running until
    * the disk is full.
    */
-  static void refuseWhatCannotFit(long events, Path out) throws java.io.IOException {
+  static void refuseWhatCannotFit(long events, Path out) {
     Path dir = out.toAbsolutePath().getParent();
     if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
       return; // the writer names a missing directory itself
     }
-    java.nio.file.FileStore store = java.nio.file.Files.getFileStore(dir);
-    if (store.getTotalSpace() == 0) {
-      return; // a pseudo file system (/proc): the writer reports that it takes no files
+    long free;
+    try {
+      java.nio.file.FileStore store = java.nio.file.Files.getFileStore(dir);
+      if (store.getTotalSpace() == 0) {
+        return; // a pseudo file system (/proc): the writer reports that it takes no files
+      }
+      free = store.getUsableSpace();
+    } catch (java.io.IOException e) {
+      return; // the check is advisory: a mount that cannot say how much is free is not refused
     }
-    long free = store.getUsableSpace();
     if (events > free / 40) { // refused only if even 40 bytes per event would not fit
       throw new UsageException(String.format(
           "--events %,d would take about %.1f GiB (87 bytes per event) but %s has %.1f GiB free",

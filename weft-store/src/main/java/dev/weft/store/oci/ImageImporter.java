@@ -533,21 +533,33 @@ public final class ImageImporter {
   }
 
   /**
-   * The (blob digest, diff_id) pairs of the layers of every image already stored: each was checked when
-   * that image was imported. An image whose streams cannot be read contributes nothing.
+   * The (blob digest, media type, diff_id) of the layers of every image already stored: each was checked
+   * when that image was imported (images imported before this check existed are trusted as they are). An
+   * image whose streams cannot be read contributes nothing.
    */
-  private java.util.Set<String> verifiedPairs() throws IOException {
+  private java.util.Set<String> verifiedPairs() {
     java.util.Set<String> pairs = new java.util.HashSet<>();
-    for (String name : StoredImage.names(repo)) {
+    List<String> names;
+    try {
+      names = StoredImage.names(repo);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return pairs; // e.g. another import renaming a ref meanwhile: no pair trusted, every blob checked in full
+    }
+    for (String name : names) {
       try {
         for (StoredImage.StoredLayer l : StoredImage.load(repo, name).layers()) {
-          pairs.add(l.blobDigest() + " " + l.diffId());
+          pairs.add(pairKey(l.blobDigest(), l.mediaType(), l.diffId()));
         }
-      } catch (BadDataException broken) {
-        // fsck reports it; its pairs are simply not trusted
+      } catch (BadDataException | IOException | java.io.UncheckedIOException unreadable) {
+        // a broken image (fsck reports it) or one being replaced: its pairs are simply not trusted
       }
     }
     return pairs;
+  }
+
+  /** The blob, how it is compressed and the diff_id it decompresses to: the same blob under another media type is another pair. */
+  private static String pairKey(String blobDigest, String mediaType, String diffId) {
+    return blobDigest + " " + mediaType + " " + diffId;
   }
 
   /**
@@ -562,14 +574,14 @@ public final class ImageImporter {
       return; // docker archives name layers by path; the diff_id check on import is their integrity check
     }
     MessageDigest md = Digests.sha256();
-    if (verified.contains(l.digest() + " " + l.diffId())) {
+    if (verified.contains(pairKey(l.digest(), l.mediaType(), l.diffId()))) {
       try (InputStream in = new DigestInputStream(src.open(l.path()), md)) {
         in.transferTo(java.io.OutputStream.nullOutputStream());
       }
       checkBlobDigest(l, md);
       return;
     }
-    String what = "layer " + shortDigest(l.diffId());
+    String what = "layer " + l.digest();
     MessageDigest tar = Digests.sha256();
     try (InputStream raw = src.open(l.path())) {
       InputStream blob = new DigestInputStream(raw, md);

@@ -104,4 +104,17 @@ class BlobChecksTest {
     Path none = TestImages.writeLayout(dir.resolve("none"), "v1", TestImages.layers(), "none");
     importInto(repo, none);
   }
+
+  @Test
+  void aStoredBlobNamedWithAnotherCompressionIsCheckedAgain() throws IOException {
+    Path repo = dir.resolve("r");
+    importInto(repo, layout("good"));
+    // The same gzip bytes under the same digest, but the manifest now says zstd: the stored image vouches
+    // for these bytes as gzip only, so they are decompressed as the manifest says, and fail.
+    Path relabelled = layout("relabelled");
+    StoredLayerFinder.editManifest(relabelled,
+        m -> ((ObjectNode) m.path("layers").get(0)).put("mediaType", TestImages.mediaType("zstd")));
+    BadDataException e = assertThrows(BadDataException.class, () -> importInto(repo, relabelled));
+    assertTrue(e.getMessage().contains("corrupt or truncated zstd layer data"), e.getMessage());
+  }
 }
