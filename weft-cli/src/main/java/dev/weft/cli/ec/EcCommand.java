@@ -153,7 +153,7 @@ public final class EcCommand implements Runnable {
       GfKernel kernel = backend.kernel(ctx);
       ShardDirectory sd = ShardDirectory.open(dir);
       List<ShardStatus> status = sd.check(ctx.pool(), ctx.progress());
-      List<ShardStatus> bad = reportBad(ctx, status);
+      List<ShardStatus> bad = reportBad(ctx, dir, status);
       sd.decode(status, output, kernel, ctx.pool(), ctx.progress());
       if (ctx.json()) {
         ctx.printJson(result("decode", dir, status, bad, Map.of("output", output.toString(), "length", sd.manifest().length(),
@@ -221,7 +221,7 @@ public final class EcCommand implements Runnable {
       GfKernel kernel = backend.kernel(ctx);
       ShardDirectory sd = ShardDirectory.open(dir);
       List<ShardStatus> status = sd.check(ctx.pool(), ctx.progress());
-      List<ShardStatus> bad = reportBad(ctx, status);
+      List<ShardStatus> bad = reportBad(ctx, dir, status);
       sd.repair(status, kernel, ctx.pool(), ctx.progress());
       if (ctx.json()) {
         ctx.printJson(result("repair", dir, status, bad, Map.of("backend", kernel.name())));
@@ -234,10 +234,10 @@ public final class EcCommand implements Runnable {
   }
 
   /** Names each bad shard on stderr (also with --json, where stdout carries only the result). */
-  static List<ShardStatus> reportBad(CliContext ctx, List<ShardStatus> status) {
+  static List<ShardStatus> reportBad(CliContext ctx, Path dir, List<ShardStatus> status) {
     List<ShardStatus> bad = status.stream().filter(s -> !s.ok()).toList();
     for (ShardStatus s : bad) {
-      ctx.err().println("weft: " + s.describe());
+      ctx.err().println("weft: " + dir + ": " + s.describe()); // as 'ec verify' names them
     }
     ctx.err().flush();
     return bad;
