@@ -254,6 +254,7 @@ public final class SplitStream {
   public void cat(Repository repo, OutputStream out) throws IOException {
     try (ChunkReader r = chunks()) {
       for (Chunk c; (c = r.next()) != null; ) {
+        stopIfInterrupted();
         switch (c) {
           case Chunk.Inline in -> out.write(in.data());
           case Chunk.External ex -> {
@@ -303,6 +304,7 @@ public final class SplitStream {
           return 0;
         }
         while (true) {
+          stopIfInterrupted();
           int n = current.read(b, off, len);
           if (n > 0) {
             return n;
@@ -319,6 +321,16 @@ public final class SplitStream {
         r.close();
       }
     };
+  }
+
+  /**
+   * Rebuilding a stream reads plain files, which ignore interrupts: without this check an export or unpack
+   * would run to its end after Ctrl-C (the command's thread and its pool tasks are interrupted).
+   */
+  private static void stopIfInterrupted() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new java.util.concurrent.CancellationException("cancelled while rebuilding a split stream");
+    }
   }
 
   /** Reads a whole stream file from the repository and parses it. */

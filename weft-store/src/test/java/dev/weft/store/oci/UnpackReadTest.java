@@ -35,6 +35,28 @@ class UnpackReadTest {
   }
 
   @Test
+  void anInterruptedThreadStopsRebuildingAStream() throws IOException {
+    // Ctrl-C interrupts the command's thread and its pool tasks; plain file reads ignore that, so the
+    // stream checks for it (before, an unpack or export, which rebuild layers through open() and cat(),
+    // ran to its end and printed success).
+    Repository repo = importLayout(TestImages.layers());
+    StoredImage img = StoredImage.load(repo, "img");
+    SplitStream ss = SplitStream.load(repo, img.layers().get(0).streamId(), "l0");
+    Thread.currentThread().interrupt();
+    try {
+      assertThrows(java.util.concurrent.CancellationException.class, () -> ss.catBytes(repo));
+      assertThrows(java.util.concurrent.CancellationException.class, () -> {
+        try (InputStream in = ss.open(repo)) {
+          in.read(new byte[512]);
+        }
+      });
+    } finally {
+      Thread.interrupted();
+    }
+    assertTrue(ss.catBytes(repo).length > 0, "without the interrupt the same stream rebuilds");
+  }
+
+  @Test
   void catAndUnpackRefuseACorruptObjectAndLeaveNoOutput() throws IOException {
     Repository repo = importLayout(TestImages.layers());
     StoredImage img = StoredImage.load(repo, "img");
