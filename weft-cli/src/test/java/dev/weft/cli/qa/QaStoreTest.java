@@ -171,6 +171,8 @@ class QaStoreTest {
     oneLineError(weft("--repo", repo(), "oci", "untag", "nosuch"), 3, "nosuch");
     oneLineError(weft("--repo", repo(), "oci", "export", "nosuch", dir.resolve("e").toString()), 3, "nosuch");
     oneLineError(weft("--repo", repo(), "cat", "nosuch"), 3, "nosuch");
+    oneLineError(weft("--repo", repo(), "cat", "../meta.json"), 2, "bad stream name '../meta.json'");
+    oneLineError(weft("--repo", repo(), "cat", "refs/../../x"), 2, "bad ref name '../../x'");
     oneLineError(weft("--repo", repo(), "oci", "export", "good", dir.resolve("e").toString(), "--compress", "bogus"), 2, "--compress");
     Path rootfs = dir.resolve("rootfs");
     Run up = weft("--repo", repo(), "oci", "unpack", "good", rootfs.toString());

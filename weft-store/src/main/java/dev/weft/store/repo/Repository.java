@@ -418,7 +418,8 @@ public final class Repository {
 
   private static void checkName(String name) {
     if (name.isEmpty() || name.contains("/") || name.startsWith(".") || name.equals("refs") || name.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("bad stream name: " + name);
+      // Names come from the command line too (weft cat STREAM): a usage error, not an internal one.
+      throw new UsageException("bad stream name '" + name + "': a name in streams/, without '/' or a leading '.'");
     }
   }
 
@@ -488,7 +489,7 @@ public final class Repository {
   private Path refPath(String ref) {
     Path p = refs.resolve(ref).normalize();
     if (!p.startsWith(refs) || p.equals(refs) || ref.startsWith("/")) {
-      throw new IllegalArgumentException("bad ref name: " + ref);
+      throw new UsageException("bad ref name '" + ref + "': a path inside streams/refs/");
     }
     return p;
   }
