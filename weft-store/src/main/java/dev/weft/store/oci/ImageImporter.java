@@ -570,9 +570,8 @@ public final class ImageImporter {
    * a corrupt blob is refused whether or not its diff_id is stored.
    */
   private static void verifyPresentLayer(OciSource src, Layer l, java.util.Set<String> verified) throws IOException {
-    if (l.mediaType().equals("detect")) {
-      return; // docker archives name layers by path; the diff_id check on import is their integrity check
-    }
+    // A docker archive names its layers by path and has no blob digest: its layers are never in
+    // `verified` (media type "detect"), so they are always hashed against their diff_id.
     MessageDigest md = Digests.sha256();
     if (verified.contains(pairKey(l.digest(), l.mediaType(), l.diffId()))) {
       try (InputStream in = new DigestInputStream(src.open(l.path()), md)) {

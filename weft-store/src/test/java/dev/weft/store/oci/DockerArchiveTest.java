@@ -31,12 +31,18 @@ class DockerArchiveTest {
   Path dir;
 
   static Path dockerSave(Path file, List<byte[]> tars, boolean corruptConfig) throws IOException {
+    return dockerSave(file, tars, tars, corruptConfig);
+  }
+
+  /** An archive whose config names the diff_ids of {@code described} but whose layer files hold {@code tars}. */
+  static Path dockerSave(Path file, List<byte[]> described, List<byte[]> tars, boolean corruptConfig)
+      throws IOException {
     ObjectNode config = JSON.createObjectNode();
     config.put("architecture", "amd64");
     ArrayNode diffIds = config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
     ArrayNode layerPaths = JSON.createArrayNode();
     for (int i = 0; i < tars.size(); i++) {
-      diffIds.add(TestImages.sha256(tars.get(i)));
+      diffIds.add(TestImages.sha256(described.get(i)));
       layerPaths.add("layer" + i + "/layer.tar");
     }
     byte[] cfg = JSON.writeValueAsBytes(config);
@@ -92,6 +98,26 @@ class DockerArchiveTest {
       BadDataException e = assertThrows(BadDataException.class,
           () -> new ImageImporter(repo, pool, ProgressListener.NONE).importImage(archive.toString(), null));
       assertTrue(e.getMessage().contains("config"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aDamagedLayerFileIsRefusedEvenWhenItsDiffIdIsStored() throws IOException {
+    List<byte[]> tars = TestImages.layers();
+    Repository repo = Repository.open(dir.resolve("repo"), true);
+    List<byte[]> damaged = new java.util.ArrayList<>(tars);
+    byte[] junk = tars.get(0).clone();
+    junk[700] ^= 1;
+    damaged.set(0, junk);
+    Path good = dockerSave(dir.resolve("good.tar"), tars, false);
+    Path bad = dockerSave(dir.resolve("bad.tar"), tars, damaged, false);
+    try (TaskPool pool = TaskPool.create(2)) {
+      new ImageImporter(repo, pool, ProgressListener.NONE).importImage(good.toString(), null);
+      // Archives carry no blob digests: a stored diff_id alone does not vouch for a layer file.
+      BadDataException e = assertThrows(BadDataException.class,
+          () -> new ImageImporter(repo, pool, ProgressListener.NONE).importImage(bad.toString(), null));
+      assertTrue(e.getMessage().contains("diff_id"), e.getMessage());
+      new ImageImporter(repo, pool, ProgressListener.NONE).importImage(good.toString(), null); // still fine
     }
   }
 }
