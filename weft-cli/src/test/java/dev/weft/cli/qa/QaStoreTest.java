@@ -172,6 +172,8 @@ class QaStoreTest {
     oneLineError(weft("--repo", repo(), "oci", "export", "nosuch", dir.resolve("e").toString()), 3, "nosuch");
     oneLineError(weft("--repo", repo(), "cat", "nosuch"), 3, "nosuch");
     oneLineError(weft("--repo", repo(), "cat", "../meta.json"), 2, "bad stream name '../meta.json'");
+    Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+    oneLineError(weft("--repo", repo(), "oci", "export", "good", aFile.toString()), 2, "a-file: not a directory");
     oneLineError(weft("--repo", repo(), "cat", "refs/../../x"), 2, "bad ref name '../../x'");
     oneLineError(weft("--repo", repo(), "oci", "export", "good", dir.resolve("e").toString(), "--compress", "bogus"), 2, "--compress");
     Path rootfs = dir.resolve("rootfs");

@@ -46,6 +46,9 @@ public final class ImageExporter {
     if (!List.of("none", "gzip", "zstd").contains(compression)) {
       throw new UsageException("--compress must be none, gzip or zstd, got " + compression);
     }
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new UsageException(dir + ": not a directory; export writes an OCI image layout directory");
+    }
     try (RepoLock lock = repo.lockShared()) {
       StoredImage img = StoredImage.load(repo, name);
       Path blobs = dir.resolve("blobs").resolve("sha256");
