@@ -1,5 +1,6 @@
 package dev.weft.store.oci;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdOutputStream;
@@ -49,6 +50,7 @@ public final class ImageExporter {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new UsageException(dir + ": not a directory; export writes an OCI image layout directory");
     }
+    ArrayNode earlier = existingManifests(dir);
     try (RepoLock lock = repo.lockShared()) {
       StoredImage img = StoredImage.load(repo, name);
       Path blobs = dir.resolve("blobs").resolve("sha256");
@@ -81,15 +83,55 @@ public final class ImageExporter {
       ObjectNode index = ImageImporter.JSON.createObjectNode();
       index.put("schemaVersion", 2);
       index.put("mediaType", "application/vnd.oci.image.index.v1+json");
-      ObjectNode desc = index.putArray("manifests").addObject();
+      ArrayNode manifests = index.putArray("manifests");
+      // Images already in the layout stay, except one under the same name, which this export replaces.
+      for (JsonNode m : earlier) {
+        if (!name.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText(null))) {
+          manifests.add(m);
+        }
+      }
+      ObjectNode desc = manifests.addObject();
       desc.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
       desc.put("digest", manifestDigest);
       desc.put("size", manifest.length);
       desc.putObject("annotations").put("org.opencontainers.image.ref.name", name);
-      Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-      Files.write(dir.resolve("index.json"), ImageImporter.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+      writeReplacing(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      writeReplacing(dir.resolve("index.json"), ImageImporter.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
       return manifestDigest;
     }
+  }
+
+  /**
+   * The manifests of the OCI layout already at {@code dir}, which an export adds to; none for a missing or
+   * empty directory. Any other non-empty directory is refused: its files are not ours to mix a layout into.
+   */
+  private static ArrayNode existingManifests(Path dir) throws IOException {
+    ArrayNode none = ImageImporter.JSON.createArrayNode();
+    if (!Files.isDirectory(dir)) {
+      return none;
+    }
+    try (var entries = Files.list(dir)) {
+      if (entries.findAny().isEmpty()) {
+        return none;
+      }
+    }
+    Path index = dir.resolve("index.json");
+    if (!Files.isRegularFile(dir.resolve("oci-layout")) || !Files.isRegularFile(index)) {
+      throw new UsageException(dir + ": not empty and not an OCI image layout; export needs an empty or new"
+          + " directory, or a layout to add the image to");
+    }
+    JsonNode manifests = StoredImage.parse(Files.readAllBytes(index), index.toString()).path("manifests");
+    if (!manifests.isArray()) {
+      throw new BadDataException(index + ": no manifests array");
+    }
+    return (ArrayNode) manifests;
+  }
+
+  /** Writes a layout file through a temporary name, so a reader never sees it half-written. */
+  private static void writeReplacing(Path file, byte[] data) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(tmp, data);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static String writeBlob(Path blobs, byte[] data) throws IOException {
@@ -122,6 +164,8 @@ public final class ImageExporter {
         throw new BadDataException(l.streamName() + ": rebuilt tar has digest " + tarDigest + ", not its diff_id");
       }
       String digest = Digests.of(blobMd);
+      // createTempFile makes the file private (0600); a published blob is readable like the others.
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, blobs.resolve(digest.substring(7)), StandardCopyOption.REPLACE_EXISTING);
       String mediaType = switch (compression) {
         case "gzip" -> "application/vnd.oci.image.layer.v1.tar+gzip";

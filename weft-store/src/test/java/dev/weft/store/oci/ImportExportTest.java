@@ -98,6 +98,43 @@ class ImportExportTest {
   }
 
   @Test
+  void exportAddsToAnExistingLayoutAndRefusesOtherDirectories() throws IOException {
+    Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", TestImages.layers(), "gzip");
+    Path r = dir.resolve("repo");
+    importInto(r, layout, 2);
+    Path out = dir.resolve("out");
+    try (TaskPool pool = TaskPool.create(2)) {
+      Repository repo = Repository.open(r, false);
+      new ImageExporter(repo, pool).export("test/img:v1", out, "gzip");
+      new ImageExporter(repo, pool).export("test/img:v1", out, "zstd"); // same name: replaces its entry
+      var index = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("index.json").toFile());
+      assertEquals(1, index.path("manifests").size(), index.toString());
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
+      try (var blobs = Files.list(out.resolve("blobs/sha256"))) {
+        for (Path b : blobs.toList()) {
+          perms = Files.getPosixFilePermissions(b);
+          assertTrue(perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ), b + " " + perms);
+        }
+      }
+      Path other = Files.createDirectories(dir.resolve("other"));
+      Files.writeString(other.resolve("notes.txt"), "mine");
+      dev.weft.runtime.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(
+          dev.weft.runtime.UsageException.class, () -> new ImageExporter(repo, pool).export("test/img:v1", other, "gzip"));
+      assertTrue(e.getMessage().contains("not an OCI image layout"), e.getMessage());
+      assertEquals(List.of(other.resolve("notes.txt")), Files.list(other).toList());
+    }
+    // A second image goes next to the first.
+    Path layout2 = TestImages.writeLayout(dir.resolve("layout2"), "v2", TestImages.layers().subList(0, 1), "none");
+    try (TaskPool pool = TaskPool.create(2)) {
+      Repository repo = Repository.open(r, false);
+      new ImageImporter(repo, pool, ProgressListener.NONE).importImage(layout2 + ":v2", "second");
+      new ImageExporter(repo, pool).export("second", out, "none");
+    }
+    var index = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("index.json").toFile());
+    assertEquals(2, index.path("manifests").size(), index.toString());
+  }
+
+  @Test
   void fsckFindsCorruptionAndRepairLetsReimportFix() throws IOException {
     Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", TestImages.layers(), "gzip");
     Path r = dir.resolve("repo");
