@@ -64,7 +64,9 @@ public final class CatCommand implements Callable<Integer> {
     Path abs = output.toAbsolutePath();
     Path tmp;
     try {
-      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
+      // Created like any new file (mode from the umask, unlike createTempFile's 0600), under a unique name.
+      tmp = Files.createFile(abs.resolveSibling(
+          "." + abs.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part"));
     } catch (java.nio.file.FileSystemException e) {
       throw dev.weft.runtime.FileErrors.cannotCreate(output, e); // name FILE, not our temporary
     }

@@ -142,7 +142,8 @@ public final class ImageExporter {
 
   private Blob writeLayer(StoredImage.StoredLayer l, Path blobs, String compression) throws IOException {
     SplitStream ss = SplitStream.load(repo, l.streamId(), l.streamName());
-    Path tmp = Files.createTempFile(blobs, ".layer-", ".tmp");
+    // Created like any new file (mode from the umask, unlike createTempFile's 0600), under a unique name.
+    Path tmp = Files.createFile(blobs.resolve(".layer-" + Thread.currentThread().threadId() + "-" + System.nanoTime() + ".tmp"));
     try {
       MessageDigest blobMd = Digests.sha256();
       MessageDigest tarMd = Digests.sha256();
@@ -164,8 +165,6 @@ public final class ImageExporter {
         throw new BadDataException(l.streamName() + ": rebuilt tar has digest " + tarDigest + ", not its diff_id");
       }
       String digest = Digests.of(blobMd);
-      // createTempFile makes the file private (0600); a published blob is readable like the others.
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, blobs.resolve(digest.substring(7)), StandardCopyOption.REPLACE_EXISTING);
       String mediaType = switch (compression) {
         case "gzip" -> "application/vnd.oci.image.layer.v1.tar+gzip";
