@@ -42,8 +42,11 @@ public final class DatasetCommands {
     String shape;
 
     @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "65536",
-        description = "Block size in bytes. Default: ${DEFAULT-VALUE}.")
+        description = "Block size in bytes, at least 4096 (each block is one object in the store). Default: ${DEFAULT-VALUE}.")
     int blockSize;
+
+    /** Every block is a file: below a page, a file of a few MB would become hundreds of thousands of them. */
+    static final int MIN_BLOCK_SIZE = 4096;
 
     @Option(names = "--store", paramLabel = "DIR",
         description = "Use a block store directory (blocks named by SHA-256 under DIR/xx/...) instead of the repository.")
@@ -64,6 +67,10 @@ public final class DatasetCommands {
       Matcher mt = SHAPE.matcher(shape);
       if (!mt.matches()) {
         throw new UsageException("--ec must look like K+M, e.g. 10+4, got '" + shape + "'");
+      }
+      if (blockSize < MIN_BLOCK_SIZE) {
+        throw new UsageException("--block-size must be at least " + MIN_BLOCK_SIZE
+            + " bytes (each block is one object in the store), got " + blockSize);
       }
       GfKernel kernel = backend.kernel(ctx);
       EcDataset.PutOptions opt = new EcDataset.PutOptions(Integer.parseInt(mt.group(1)),

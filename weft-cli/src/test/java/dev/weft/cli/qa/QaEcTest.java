@@ -138,7 +138,9 @@ class QaEcTest {
     String store = dir.resolve("store").toString();
     oneLineError(weft("ec", "put", "--ec", "abc", "--store", store, in.toString()), 2, "--ec");
     oneLineError(weft("ec", "put", "--ec", "0+2", "--store", store, in.toString()), 2, "data shards");
-    oneLineError(weft("ec", "put", "--ec", "4+2", "--block-size", "0", "--store", store, in.toString()), 2, "block size");
+    oneLineError(weft("ec", "put", "--ec", "4+2", "--block-size", "0", "--store", store, in.toString()), 2, "block-size");
+    oneLineError(weft("ec", "put", "--ec", "4+2", "--block-size", "16", "--store", store, in.toString()), 2,
+        "--block-size must be at least 4096 bytes");
     Run put = weft("ec", "put", "--ec", "4+2", "--block-size", "4096", "--store", store, in.toString());
     assertEquals(0, put.code(), put.err());
     String id = put.out().lines().findFirst().orElseThrow().trim();
