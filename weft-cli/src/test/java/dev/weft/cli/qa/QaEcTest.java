@@ -120,6 +120,21 @@ class QaEcTest {
   }
 
   @Test
+  void aManifestNumberWrittenAsAStringOrAFractionIsBadData() throws IOException {
+    Path in = input(50_000);
+    Path out = dir.resolve("out");
+    assertEquals(0, weft("ec", "encode", "-k", "4", "-m", "2", in.toString(), out.toString()).code());
+    String good = Files.readString(out.resolve("manifest.json"));
+    assertTrue(good.contains("\"k\" : 4,"), good);
+    Files.writeString(out.resolve("manifest.json"), good.replace("\"k\" : 4,", "\"k\" : \"4\","));
+    oneLineError(weft("ec", "verify", out.toString()), 3, "manifest.json");
+    Files.writeString(out.resolve("manifest.json"), good.replace("\"k\" : 4,", "\"k\" : 4.5,"));
+    oneLineError(weft("ec", "verify", out.toString()), 3, "manifest.json");
+    Files.writeString(out.resolve("manifest.json"), good);
+    assertEquals(0, weft("ec", "verify", out.toString()).code(), "the untouched manifest still verifies");
+  }
+
+  @Test
   void shardsAreIdenticalAtOneAndEightThreads() throws IOException {
     Path in = input(3_000_000);
     Path a = dir.resolve("t1");

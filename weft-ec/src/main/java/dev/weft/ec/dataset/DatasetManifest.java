@@ -36,7 +36,12 @@ public record DatasetManifest(
     @JsonProperty("blocks") List<String> blocks) {
 
   public static final String FORMAT = "weft-ec-dataset/1";
-  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+  // Numbers must be JSON numbers: a string or a fraction where an integer belongs is a damaged manifest.
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .disable(SerializationFeature.INDENT_OUTPUT)
+      .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .build();
 
   /** Index into {@link #blocks} of row r (0..k+m-1) of step s. */
   public int blockIndex(int row, int step) {

@@ -34,7 +34,12 @@ public record ShardManifest(
   public static final String FILE_NAME = "manifest.json";
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  // Numbers must be JSON numbers: "k": "4" or "k": 4.5 is a damaged manifest, not a value to coerce.
+  static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .build();
 
   /** One shard file. */
   public record Shard(@JsonProperty("index") int index, @JsonProperty("file") String file,
