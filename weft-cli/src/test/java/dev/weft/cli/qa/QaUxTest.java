@@ -151,7 +151,8 @@ class QaUxTest {
         "analysis.chunks-in-flight", List.of("analyze", "adl", "--input", sample, "--query", "1",
             "--out", dir.resolve("a").toString()),
         "store.import.layers", List.of("--repo", dir.resolve("r1").toString(), "oci", "import", layout + ":v1"),
-        "store.import.bytes", List.of("--repo", dir.resolve("r2").toString(), "oci", "import", layout + ":v1"));
+        "store.import.bytes", List.of("--repo", dir.resolve("r2").toString(), "oci", "import", layout + ":v1"),
+        "store.import.threads", List.of("--repo", dir.resolve("r3").toString(), "oci", "import", layout + ":v1"));
     Map<String, DeclaredLimit> declared = Limits.declared().stream()
         .collect(Collectors.toMap(DeclaredLimit::name, Function.identity()));
     assertEquals(users.keySet(), declared.keySet(), "a new limit needs a command here that uses it");

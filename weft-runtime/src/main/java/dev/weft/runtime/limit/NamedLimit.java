@@ -43,6 +43,22 @@ public final class NamedLimit {
     return granted();
   }
 
+  /**
+   * A permit if one is free now and no thread waits in {@link #acquire()} (the fair order holds), else null
+   * at once. For work that may run on the caller instead of waiting, such as a helper for a reader. On an
+   * interrupted thread: null, the interrupt kept.
+   */
+  public Permit tryAcquire() {
+    boolean got;
+    try {
+      got = semaphore.tryAcquire(0, java.util.concurrent.TimeUnit.NANOSECONDS); // unlike tryAcquire(), fair
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    return got ? granted() : null;
+  }
+
   private Permit granted() {
     acquisitions.incrementAndGet();
     int now = inUse.incrementAndGet();

@@ -1,9 +1,12 @@
 package dev.weft.runtime.pool;
 
+import dev.weft.runtime.limit.NamedLimit;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,6 +29,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A pool thread that joins a scope runs its not-yet-started children itself, so nested scopes never
  * deadlock a fixed-size pool. If the joining thread is interrupted (its own task was cancelled), the scope
  * cancels its children and waits for them before rethrowing, which propagates cancellation downwards.
+ *
+ * <p>Helper-limited scopes ({@link TaskPool#openScope(NamedLimit)}): children wait in a queue, oldest
+ * first, and pool threads run them only while they hold a permit of the helper limit (one permit per
+ * helper thread, which runs queued children until the queue is empty). When no permit is free and no
+ * helper of this scope is running, the forking thread runs the queue itself at once (caller runs), so
+ * with no permit to be had every child runs on the owner, in fork order, and no child ever waits for a
+ * pool thread. {@link #join()} and {@link #runWaiting()} let the owner run queued children instead of
+ * blocking. The children of one scope then use at most the limit's permits of pool threads at once.
  */
 public final class Scope implements AutoCloseable {
   private final TaskPool pool;
@@ -38,9 +49,20 @@ public final class Scope implements AutoCloseable {
   private long forks; // guarded by lock; lets a helping joiner notice children forked while it waits
   private volatile boolean cancelled;
   private boolean closed; // confined to the owner thread
+  /** Null: children go to the pool as soon as forked. Else the permits helper threads must hold. */
+  private final NamedLimit helpers;
+  /** Children of a helper-limited scope that nobody started yet, oldest first. */
+  private final ConcurrentLinkedQueue<Task<?>> waiting = new ConcurrentLinkedQueue<>();
+  /** Helper threads of this scope that hold a permit and run {@link #waiting}. */
+  private final AtomicInteger helpersRunning = new AtomicInteger();
 
   Scope(TaskPool pool) {
+    this(pool, null);
+  }
+
+  Scope(TaskPool pool, NamedLimit helpers) {
     this.pool = pool;
+    this.helpers = helpers;
   }
 
   /** Forks a child. After a failure or cancel, new children are cancelled at once and never run. */
@@ -58,6 +80,8 @@ public final class Scope implements AutoCloseable {
     live.add(task);
     if (cancelled) {
       task.cancel();
+    } else if (helpers != null) {
+      queueOrRun(task);
     } else {
       pool.execute(task);
       lock.lock();
@@ -77,6 +101,57 @@ public final class Scope implements AutoCloseable {
       work.run();
       return null;
     });
+  }
+
+  /** See the class comment: a helper takes the child if a permit is free, else the caller runs it now. */
+  private void queueOrRun(Task<?> task) {
+    waiting.add(task);
+    NamedLimit.Permit permit = helpers.tryAcquire();
+    if (permit != null) {
+      helpersRunning.incrementAndGet();
+      pool.submit(() -> {
+        help(permit);
+        return null;
+      });
+    } else if (helpersRunning.get() == 0) {
+      runWaiting();
+    }
+    // else a helper of this scope is running; it re-checks the queue after giving its permit back
+  }
+
+  /** A helper: runs queued children until none is left, then gives the permit back (or takes it again). */
+  private void help(NamedLimit.Permit first) {
+    NamedLimit.Permit permit = first;
+    while (true) {
+      try {
+        for (Task<?> t; (t = waiting.poll()) != null; ) {
+          t.tryRunInline();
+        }
+      } finally {
+        helpersRunning.decrementAndGet();
+        permit.close();
+      }
+      // A child forked after the queue looked empty, while we still held the permit, found no permit and
+      // a helper running, so it was left to us.
+      if (waiting.isEmpty() || (permit = helpers.tryAcquire()) == null) {
+        return; // if the permit went elsewhere, the owner runs the child at its next fork or join
+      }
+      helpersRunning.incrementAndGet();
+    }
+  }
+
+  /**
+   * Runs on the calling thread, oldest first, the children of a helper-limited scope that no helper has
+   * started yet, e.g. before the owner blocks on something those children would release. Returns whether
+   * it ran any. A plain scope's children are on the pool already: nothing to do.
+   */
+  public boolean runWaiting() {
+    boolean ran = false;
+    boolean poolThread = TaskPool.isPoolThread();
+    for (Task<?> t; (t = waiting.poll()) != null; ) {
+      ran |= poolThread ? t.tryRunInline() : t.runOnCaller();
+    }
+    return ran;
   }
 
   void childStopped(Task<?> task, Throwable failure) {
@@ -155,7 +230,9 @@ public final class Scope implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      if (helping && !interrupted && !Thread.currentThread().isInterrupted()) {
+      if (helpers != null && help && !interrupted && !Thread.currentThread().isInterrupted()) {
+        runWaiting(); // any owner, not only a pool thread: nobody else may be allowed to run them
+      } else if (helping && !interrupted && !Thread.currentThread().isInterrupted()) {
         for (Task<?> t : live) {
           t.tryRunInline();
         }

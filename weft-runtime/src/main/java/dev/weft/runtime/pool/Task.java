@@ -76,6 +76,38 @@ public final class Task<T> {
     }
     runner = null;
     Thread.interrupted();
+    finish(value, failure);
+  }
+
+  /**
+   * Runs the work on the calling thread, which is not a pool thread but the owner of the scope (a reader
+   * doing its own work because no helper is free), unless it was already started or cancelled. Unlike
+   * {@link #run()} the task does not take over the thread's interrupt status: a cancel marks the task but
+   * does not interrupt the owner (a sibling's failure must reach the owner as that failure, not as an
+   * interrupt), and an interrupt of the owner (Ctrl-C) that arrives meanwhile stays set.
+   */
+  boolean runOnCaller() {
+    if (!STATE.compareAndSet(this, NEW, RUNNING)) {
+      return false;
+    }
+    T value = null;
+    Throwable failure = null;
+    try {
+      if (cancelRequested) {
+        throw new CancellationException("cancelled before it started");
+      }
+      value = work.call();
+    } catch (Throwable t) {
+      failure = t;
+    }
+    while (!STATE.compareAndSet(this, RUNNING, STOPPED)) {
+      Thread.onSpinWait(); // runner is null, so a concurrent cancel() interrupts nobody and is brief
+    }
+    finish(value, failure);
+    return true;
+  }
+
+  private void finish(T value, Throwable failure) {
     if (cancelRequested) {
       CancellationException ce = new CancellationException("cancelled");
       if (failure != null && !(failure instanceof CancellationException) && !(failure instanceof InterruptedException)) {

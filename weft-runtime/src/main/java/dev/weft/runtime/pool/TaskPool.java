@@ -127,6 +127,15 @@ public final class TaskPool implements AutoCloseable {
     return new Scope(this);
   }
 
+  /**
+   * Opens a scope whose children run on at most as many pool threads at once as {@code helpers} grants
+   * permits, and otherwise on the thread that forks them (see {@link Scope}): for a reader whose thread
+   * counts as one of the threads the user asked for. The limit may be shared by several scopes.
+   */
+  public Scope openScope(dev.weft.runtime.limit.NamedLimit helpers) {
+    return new Scope(this, java.util.Objects.requireNonNull(helpers));
+  }
+
   void execute(Task<?> task) {
     try {
       executor.execute(new Launch(task));

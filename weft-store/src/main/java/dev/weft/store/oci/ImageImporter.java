@@ -42,11 +42,18 @@ import java.util.zip.GZIPInputStream;
 /**
  * Imports an OCI image (layout directory or {@code docker save} archive) into a repository.
  *
- * <p>Threads: missing layers are imported largest first, at most {@code store.import.layers} at once
- * (default: the pool's parallelism), each driven by its own virtual thread, which only reads and
- * decompresses (sequential by nature); the hashing and object writes of every layer run on the shared pool
- * under the {@code store.import.bytes} budget (default 256 MiB). Drivers block only on I/O, the budget and
- * their own tasks, never while holding a pool thread, so any number of threads versus layers finishes.
+ * <p>Threads: an import keeps at most as many threads busy as the pool has (the user's {@code --threads
+ * N}), counting the threads that read layers. Missing layers are imported largest first, at most {@code
+ * store.import.layers} at once (default N), each driven by its own virtual thread, which reads and
+ * decompresses (sequential by nature). Each driver holds one of the N permits of {@code
+ * store.import.threads} while it splits its layer; the hashing and object writes of a layer go to a pool
+ * thread only while that thread holds another permit, and otherwise the driver does them itself (caller
+ * runs). So one layer at N threads is its reader plus at most N − 1 helpers; at N = 1 everything runs on
+ * the reader, in order; several layers at once share the N (k readers leave N − k permits for helpers,
+ * and at most N layers split at once). Buffered bytes stay under the {@code store.import.bytes} budget
+ * (default 256 MiB). Drivers block only on I/O, the budget (after doing their own queued work, which
+ * holds those bytes) and their own tasks, never while holding a pool thread or work only they may do, so
+ * any number of threads versus layers finishes.
  *
  * <p>Cancellation: interrupting the calling thread interrupts every driver, whose scopes cancel their
  * tasks and wait for them and delete their temporary files; then {@link CancellationException} is thrown.
@@ -366,6 +373,7 @@ public final class ImageImporter {
     order.sort(Comparator.comparingLong(Layer::size).reversed().thenComparingInt(Layer::index));
     long total = order.stream().mapToLong(Layer::size).sum();
     NamedLimit layerLimit = pool.limits().limit("store.import.layers", pool.parallelism());
+    NamedLimit threads = StoreLimits.importThreads(pool);
     ByteBudget budget = pool.limits().budget("store.import.bytes", 256L << 20);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     // Failing drivers interrupt their siblings while this thread may still be starting more.
@@ -373,11 +381,12 @@ public final class ImageImporter {
     try (ProgressTask overall = ProgressTask.start(progress, "import " + imageName, total, "bytes")) {
       for (Layer l : order) {
         drivers.add(Thread.ofVirtual().name("weft-import-" + l.index()).start(() -> {
-          try (NamedLimit.Permit p = layerLimit.acquire()) {
+          // The layer permit first: a driver waiting for a thread permit holds nothing others need.
+          try (NamedLimit.Permit p = layerLimit.acquire(); NamedLimit.Permit reader = threads.acquire()) {
             if (failure.get() != null) {
               return;
             }
-            done.put(l.diffId(), importLayer(src, l, budget, overall));
+            done.put(l.diffId(), importLayer(src, l, threads, budget, overall));
           } catch (Throwable t) {
             if (failure.compareAndSet(null, t)) {
               drivers.forEach(d -> {
@@ -450,7 +459,9 @@ public final class ImageImporter {
     }
   }
 
-  private SplitResult importLayer(OciSource src, Layer l, ByteBudget budget, ProgressTask overall) throws IOException {
+  /** Runs on the layer's driver, which holds a permit of {@code helpers} for itself. */
+  private SplitResult importLayer(OciSource src, Layer l, NamedLimit helpers, ByteBudget budget, ProgressTask overall)
+      throws IOException {
     String what = "layer " + l.digest();
     try (ProgressTask bar = overall.child("layer " + shortDigest(l.diffId()), l.size(), "bytes");
          InputStream raw = src.open(l.path())) {
@@ -466,8 +477,8 @@ public final class ImageImporter {
         }
       };
       // The reader thread reads, decompresses and parses; the two SHA-256 digests (blob and diff_id) run
-      // on the pool, each in order, as the reader hands chunks on (see HashingReader).
-      HashingReader blob = hashing(counted);
+      // on a helper when one is free, else on the reader, each in order (see HashingReader).
+      HashingReader blob = hashing(counted, helpers);
       SplitResult result;
       String blobHash;
       String diff;
@@ -476,8 +487,8 @@ public final class ImageImporter {
         // An uncompressed layer's tar is the blob itself: its diff_id is the blob digest already being
         // computed, so it is not hashed a second time.
         boolean plain = !(body instanceof GZIPInputStream || body instanceof ZstdInputStream);
-        HashingReader tar = plain ? null : hashing(body);
-        result = new TarSplitter(repo, pool, budget, what).split(plain ? body : tar); // body: the blob, perhaps behind a peek at its magic
+        HashingReader tar = plain ? null : hashing(body, helpers);
+        result = new TarSplitter(repo, pool, helpers, budget, what, true).split(plain ? body : tar); // body: the blob, perhaps behind a peek at its magic
         String tarHash = plain ? null : Digests.formatted(tar.digest()); // reads to the end of the decompressed data
         blobHash = Digests.formatted(blob.digest()); // reads trailing bytes too: they count for the digest
         diff = plain ? blobHash : tarHash;
@@ -517,9 +528,9 @@ public final class ImageImporter {
     return error;
   }
 
-  /** Chunks of the reader's bytes, hashed on the pool (see HashingReader): 8 × 512 KiB per stream. */
-  private HashingReader hashing(InputStream in) {
-    return new HashingReader(in, Digests.sha256(), pool, HASH_CHUNK, HASH_CHUNKS);
+  /** Chunks of the reader's bytes, hashed by a helper or the reader (see HashingReader): 8 × 512 KiB per stream. */
+  private HashingReader hashing(InputStream in, NamedLimit helpers) {
+    return new HashingReader(in, Digests.sha256(), pool, helpers, HASH_CHUNK, HASH_CHUNKS);
   }
 
   private static void checkBlobDigest(Layer l, MessageDigest blobDigest) {

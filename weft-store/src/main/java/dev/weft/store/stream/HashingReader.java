@@ -1,5 +1,6 @@
 package dev.weft.store.stream;
 
+import dev.weft.runtime.limit.NamedLimit;
 import dev.weft.runtime.pool.TaskPool;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,12 +28,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * (a cancelled pool simply leaves them to the caller).
  *
  * <p>Threads: one reading thread (not thread-safe for concurrent reads); the hashing runs on the pool or
- * on the reader. Closing closes the source.
+ * on the reader. With a helper limit, a pool task hashes only while it holds one of its permits (none
+ * free: the reader hashes the queue when it runs out of buffers), so the reader and its helpers stay
+ * within the thread count the limit stands for. Closing closes the source.
  */
 public final class HashingReader extends InputStream {
   private final InputStream in;
   private final MessageDigest md;
   private final TaskPool pool;
+  private final NamedLimit helpers;
   private final int chunkSize;
   private final ArrayBlockingQueue<byte[]> free;
   private final ConcurrentLinkedQueue<Chunk> toHash = new ConcurrentLinkedQueue<>();
@@ -56,12 +60,21 @@ public final class HashingReader extends InputStream {
    * @param chunks at most this many chunk buffers exist (at least 2)
    */
   public HashingReader(InputStream in, MessageDigest md, TaskPool pool, int chunkSize, int chunks) {
+    this(in, md, pool, null, chunkSize, chunks);
+  }
+
+  /**
+   * @param helpers null, or the permits a pool task must hold to hash (see the class comment)
+   */
+  public HashingReader(InputStream in, MessageDigest md, TaskPool pool, NamedLimit helpers, int chunkSize,
+      int chunks) {
     if (chunkSize < 1 || chunks < 2) {
       throw new IllegalArgumentException("chunkSize " + chunkSize + ", chunks " + chunks);
     }
     this.in = in;
     this.md = md;
     this.pool = pool;
+    this.helpers = helpers;
     this.chunkSize = chunkSize;
     this.maxChunks = chunks;
     this.free = new ArrayBlockingQueue<>(chunks);
@@ -186,9 +199,20 @@ public final class HashingReader extends InputStream {
       return; // hashed when the reader runs out of buffers or asks for the digest
     }
     if (scheduled.compareAndSet(false, true)) {
+      NamedLimit.Permit permit = helpers == null ? null : helpers.tryAcquire();
+      if (helpers != null && permit == null) {
+        scheduled.set(false); // no helper free: the chunk waits for the reader (or the next enqueue)
+        return;
+      }
       pool.submit(() -> {
-        scheduled.set(false);
-        hashFromPool();
+        try {
+          scheduled.set(false);
+          hashFromPool();
+        } finally {
+          if (permit != null) {
+            permit.close();
+          }
+        }
         return null;
       });
     }

@@ -2,6 +2,7 @@ package dev.weft.store.tar;
 
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.limit.ByteBudget;
+import dev.weft.runtime.limit.NamedLimit;
 import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
@@ -34,6 +35,12 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
  * be hashed and written, holding a lease on the byte budget until written, so memory stays bounded. The
  * stream is assembled in tar order as the head of the queue of pending results completes, so the output
  * is identical at any thread count. The caller must not be a pool thread: it blocks on the budget.
+ *
+ * <p>With a helper limit (the import's {@code store.import.threads}), the caller's thread counts as one of
+ * the threads: a piece of work goes to a pool thread only while a permit of the limit is free, and
+ * otherwise the caller does it itself (see {@code Scope}'s helper-limited scopes). With no permit to be
+ * had (one thread) everything runs on the caller in tar order, and before the caller waits for budget it
+ * first does the work still queued, since that work holds the bytes it waits for.
  */
 public final class TarSplitter {
   /** composefs's INLINE_CONTENT_MAX_V0: regular files up to this size stay inline. */
@@ -51,6 +58,7 @@ public final class TarSplitter {
   private final ByteBudget budget;
   private final String what;
   private final boolean writeObjects;
+  private final NamedLimit helpers;
 
   /**
    * @param budget bytes of file content in flight at once (read but not yet written)
@@ -65,6 +73,16 @@ public final class TarSplitter {
    *     then names objects that are not in the repository and must not be published
    */
   public TarSplitter(Repository repo, TaskPool pool, ByteBudget budget, String what, boolean writeObjects) {
+    this(repo, pool, null, budget, what, writeObjects);
+  }
+
+  /**
+   * @param helpers null to fork every piece of work to the pool; else the permits a pool thread must hold
+   *     to work for this split, the caller's thread doing the rest (see the class comment)
+   */
+  public TarSplitter(Repository repo, TaskPool pool, NamedLimit helpers, ByteBudget budget, String what,
+      boolean writeObjects) {
+    this.helpers = helpers;
     this.repo = repo;
     this.pool = pool;
     this.budget = budget;
@@ -123,6 +141,8 @@ public final class TarSplitter {
     final long size;
     final List<Task<byte[]>> pieces = new ArrayList<>();
     final List<ByteBudget.Lease> leases = new ArrayList<>();
+    /** Every piece was read and handed on: before that, all pieces done is not the file done. */
+    boolean allForked;
     boolean committed;
 
     Large(Path tmp, FileChannel channel, long size) {
@@ -132,7 +152,7 @@ public final class TarSplitter {
     }
 
     boolean done() {
-      return pieces.stream().allMatch(Task::isDone);
+      return allForked && pieces.stream().allMatch(Task::isDone);
     }
 
     void discard() {
@@ -153,7 +173,7 @@ public final class TarSplitter {
   /** Splits {@code tar} (already decompressed); the result is not yet published. */
   public SplitResult split(InputStream tar) throws IOException {
     State s = new State();
-    try (Scope scope = pool.openScope()) {
+    try (Scope scope = helpers == null ? pool.openScope() : pool.openScope(helpers)) {
       s.scope = scope;
       s.run(tar);
       scope.join();
@@ -427,6 +447,7 @@ public final class TarSplitter {
           lg.pieces.add(piece);
           drain(false);
         }
+        lg.allForked = true;
       }
       long pad = (BLOCK - size % BLOCK) % BLOCK;
       if (pad > 0) {
@@ -482,6 +503,14 @@ public final class TarSplitter {
       if (scope.isCancelled()) {
         scope.join(); // rethrows the child's failure
       }
+      // Work no helper took yet holds bytes and may have nobody else to run it: do it before waiting.
+      ByteBudget.Lease now = budget.tryAcquire(bytes);
+      while (now == null && scope.runWaiting()) {
+        now = budget.tryAcquire(bytes);
+      }
+      if (now != null) {
+        return now;
+      }
       try {
         return budget.acquire(bytes);
       } catch (InterruptedException e) {
@@ -512,6 +541,9 @@ public final class TarSplitter {
 
     /** Moves finished chunks from the head of the queue into the writer, in order; all of them when {@code all}. */
     void drain(boolean all) throws IOException {
+      if (scope.isCancelled()) {
+        scope.join(); // the failure that cancelled the scope, not a cancelled sibling's CancellationException
+      }
       while (!queue.isEmpty()) {
         Pending head = queue.peekFirst();
         switch (head) {

@@ -40,8 +40,10 @@ class CancelTest {
     return bo.toByteArray();
   }
 
-  @Test
-  void cancelInTheMiddleLeavesAConsistentRepositoryAndRerunFinishes() throws Exception {
+  /** At 1 thread the reader does all the work itself (caller runs); at 2 a helper works beside it. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+  void cancelInTheMiddleLeavesAConsistentRepositoryAndRerunFinishes(int threads) throws Exception {
     List<byte[]> layers = List.of(bigLayer(32, 1 << 20, 1), bigLayer(32, 1 << 20, 2), bigLayer(3, 1000, 3));
     Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", layers, "none", "zstd");
     Repository repo = Repository.open(dir.resolve("repo"), true);
@@ -66,7 +68,7 @@ class CancelTest {
     };
     AtomicReference<Throwable> outcome = new AtomicReference<>();
     // A small byte budget keeps the importer mid-layer when the interrupt comes.
-    try (TaskPool pool = TaskPool.create(2, new Limits(Map.of("store.import.bytes", 2L << 20)))) {
+    try (TaskPool pool = TaskPool.create(threads, new Limits(Map.of("store.import.bytes", 2L << 20)))) {
       Thread importer = new Thread(() -> {
         try {
           new ImageImporter(repo, pool, listener).importImage(layout + ":v1", null);

@@ -54,6 +54,20 @@ class ImportExportTest {
     }
   }
 
+  /** --threads 1 means one busy thread: the layer's reader does the hashing and object writes itself. */
+  @Test
+  void atOneThreadTheReaderDoesAllTheWorkAndNoPoolThreadRuns() throws IOException {
+    Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", TestImages.layers(), "none", "gzip", "zstd");
+    Repository repo = Repository.open(dir.resolve("repo"), true);
+    try (TaskPool pool = TaskPool.create(1)) {
+      ImportReport rep = new ImageImporter(repo, pool, ProgressListener.NONE).importImage(layout + ":v1", null);
+      assertEquals(3, rep.layers().size());
+      assertEquals(0, pool.metrics().completed(), "pool tasks ran beside the reader");
+      assertEquals(0, StoreLimits.importThreads(pool).metrics().inUse());
+      assertEquals(1, StoreLimits.importThreads(pool).metrics().peak());
+    }
+  }
+
   @Test
   void importIsIdenticalAtAnyThreadCountAndExportIsBitExact() throws IOException {
     List<byte[]> tars = TestImages.layers();

@@ -32,7 +32,7 @@ class SmallBudgetTest {
     List<byte[]> layers = List.of(CancelTest.bigLayer(40, 3 << 10, 1), CancelTest.bigLayer(40, 3 << 10, 2),
         CancelTest.bigLayer(40, 3 << 10, 3), CancelTest.bigLayer(40, 3 << 10, 4));
     Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", layers, "none");
-    for (int threads : new int[] {2, 8}) {
+    for (int threads : new int[] {1, 2, 8}) {
       Repository repo = Repository.open(dir.resolve("repo-" + threads), true);
       try (TaskPool pool = TaskPool.create(threads, new Limits(Map.of("store.import.bytes", 10L << 10)))) {
         ImportReport report = assertTimeoutPreemptively(Duration.ofSeconds(60),

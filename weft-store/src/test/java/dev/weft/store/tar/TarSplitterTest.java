@@ -119,6 +119,38 @@ class TarSplitterTest {
     }
   }
 
+  /**
+   * The import's way: the caller holds one of N thread permits and pool threads help only with the others,
+   * so at one thread everything runs on the caller (caller runs, no pool task at all). A small budget makes
+   * the caller run queued work before it waits for bytes. Same split stream as the plain scope's.
+   */
+  @Test
+  void callerRunsWithAHelperLimitGivesTheSameStreamAndNoPoolWorkAtOneThread() throws Exception {
+    byte[] tar = goldenTar(7);
+    byte[] expected;
+    try (TaskPool pool = TaskPool.create(2)) {
+      expected = split(Repository.open(dir.resolve("plain"), true), pool, tar).splitStream();
+    }
+    for (int threads : new int[] {1, 2, 8}) {
+      Repository repo = Repository.open(dir.resolve("h" + threads), true);
+      try (TaskPool pool = TaskPool.create(threads)) {
+        dev.weft.runtime.limit.NamedLimit helpers = pool.limits().limit("test.threads", threads);
+        SplitResult r;
+        try (dev.weft.runtime.limit.NamedLimit.Permit reader = helpers.acquire()) {
+          r = new TarSplitter(repo, pool, helpers, pool.limits().budget("test.bytes", 64 << 10), "test", true)
+              .split(new ByteArrayInputStream(tar));
+        }
+        assertArrayEquals(expected, r.splitStream(), "split stream at " + threads + " threads");
+        assertArrayEquals(tar, SplitStream.parse(r.splitStream(), "test").catBytes(repo));
+        if (threads == 1) {
+          assertEquals(0, pool.metrics().completed(), "at one thread no pool thread did any of the work");
+        }
+        assertEquals(0, helpers.metrics().inUse(), "every helper permit came back");
+        assertEquals(0, pool.limits().budget("test.bytes", 1).metrics().inUse(), "budget returned");
+      }
+    }
+  }
+
   /** The exact chunk sequence: what is inline and what is external, down to the byte. */
   @Test
   void goldenChunkLayoutFor64And65ByteFilesAndTrailingZeroBlocks() throws IOException {
