@@ -109,9 +109,18 @@ public final class Scope implements AutoCloseable {
     NamedLimit.Permit permit = helpers.tryAcquire();
     if (permit != null) {
       helpersRunning.incrementAndGet();
-      pool.submit(() -> {
+      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+      Task<Void> helper = pool.submit(() -> {
+        started.set(true);
         help(permit);
         return null;
+      });
+      // A helper cancelled before it ran (the pool is closing) still gives its permit back.
+      helper.completion().whenComplete((v, e) -> {
+        if (!started.get()) {
+          permit.close();
+          helperStopped();
+        }
       });
     } else if (helpersRunning.get() == 0) {
       runWaiting();
@@ -122,21 +131,34 @@ public final class Scope implements AutoCloseable {
   /** A helper: runs queued children until none is left, then gives the permit back (or takes it again). */
   private void help(NamedLimit.Permit first) {
     NamedLimit.Permit permit = first;
-    while (true) {
-      try {
-        for (Task<?> t; (t = waiting.poll()) != null; ) {
-          t.tryRunInline();
+    try {
+      while (true) {
+        try {
+          for (Task<?> t; (t = waiting.poll()) != null; ) {
+            t.tryRunInline();
+          }
+        } finally {
+          permit.close();
         }
-      } finally {
-        helpersRunning.decrementAndGet();
-        permit.close();
+        // A child forked after the queue looked empty, while we still held the permit, found no permit and
+        // a helper running, so it was left to us.
+        if (waiting.isEmpty() || (permit = helpers.tryAcquire()) == null) {
+          return; // if the permit went elsewhere, the owner runs the child at its next fork or join
+        }
       }
-      // A child forked after the queue looked empty, while we still held the permit, found no permit and
-      // a helper running, so it was left to us.
-      if (waiting.isEmpty() || (permit = helpers.tryAcquire()) == null) {
-        return; // if the permit went elsewhere, the owner runs the child at its next fork or join
-      }
-      helpersRunning.incrementAndGet();
+    } finally {
+      helperStopped();
+    }
+  }
+
+  /** A helper gave its permit back for good: joiners also wait for that, so no helper outlives the scope. */
+  private void helperStopped() {
+    lock.lock();
+    try {
+      helpersRunning.decrementAndGet();
+      allStopped.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -239,7 +261,7 @@ public final class Scope implements AutoCloseable {
       }
       lock.lock();
       try {
-        if (running == 0) {
+        if (running == 0 && helpersRunning.get() == 0) {
           break;
         }
         if (helping && !interrupted && forks != seenForks) {
