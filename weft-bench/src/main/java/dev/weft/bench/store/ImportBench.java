@@ -9,6 +9,7 @@ import dev.weft.cli.bench.BenchContext;
 import dev.weft.cli.bench.BenchOutput;
 import dev.weft.runtime.limit.Limits;
 import dev.weft.runtime.limit.NamedLimit;
+import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.store.oci.ImageImporter;
@@ -292,14 +293,15 @@ public final class ImportBench implements BenchArea {
       NamedLimit helpers = StoreLimits.importThreads(pool);
       return time(() -> {
         try (NamedLimit.Permit reader = helpers.acquire();
-             HashingReader raw = hashing(Files.newInputStream(blob), pool, helpers);
+             Scope layer = pool.openScope(helpers);
+             HashingReader raw = hashing(Files.newInputStream(blob), layer);
              InputStream in = switch (compression) {
-               case "gzip" -> hashing(new GZIPInputStream(raw, 1 << 16), pool, helpers);
-               case "zstd" -> hashing(new com.github.luben.zstd.ZstdInputStream(raw), pool, helpers);
+               case "gzip" -> hashing(new GZIPInputStream(raw, 1 << 16), layer);
+               case "zstd" -> hashing(new com.github.luben.zstd.ZstdInputStream(raw), layer);
                default -> raw;
              }) {
-          SplitResult r = new TarSplitter(repo, pool, helpers, pool.limits().budget("store.import.bytes", 256L << 20),
-              "bench", false).split(in);
+          SplitResult r = new TarSplitter(repo, pool, pool.limits().budget("store.import.bytes", 256L << 20),
+              "bench", false).split(in, layer);
           if (r.tarBytes() == 0) {
             throw new IllegalStateException("empty tar");
           }
@@ -313,9 +315,8 @@ public final class ImportBench implements BenchArea {
   }
 
   /** As the importer reads a layer: chunks hashed on the pool (8 × 512 KiB). */
-  private static HashingReader hashing(InputStream in, TaskPool pool, NamedLimit helpers)
-      throws java.security.NoSuchAlgorithmException {
-    return new HashingReader(in, java.security.MessageDigest.getInstance("SHA-256"), pool, helpers, 512 << 10, 8);
+  private static HashingReader hashing(InputStream in, Scope layer) throws java.security.NoSuchAlgorithmException {
+    return new HashingReader(in, java.security.MessageDigest.getInstance("SHA-256"), layer, 512 << 10, 8);
   }
 
   private static void ostree(Path work, Path tar, double mb, int runs, BenchOutput out, PrintWriter log, String c)

@@ -9,6 +9,7 @@ import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.UsageException;
 import dev.weft.runtime.limit.ByteBudget;
 import dev.weft.runtime.limit.NamedLimit;
+import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.runtime.progress.ProgressTask;
@@ -463,8 +464,11 @@ public final class ImageImporter {
   private SplitResult importLayer(OciSource src, Layer l, NamedLimit helpers, ByteBudget budget, ProgressTask overall)
       throws IOException {
     String what = "layer " + l.digest();
+    // One scope for all of the layer's work (object tasks and digests), limited to the import's threads;
+    // open until the digests are taken, also on the error paths (blobMismatchOr reads on).
     try (ProgressTask bar = overall.child("layer " + shortDigest(l.diffId()), l.size(), "bytes");
-         InputStream raw = src.open(l.path())) {
+         InputStream raw = src.open(l.path());
+         Scope work = pool.openScope(helpers)) {
       InputStream counted = new FilterInputStream(raw) {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
@@ -478,7 +482,7 @@ public final class ImageImporter {
       };
       // The reader thread reads, decompresses and parses; the two SHA-256 digests (blob and diff_id) run
       // on a helper when one is free, else on the reader, each in order (see HashingReader).
-      HashingReader blob = hashing(counted, helpers);
+      HashingReader blob = hashing(counted, work);
       SplitResult result;
       String blobHash;
       String diff;
@@ -487,8 +491,8 @@ public final class ImageImporter {
         // An uncompressed layer's tar is the blob itself: its diff_id is the blob digest already being
         // computed, so it is not hashed a second time.
         boolean plain = !(body instanceof GZIPInputStream || body instanceof ZstdInputStream);
-        HashingReader tar = plain ? null : hashing(body, helpers);
-        result = new TarSplitter(repo, pool, helpers, budget, what, true).split(plain ? body : tar); // body: the blob, perhaps behind a peek at its magic
+        HashingReader tar = plain ? null : hashing(body, work);
+        result = new TarSplitter(repo, pool, budget, what, true).split(plain ? body : tar, work); // body: the blob, perhaps behind a peek at its magic
         String tarHash = plain ? null : Digests.formatted(tar.digest()); // reads to the end of the decompressed data
         blobHash = Digests.formatted(blob.digest()); // reads trailing bytes too: they count for the digest
         diff = plain ? blobHash : tarHash;
@@ -529,8 +533,8 @@ public final class ImageImporter {
   }
 
   /** Chunks of the reader's bytes, hashed by a helper or the reader (see HashingReader): 8 × 512 KiB per stream. */
-  private HashingReader hashing(InputStream in, NamedLimit helpers) {
-    return new HashingReader(in, Digests.sha256(), pool, helpers, HASH_CHUNK, HASH_CHUNKS);
+  private static HashingReader hashing(InputStream in, Scope work) {
+    return new HashingReader(in, Digests.sha256(), work, HASH_CHUNK, HASH_CHUNKS);
   }
 
   private static void checkBlobDigest(Layer l, MessageDigest blobDigest) {

@@ -1,6 +1,6 @@
 package dev.weft.store.stream;
 
-import dev.weft.runtime.limit.NamedLimit;
+import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.TaskPool;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,15 +28,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * (a cancelled pool simply leaves them to the caller).
  *
  * <p>Threads: one reading thread (not thread-safe for concurrent reads); the hashing runs on the pool or
- * on the reader. With a helper limit, a pool task hashes only while it holds one of its permits (none
- * free: the reader hashes the queue when it runs out of buffers), so the reader and its helpers stay
- * within the thread count the limit stands for. Closing closes the source.
+ * on the reader. Given a (helper-limited) scope instead of a pool, the hashing passes are children of that
+ * scope, forked by the reader: they queue with the rest of the layer's work for the scope's helpers, or run
+ * on the reader at once when no helper can be had (see {@code Scope}), so the reader and its helpers stay
+ * within the import's thread count. Closing closes the source.
  */
 public final class HashingReader extends InputStream {
   private final InputStream in;
   private final MessageDigest md;
   private final TaskPool pool;
-  private final NamedLimit helpers;
+  private final Scope scope;
   private final int chunkSize;
   private final ArrayBlockingQueue<byte[]> free;
   private final ConcurrentLinkedQueue<Chunk> toHash = new ConcurrentLinkedQueue<>();
@@ -64,17 +65,21 @@ public final class HashingReader extends InputStream {
   }
 
   /**
-   * @param helpers null, or the permits a pool task must hold to hash (see the class comment)
+   * @param scope where the hashing passes are forked (see the class comment); it must stay open until
+   *     {@link #digest()} returned, and only the reading thread may fork into it
    */
-  public HashingReader(InputStream in, MessageDigest md, TaskPool pool, NamedLimit helpers, int chunkSize,
-      int chunks) {
+  public HashingReader(InputStream in, MessageDigest md, Scope scope, int chunkSize, int chunks) {
+    this(in, md, null, scope, chunkSize, chunks);
+  }
+
+  private HashingReader(InputStream in, MessageDigest md, TaskPool pool, Scope scope, int chunkSize, int chunks) {
     if (chunkSize < 1 || chunks < 2) {
       throw new IllegalArgumentException("chunkSize " + chunkSize + ", chunks " + chunks);
     }
     this.in = in;
     this.md = md;
     this.pool = pool;
-    this.helpers = helpers;
+    this.scope = scope;
     this.chunkSize = chunkSize;
     this.maxChunks = chunks;
     this.free = new ArrayBlockingQueue<>(chunks);
@@ -195,30 +200,24 @@ public final class HashingReader extends InputStream {
 
   private void enqueue(Chunk c) {
     toHash.add(c);
-    if (pool == null) {
+    if (pool == null && scope == null) {
       return; // hashed when the reader runs out of buffers or asks for the digest
     }
     if (scheduled.compareAndSet(false, true)) {
-      NamedLimit.Permit permit = helpers == null ? null : helpers.tryAcquire();
-      if (helpers != null && permit == null) {
-        scheduled.set(false); // no helper free: the chunk waits for the reader (or the next enqueue)
-        return;
-      }
-      pool.submit(() -> {
-        try {
-          scheduled.set(false);
-          hashFromPool();
-        } finally {
-          if (permit != null) {
-            permit.close();
-          }
-        }
+      java.util.concurrent.Callable<Void> pass = () -> {
+        scheduled.set(false);
+        hashFromPool();
         return null;
-      });
+      };
+      if (scope != null) {
+        scope.fork(pass); // may run right here (no helper to be had)
+      } else {
+        pool.submit(pass);
+      }
     }
   }
 
-  /** A pool thread never waits for the lock: whoever holds it is hashing the queue already. */
+  /** A hashing pass never waits for the lock: whoever holds it is hashing the queue already. */
   private void hashFromPool() {
     do {
       if (!hashing.tryLock()) {

@@ -2,7 +2,6 @@ package dev.weft.store.tar;
 
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.limit.ByteBudget;
-import dev.weft.runtime.limit.NamedLimit;
 import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
@@ -36,11 +35,11 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
  * stream is assembled in tar order as the head of the queue of pending results completes, so the output
  * is identical at any thread count. The caller must not be a pool thread: it blocks on the budget.
  *
- * <p>With a helper limit (the import's {@code store.import.threads}), the caller's thread counts as one of
- * the threads: a piece of work goes to a pool thread only while a permit of the limit is free, and
- * otherwise the caller does it itself (see {@code Scope}'s helper-limited scopes). With no permit to be
- * had (one thread) everything runs on the caller in tar order, and before the caller waits for budget it
- * first does the work still queued, since that work holds the bytes it waits for.
+ * <p>In a helper-limited scope ({@link #split(InputStream, Scope)}, the import's), the caller's thread
+ * counts as one of the threads: work waits in the scope's queue for a pool thread that holds a permit of
+ * the limit, or the caller does it itself (see {@code Scope}). With no permit to be had (one thread)
+ * everything runs on the caller in tar order, and before the caller waits for budget it first does the
+ * work still queued, since that work holds the bytes it waits for.
  */
 public final class TarSplitter {
   /** composefs's INLINE_CONTENT_MAX_V0: regular files up to this size stay inline. */
@@ -58,7 +57,6 @@ public final class TarSplitter {
   private final ByteBudget budget;
   private final String what;
   private final boolean writeObjects;
-  private final NamedLimit helpers;
 
   /**
    * @param budget bytes of file content in flight at once (read but not yet written)
@@ -73,16 +71,6 @@ public final class TarSplitter {
    *     then names objects that are not in the repository and must not be published
    */
   public TarSplitter(Repository repo, TaskPool pool, ByteBudget budget, String what, boolean writeObjects) {
-    this(repo, pool, null, budget, what, writeObjects);
-  }
-
-  /**
-   * @param helpers null to fork every piece of work to the pool; else the permits a pool thread must hold
-   *     to work for this split, the caller's thread doing the rest (see the class comment)
-   */
-  public TarSplitter(Repository repo, TaskPool pool, NamedLimit helpers, ByteBudget budget, String what,
-      boolean writeObjects) {
-    this.helpers = helpers;
     this.repo = repo;
     this.pool = pool;
     this.budget = budget;
@@ -170,17 +158,39 @@ public final class TarSplitter {
     }
   }
 
-  /** Splits {@code tar} (already decompressed); the result is not yet published. */
+  /** Splits {@code tar} (already decompressed) with its work on the pool; the result is not yet published. */
   public SplitResult split(InputStream tar) throws IOException {
+    try (Scope scope = pool.openScope()) {
+      return split(tar, scope);
+    }
+  }
+
+  /**
+   * Splits {@code tar} forking its work into {@code scope}, which this thread owns (it may hold other work
+   * of the same layer, such as the digests of its {@code HashingReader}s). On success every child of the
+   * scope has stopped and it stays open; on failure its children are cancelled and waited for, and it
+   * stays open too (the caller may still read a digest to its end; new children are cancelled at once).
+   */
+  public SplitResult split(InputStream tar, Scope scope) throws IOException {
     State s = new State();
-    try (Scope scope = helpers == null ? pool.openScope() : pool.openScope(helpers)) {
+    boolean ok = false;
+    try {
       s.scope = scope;
       s.run(tar);
       scope.join();
       s.drain(true);
+      ok = true;
       return new SplitResult(s.writer.finish(), s.offset, s.entries, s.externalFiles, s.externalBytes);
     } finally {
-      // Runs after the scope closed, so no task still touches these buffers and files.
+      if (!ok) {
+        scope.cancel();
+        try {
+          scope.join(); // waits for every child to stop, also on an interrupted thread
+        } catch (RuntimeException alreadyFailing) {
+          // the failure being thrown is the one to report
+        }
+      }
+      // Runs once every child stopped (joined or closed), so no task still touches these buffers and files.
       if (s.batch != null && s.batch.task == null) {
         s.batch.lease.close(); // never forked: nobody else returns it
       }

@@ -26,13 +26,19 @@ class HashingReaderTest {
   @Property(tries = 60)
   void readsEveryByteInOrderAndHashesThem(@ForAll @IntRange(min = 0, max = 200_000) int size,
       @ForAll @IntRange(min = 1, max = 70_000) int chunk, @ForAll @IntRange(min = 2, max = 5) int chunks,
-      @ForAll @IntRange(min = 0, max = 2) int threads, @ForAll long seed) throws Exception {
+      @ForAll @IntRange(min = 0, max = 2) int threads, @ForAll boolean inScope, @ForAll long seed) throws Exception {
     byte[] data = new byte[size];
     Random r = new Random(seed);
     r.nextBytes(data);
     TaskPool pool = threads == 0 ? null : TaskPool.create(threads);
+    // The import's way: hashing passes forked into a helper-limited scope, this thread holding one of the
+    // permits (at 1 thread every pass runs on this thread).
+    dev.weft.runtime.limit.NamedLimit limit = pool == null ? null : pool.limits().limit("test.threads", threads);
+    dev.weft.runtime.limit.NamedLimit.Permit mine = inScope && pool != null ? limit.acquire() : null;
+    dev.weft.runtime.pool.Scope scope = mine != null ? pool.openScope(limit) : null;
     try {
-      HashingReader h = new HashingReader(new ByteArrayInputStream(data), sha256(), pool, chunk, chunks);
+      HashingReader h = scope != null ? new HashingReader(new ByteArrayInputStream(data), sha256(), scope, chunk, chunks)
+          : new HashingReader(new ByteArrayInputStream(data), sha256(), pool, chunk, chunks);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[1 + r.nextInt(9000)];
       // Stop part-way: digest() must read the rest itself.
@@ -50,6 +56,11 @@ class HashingReaderTest {
       assertEquals(size, h.count());
       assertEquals(-1, h.read());
     } finally {
+      if (scope != null) {
+        scope.close();
+        mine.close();
+        assertEquals(0, limit.metrics().inUse(), "helper permits came back");
+      }
       if (pool != null) {
         pool.close();
       }

@@ -136,9 +136,10 @@ class TarSplitterTest {
       try (TaskPool pool = TaskPool.create(threads)) {
         dev.weft.runtime.limit.NamedLimit helpers = pool.limits().limit("test.threads", threads);
         SplitResult r;
-        try (dev.weft.runtime.limit.NamedLimit.Permit reader = helpers.acquire()) {
-          r = new TarSplitter(repo, pool, helpers, pool.limits().budget("test.bytes", 64 << 10), "test", true)
-              .split(new ByteArrayInputStream(tar));
+        try (dev.weft.runtime.limit.NamedLimit.Permit reader = helpers.acquire();
+             dev.weft.runtime.pool.Scope work = pool.openScope(helpers)) {
+          r = new TarSplitter(repo, pool, pool.limits().budget("test.bytes", 64 << 10), "test", true)
+              .split(new ByteArrayInputStream(tar), work);
         }
         assertArrayEquals(expected, r.splitStream(), "split stream at " + threads + " threads");
         assertArrayEquals(tar, SplitStream.parse(r.splitStream(), "test").catBytes(repo));
