@@ -37,7 +37,8 @@ public final class OciCommand implements Runnable {
 
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {"Import an OCI image layout directory or a 'docker save' archive.",
-          "Layers are split into composefs split streams; layers already present are skipped."})
+          "Layers are split into composefs split streams; layers already present are skipped.",
+          "--threads N: at most N busy threads, the threads reading layers included (1 = all on one thread)."})
   static final class Import implements Callable<Integer> {
     @Parameters(paramLabel = "SOURCE[:TAG]", description = "OCI layout directory or docker-save .tar, optionally :TAG.")
     String source;
