@@ -164,16 +164,34 @@ public final class Scope implements AutoCloseable {
 
   /**
    * Runs on the calling thread, oldest first, the children of a helper-limited scope that no helper has
-   * started yet, e.g. before the owner blocks on something those children would release. Returns whether
-   * it ran any. A plain scope's children are on the pool already: nothing to do.
+   * started yet, until none is left or the thread is interrupted. Returns whether it ran any. A plain
+   * scope's children are on the pool already: nothing to do.
    */
   public boolean runWaiting() {
     boolean ran = false;
-    boolean poolThread = TaskPool.isPoolThread();
-    for (Task<?> t; (t = waiting.poll()) != null; ) {
-      ran |= poolThread ? t.tryRunInline() : t.runOnCaller();
+    while (runOneWaiting()) {
+      ran = true;
     }
     return ran;
+  }
+
+  /**
+   * Runs the oldest child no helper has started yet on the calling thread, e.g. to free bytes the owner
+   * waits for and then go on with its own work at once. Returns false when there was none, or when the
+   * calling thread is interrupted (a cancelled owner stops doing queued work: the scope's cancel stops it).
+   */
+  public boolean runOneWaiting() {
+    while (!Thread.currentThread().isInterrupted()) {
+      Task<?> t = waiting.poll();
+      if (t == null) {
+        return false;
+      }
+      if (TaskPool.isPoolThread() ? t.tryRunInline() : t.runOnCaller()) {
+        return true;
+      }
+      // a child cancelled meanwhile: look at the next one
+    }
+    return false;
   }
 
   void childStopped(Task<?> task, Throwable failure) {

@@ -59,6 +59,26 @@ public final class Task<T> {
     // runner is written before cancelRequested is read, and cancel() writes cancelRequested before it
     // reads runner: whichever way they interleave, a cancel either sees the runner or is seen here.
     runner = Thread.currentThread();
+    execute(true);
+  }
+
+  /**
+   * Runs the work on the calling thread, which is not a pool thread but the owner of the scope (a reader
+   * doing its own work because no helper is free), unless it was already started or cancelled. Unlike
+   * {@link #run()} the task does not take over the thread's interrupt status: a cancel marks the task but
+   * does not interrupt the owner (no runner is set; a sibling's failure must reach the owner as that
+   * failure, not as an interrupt), and an interrupt of the owner (Ctrl-C) that arrives meanwhile stays set.
+   */
+  boolean runOnCaller() {
+    if (!STATE.compareAndSet(this, NEW, RUNNING)) {
+      return false;
+    }
+    execute(false);
+    return true;
+  }
+
+  /** Calls the work (state RUNNING) and completes the task; {@code ownsThread}: the runner was set by run(). */
+  private void execute(boolean ownsThread) {
     T value = null;
     Throwable failure = null;
     try {
@@ -74,37 +94,11 @@ public final class Task<T> {
     while (!STATE.compareAndSet(this, RUNNING, STOPPED)) {
       Thread.onSpinWait();
     }
-    runner = null;
-    Thread.interrupted();
-    finish(value, failure);
-  }
-
-  /**
-   * Runs the work on the calling thread, which is not a pool thread but the owner of the scope (a reader
-   * doing its own work because no helper is free), unless it was already started or cancelled. Unlike
-   * {@link #run()} the task does not take over the thread's interrupt status: a cancel marks the task but
-   * does not interrupt the owner (a sibling's failure must reach the owner as that failure, not as an
-   * interrupt), and an interrupt of the owner (Ctrl-C) that arrives meanwhile stays set.
-   */
-  boolean runOnCaller() {
-    if (!STATE.compareAndSet(this, NEW, RUNNING)) {
-      return false;
-    }
-    T value = null;
-    Throwable failure = null;
-    try {
-      if (cancelRequested) {
-        throw new CancellationException("cancelled before it started");
-      }
-      value = work.call();
-    } catch (Throwable t) {
-      failure = t;
-    }
-    while (!STATE.compareAndSet(this, RUNNING, STOPPED)) {
-      Thread.onSpinWait(); // runner is null, so a concurrent cancel() interrupts nobody and is brief
+    if (ownsThread) {
+      runner = null;
+      Thread.interrupted();
     }
     finish(value, failure);
-    return true;
   }
 
   private void finish(T value, Throwable failure) {

@@ -515,7 +515,7 @@ public final class TarSplitter {
       }
       // Work no helper took yet holds bytes and may have nobody else to run it: do it before waiting.
       ByteBudget.Lease now = budget.tryAcquire(bytes);
-      while (now == null && scope.runWaiting()) {
+      while (now == null && scope.runOneWaiting()) { // one at a time: back to reading as soon as they fit
         now = budget.tryAcquire(bytes);
       }
       if (now != null) {
