@@ -54,11 +54,18 @@ class HelperScopeTest {
       AtomicInteger peakOnPool = new AtomicInteger();
       AtomicInteger onCaller = new AtomicInteger();
       List<Task<Integer>> tasks = new ArrayList<>();
+      java.util.concurrent.CountDownLatch helperRan = new java.util.concurrent.CountDownLatch(1);
       try (NamedLimit.Permit mine = threads.acquire(); Scope scope = pool.openScope(threads)) {
         for (int i = 0; i < 200; i++) {
           int n = i;
+          if (i == 1) {
+            // The first child went to a helper (permits were free); wait until it ran, so a slow start of
+            // the pool thread does not leave every child to this thread's join.
+            assertTrue(helperRan.await(30, java.util.concurrent.TimeUnit.SECONDS), "a helper ran the first child");
+          }
           tasks.add(scope.fork(() -> {
             if (TaskPool.isPoolThread()) {
+              helperRan.countDown();
               peakOnPool.accumulateAndGet(onPool.incrementAndGet(), Math::max);
               Thread.sleep(1);
               onPool.decrementAndGet();
