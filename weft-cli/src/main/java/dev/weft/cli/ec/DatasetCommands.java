@@ -166,7 +166,7 @@ public final class DatasetCommands {
   @Command(name = "rm", mixinStandardHelpOptions = true,
       description = {"Delete dataset ID from the repository: drops its ref ec/ID.",
           "Its blocks stay readable until the next 'weft gc', which frees every block no other ref reaches.",
-          "Exit 2 if the repository has no dataset ID."})
+          "Exit 3 if the repository has no dataset ID (as for 'weft get'), 2 if ID is not a dataset id."})
   public static final class Rm implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", description = "The dataset id printed by 'weft put'.")
     String id;
