@@ -37,7 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Imports an OCI image (layout directory or {@code docker save} archive) into a repository.
@@ -558,7 +558,7 @@ public final class ImageImporter {
         InputStream body = decompress(blob, l, what);
         // An uncompressed layer's tar is the blob itself: its diff_id is the blob digest already being
         // computed, so it is not hashed a second time.
-        boolean plain = !(body instanceof GZIPInputStream || body instanceof ZstdInputStream);
+        boolean plain = !(body instanceof GzipCompressorInputStream || body instanceof ZstdInputStream);
         HashingReader tar = plain ? null : hashing(body);
         result = new TarSplitter(repo, pool, budget, what).split(plain ? body : tar); // body: the blob, perhaps behind a peek at its magic
         String tarHash = plain ? null : Digests.formatted(tar.digest()); // reads to the end of the decompressed data
@@ -713,9 +713,24 @@ public final class ImageImporter {
       }
     }
     return switch (c) {
-      case "gzip" -> new GZIPInputStream(in, 1 << 16);
+      // Concatenated members are one gzip file (RFC 1952), but bytes after the last member are refused
+      // ("Garbage after a valid .gz stream"), as zstd refuses bytes after its last frame. java.util.zip's
+      // GZIPInputStream silently stops at them, which would let a blob carry anything at its end.
+      // It reads ahead and steps back with mark/reset when its input supports them, which a
+      // DigestInputStream underneath would hash twice: so it gets an input without mark, which it buffers
+      // itself (every byte then passes the digests once).
+      case "gzip" -> new GzipCompressorInputStream(withoutMark(in), true);
       case "zstd" -> new ZstdInputStream(in);
       default -> in;
+    };
+  }
+
+  private static InputStream withoutMark(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public boolean markSupported() {
+        return false;
+      }
     };
   }
 
