@@ -7,7 +7,6 @@ import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.runtime.UsageException;
 import dev.weft.store.dataset.RepositoryDatasets;
-import dev.weft.store.repo.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -77,7 +76,7 @@ public final class DatasetCommands {
           Integer.parseInt(mt.group(2)), blockSize, MatrixKind.CAUCHY, kernel);
       EcDataset.Stored st = store != null
           ? EcDataset.put(file, new DirectoryBlockStore(store), opt, ctx.pool(), ctx.progress())
-          : RepositoryDatasets.put(file, Repository.open(ctx.repo(), true), opt, ctx.pool(), ctx.progress());
+          : RepositoryDatasets.put(file, ctx.repository(true), opt, ctx.pool(), ctx.progress());
       if (ctx.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("op", "put");
@@ -134,7 +133,7 @@ public final class DatasetCommands {
         }
         r = EcDataset.get(id, new DirectoryBlockStore(store), output, kernel, repair, ctx.pool(), ctx.progress());
       } else {
-        RepositoryDatasets.Got got = RepositoryDatasets.get(id, Repository.open(ctx.repo(), false), output, kernel,
+        RepositoryDatasets.Got got = RepositoryDatasets.get(id, ctx.repository(false), output, kernel,
             repair, ctx.pool(), ctx.progress());
         r = got.report();
         if (got.streamRepublished() != null) {
@@ -177,7 +176,7 @@ public final class DatasetCommands {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      RepositoryDatasets.remove(id, Repository.open(ctx.repo(), false));
+      RepositoryDatasets.remove(id, ctx.repository(false));
       if (ctx.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("op", "rm");

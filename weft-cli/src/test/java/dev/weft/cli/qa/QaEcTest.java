@@ -112,6 +112,43 @@ class QaEcTest {
   }
 
   @Test
+  void aDirectoryInAShardsPlaceIsBadDataNamedByDecodeVerifyAndRepairAndNeverDeleted() throws IOException {
+    Path in = input(200_000);
+    Path out = dir.resolve("out");
+    assertEquals(0, weft("ec", "encode", "-k", "3", "-m", "2", in.toString(), out.toString()).code());
+    Files.delete(out.resolve("shard-02.bin"));
+    Path userDir = Files.createDirectories(out.resolve("shard-02.bin"));
+    Files.writeString(userDir.resolve("keep.txt"), "mine");
+    Files.delete(out.resolve("shard-04.bin")); // a plain missing shard next to it
+
+    Run verify = weft("ec", "verify", out.toString());
+    assertEquals(3, verify.code(), verify.err());
+    assertTrue(verify.err().contains("shard-02.bin (index 2) is a directory, not a shard file"), verify.err());
+
+    Path decoded = dir.resolve("decoded.bin");
+    Run decode = weft("ec", "decode", out.toString(), decoded.toString()); // 2 bad of m = 2: still decodable
+    assertEquals(0, decode.code(), decode.err());
+    assertTrue(decode.err().contains("shard-02.bin (index 2) is a directory"), decode.err());
+    assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(decoded));
+
+    Run repair = weft("ec", "--json", "repair", out.toString());
+    assertEquals(3, repair.code(), repair.err());
+    String last = repair.errLines().getLast();
+    assertTrue(last.startsWith("weft: " + out.resolve("shard-02.bin") + ": is a directory in the place of shard 2"),
+        repair.err());
+    assertEquals("mine", Files.readString(userDir.resolve("keep.txt")), "the directory is left alone");
+    assertFalse(Files.exists(out.resolve("shard-04.bin")), "nothing written while the directory is in the way");
+    try (var files = Files.list(out)) {
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".tmp")), "no temporary files");
+    }
+
+    Files.delete(userDir.resolve("keep.txt"));
+    Files.delete(userDir);
+    assertEquals(0, weft("ec", "repair", out.toString()).code());
+    assertEquals(0, weft("ec", "verify", out.toString()).code());
+  }
+
+  @Test
   void notAShardDirectoryIsNamed() throws IOException {
     oneLineError(weft("ec", "verify", dir.toString()), 3, "manifest.json");
     oneLineError(weft("ec", "decode", dir.resolve("missing").toString(), dir.resolve("o").toString()), 2, "missing");

@@ -19,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -269,6 +270,14 @@ public final class ShardDirectory {
     Path file = dir.resolve(s.file());
     try {
       if (!Files.isRegularFile(file)) {
+        // A link to nothing counts as missing (repair replaces the link); a directory or other non-file in
+        // the shard's place is named as such, and repair refuses to remove it (see repair).
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+          return new ShardStatus(s.index(), s.file(), ShardStatus.State.NOT_A_FILE, "a directory");
+        }
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(file)) {
+          return new ShardStatus(s.index(), s.file(), ShardStatus.State.NOT_A_FILE, "not a regular file");
+        }
         return new ShardStatus(s.index(), s.file(), ShardStatus.State.MISSING, null);
       }
       long size = Files.size(file);
@@ -348,6 +357,14 @@ public final class ShardDirectory {
     }
     if (bad.isEmpty()) {
       return bad;
+    }
+    for (ShardStatus s : bad) {
+      if (s.state() == ShardStatus.State.NOT_A_FILE) {
+        // Replacing it would delete whatever the user put there (a directory and its contents): the shard
+        // set is damaged (exit 3) and nothing is written until it is moved away.
+        throw new BadDataException(dir.resolve(s.file()) + ": is " + s.detail() + " in the place of shard "
+            + s.index() + "; repair does not remove it: move it away and run repair again (nothing was written)");
+      }
     }
     List<Path> temps = new ArrayList<>();
     FileChannel[] outs = new FileChannel[present.length];
