@@ -719,7 +719,8 @@ public final class ImageImporter {
       // It reads ahead and steps back with mark/reset when its input supports them, which a
       // DigestInputStream underneath would hash twice: so it gets an input without mark, which it buffers
       // itself (every byte then passes the digests once).
-      case "gzip" -> new GzipCompressorInputStream(withoutMark(in), true);
+      case "gzip" -> GzipCompressorInputStream.builder().setInputStream(withoutMark(in))
+          .setDecompressConcatenated(true).get();
       case "zstd" -> new ZstdInputStream(in);
       default -> in;
     };

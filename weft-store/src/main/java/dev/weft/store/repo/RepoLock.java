@@ -46,7 +46,7 @@ public final class RepoLock implements AutoCloseable {
     Lock l = exclusive ? h.rw.writeLock() : h.rw.readLock();
     try {
       if (!l.tryLock() && !l.tryLock(NOTICE_AFTER_MS, TimeUnit.MILLISECONDS)) {
-        onWait.accept(waitingMessage(h.file, exclusive, "another command of this process"));
+        onWait.accept(waitingMessage(h.file, "another command of this process"));
         l.lockInterruptibly();
       }
     } catch (InterruptedException e) {
@@ -62,9 +62,8 @@ public final class RepoLock implements AutoCloseable {
     return new RepoLock(h, exclusive);
   }
 
-  private static String waitingMessage(Path file, boolean exclusive, String holder) {
-    return "waiting for the repository lock " + file + " (" + (exclusive ? "exclusive" : "shared") + "), held by "
-        + holder + "…";
+  private static String waitingMessage(Path file, String holder) {
+    return "waiting for the repository lock " + file + ", held by " + holder + "…";
   }
 
   public boolean exclusive() {
@@ -105,7 +104,7 @@ public final class RepoLock implements AutoCloseable {
             fileLock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);
           }
           if (fileLock == null) {
-            onWait.accept(waitingMessage(file, exclusive, LockHolders.describe(file)));
+            onWait.accept(waitingMessage(file, LockHolders.describe(file)));
             fileLock = channel.lock(0, Long.MAX_VALUE, !exclusive);
           }
         }
