@@ -109,7 +109,8 @@ public final class RepoLock implements AutoCloseable {
           }
         }
         holders++;
-      } catch (InterruptedException | java.nio.channels.FileLockInterruptionException e) {
+      } catch (InterruptedException | java.nio.channels.FileLockInterruptionException
+          | java.nio.channels.ClosedByInterruptException e) {
         closeQuietly();
         Thread.currentThread().interrupt();
         throw new CancellationException("cancelled while waiting for the repository lock " + file);
