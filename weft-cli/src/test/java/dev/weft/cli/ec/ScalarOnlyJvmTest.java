@@ -30,6 +30,10 @@ class ScalarOnlyJvmTest {
 
   /** Runs weft's Main in a child JVM with this JVM's class path and java binary, but no Vector API module. */
   private Child child(String... args) throws IOException, InterruptedException {
+    return child(java.util.Map.of(), args);
+  }
+
+  private Child child(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
     WorkerPool.Config base = WorkerPool.Config.defaults();
     List<String> cmd = new ArrayList<>();
     cmd.add(base.javaBinary().toString());
@@ -42,7 +46,9 @@ class ScalarOnlyJvmTest {
     cmd.addAll(List.of(args));
     Path out = tmp.resolve("child.out");
     Path err = tmp.resolve("child.err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       throw new AssertionError("the child JVM did not finish in 120 s: " + cmd);
@@ -84,5 +90,19 @@ class ScalarOnlyJvmTest {
     // m = 1 with the XOR matrix: the code path that used to load the Vector XOR kernel first.
     Child xor = child("ec", "encode", "-k", "3", "-m", "1", "--matrix", "xor", in.toString(), tmp.resolve("xor").toString());
     assertEquals(0, xor.code(), xor.err());
+  }
+
+  @Test
+  void aBadWeftIsalPathIsNamedWithTheLoadersReason() throws Exception {
+    Path junk = Files.writeString(tmp.resolve("not-a-library.so"), "junk");
+    Path in = Files.write(tmp.resolve("in.bin"), new byte[1000]);
+    Child r = child(java.util.Map.of("WEFT_ISAL", junk.toString()), "ec", "encode", "-k", "2", "-m", "1", "--ec-backend",
+        "isal", in.toString(), tmp.resolve("o").toString());
+    assertEquals(2, r.code(), r.err());
+    // The JVM itself may warn about the stack guard of a file it tried to dlopen; weft's own word is one line.
+    List<String> lines = r.err().lines().filter(l -> l.startsWith("weft: ")).toList();
+    assertFalse(r.err().contains("\tat "), r.err());
+    assertEquals(1, lines.size(), r.err());
+    assertTrue(lines.getFirst().contains(junk.toString()) && lines.getFirst().contains("could not be loaded"), r.err());
   }
 }

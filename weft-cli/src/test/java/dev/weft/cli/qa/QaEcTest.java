@@ -167,7 +167,10 @@ class QaEcTest {
     Path got = dir.resolve("got.bin");
     assertEquals(0, weft("ec", "get", id, "--store", store, "-o", got.toString()).code());
     assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(got));
-    oneLineError(weft("ec", "get", "deadbeef", "--store", store, "-o", dir.resolve("x").toString()), 3, "no such dataset");
+    oneLineError(weft("ec", "get", "deadbeef", "--store", store, "-o", dir.resolve("x").toString()), 2, "not a dataset id");
+    oneLineError(weft("ec", "get", "ab".repeat(32), "--store", store, "-o", dir.resolve("x").toString()), 3, "no such dataset");
+    oneLineError(weft("ec", "put", "--ec", "4+2", "--block-size", "67108865", "--store", store, in.toString()), 2,
+        "--block-size must be at most");
     assertFalse(Files.exists(dir.resolve("x")));
   }
 }

@@ -423,6 +423,13 @@ public final class ShardDirectory {
     if (bad.isEmpty()) {
       return bad;
     }
+    for (ShardStatus s : bad) {
+      // Checked before any work: the final rename cannot replace a directory, and the message should name it.
+      if (Files.isDirectory(dir.resolve(s.file()))) {
+        throw new UsageException(dir.resolve(s.file()) + ": is a directory where shard " + s.index()
+            + " belongs; move it away and run repair again");
+      }
+    }
     List<Path> temps = new ArrayList<>();
     FileChannel[] outs = new FileChannel[present.length];
     boolean done = false;

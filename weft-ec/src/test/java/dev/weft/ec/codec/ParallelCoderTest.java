@@ -142,6 +142,32 @@ class ParallelCoderTest {
     }
   }
 
+  @Test
+  void confinedShardsAreCodedOnTheCallerOrRefusedByTheAsyncForms() {
+    int k = 4, m = 2, len = 1 << 20; // 4 MiB of data: split across both threads for shared shards
+    byte[][] reference = data(k, m, len);
+    ReedSolomon rs = ReedSolomon.create(k, m);
+    rs.encode(reference, 0, len);
+    try (TaskPool pool = TaskPool.create(2); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      ParallelCoder coder = new ParallelCoder(rs, pool);
+      assertEquals(2, coder.stripes(len), "a shared job of this size is split");
+      MemorySegment[] shards = new MemorySegment[k + m];
+      for (int i = 0; i < k + m; i++) {
+        shards[i] = arena.allocate(len, 64);
+        if (i < k) {
+          MemorySegment.copy(MemorySegment.ofArray(reference[i]), 0, shards[i], 0, len);
+        }
+      }
+      coder.encode(shards, 0, len);
+      for (int i = k; i < k + m; i++) {
+        assertArrayEquals(reference[i], shards[i].toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), "parity " + i);
+      }
+      assertThrows(IllegalArgumentException.class, () -> coder.encodeAsync(shards, 0, 4096));
+      assertThrows(IllegalArgumentException.class,
+          () -> coder.reconstructAsync(shards, new boolean[k + m], new boolean[k + m], 0, 4096));
+    }
+  }
+
   /** A kernel that records every range it codes and the thread that coded it. */
   private static final class RecordingKernel implements GfKernel {
     final java.util.List<long[]> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
