@@ -9,9 +9,9 @@ import dev.weft.ec.kernel.Kernels;
  * Which kernel codes: {@code java} (the Vector API kernel, or scalar without the Vector API), {@code isal}
  * (ISA-L through FFM; an error if it is not installed) or {@code auto}.
  *
- * <p>{@code auto} is a documented rule: ISA-L for native shards when it is installed, Java for heap
- * shards and otherwise (why not a start-up race: {@link BackendChoice}). Choosing per shape or operation
- * is not implemented.
+ * <p>{@code auto} is a documented rule: ISA-L when it is installed, else Java (why not a start-up race,
+ * and where the rule is not the fastest: {@link BackendChoice}). Choosing per shape or operation is not
+ * implemented.
  */
 public enum Backend {
   AUTO, JAVA, ISAL;
