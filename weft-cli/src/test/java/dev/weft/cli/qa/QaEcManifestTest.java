@@ -124,4 +124,13 @@ class QaEcManifestTest {
     oneLineError(weft("ec", "encode", "-k", "2", "-m", "1", in.toString(), ex.toString()), 2, "not empty");
     assertEquals("my precious", Files.readString(ex.resolve("shard-00.bin")));
   }
+
+  @Test
+  void repairNamesADirectoryStandingWhereAShardBelongs() throws IOException {
+    Path set = encoded("s");
+    Files.delete(set.resolve("shard-01.bin"));
+    Files.createDirectory(set.resolve("shard-01.bin"));
+    oneLineError(weft("ec", "repair", set.toString()), 2, "shard-01.bin");
+    assertTrue(Files.isDirectory(set.resolve("shard-01.bin")));
+  }
 }

@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.ec.GatedKernel;
 import dev.weft.ec.gf.MatrixKind;
-import dev.weft.ec.kernel.GfKernel;
 import dev.weft.ec.kernel.Kernels;
 import dev.weft.runtime.UsageException;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,68 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ShardDirectoryCancelTest {
   @TempDir
   Path tmp;
-
-  /** Lets the first stripe into the real kernel only once released; ignores interrupts like a vector loop. */
-  private static final class GatedKernel implements GfKernel {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicInteger calls = new AtomicInteger();
-    final AtomicInteger inside = new AtomicInteger();
-    /** What the real kernel threw on the gated stripe's buffers: an IllegalStateException if freed early. */
-    final AtomicReference<Throwable> afterRelease = new AtomicReference<>();
-
-    @Override
-    public String name() {
-      return "gated";
-    }
-
-    @Override
-    public Program compile(byte[][] coefficients) {
-      Program real = Kernels.bestJava().compile(coefficients);
-      return new Program() {
-        @Override
-        public int inputs() {
-          return real.inputs();
-        }
-
-        @Override
-        public int outputs() {
-          return real.outputs();
-        }
-
-        @Override
-        public void run(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long len) {
-          if (calls.getAndIncrement() > 0) {
-            real.run(in, inOff, out, outOff, len);
-            return;
-          }
-          inside.incrementAndGet();
-          try {
-            entered.countDown();
-            boolean interrupted = false;
-            while (true) {
-              try {
-                release.await();
-                break;
-              } catch (InterruptedException e) {
-                interrupted = true;
-              }
-            }
-            try {
-              real.run(in, inOff, out, outOff, len);
-            } catch (Throwable e) {
-              afterRelease.set(e);
-            }
-            if (interrupted) {
-              Thread.currentThread().interrupt();
-            }
-          } finally {
-            inside.decrementAndGet();
-          }
-        }
-      };
-    }
-  }
 
   private static Path input(Path dir) throws Exception {
     byte[] b = new byte[200_000]; // 4 × 4096 bytes per stripe: 13 stripes
@@ -135,7 +70,7 @@ class ShardDirectoryCancelTest {
   @Test
   void aCancelMidStripeWaitsForTheStripeAndRemovesTheOutDirItCreated() throws Exception {
     Path out = tmp.resolve("shards");
-    Throwable t = cancelMidStripe(input(tmp), out, new GatedKernel());
+    Throwable t = cancelMidStripe(input(tmp), out, new GatedKernel(1, 1));
     assertTrue(t instanceof CancellationException, "expected CancellationException, got " + t);
     assertFalse(Files.exists(out), "OUTDIR left behind");
   }
@@ -143,7 +78,7 @@ class ShardDirectoryCancelTest {
   @Test
   void aCancelMidStripeRemovesTheParentsItCreatedToo() throws Exception {
     Path out = tmp.resolve("a").resolve("b").resolve("shards");
-    Throwable t = cancelMidStripe(input(tmp), out, new GatedKernel());
+    Throwable t = cancelMidStripe(input(tmp), out, new GatedKernel(1, 1));
     assertTrue(t instanceof CancellationException, "expected CancellationException, got " + t);
     assertFalse(Files.exists(tmp.resolve("a")), "created parents left behind");
     assertTrue(Files.exists(tmp), "a directory that existed before was removed");
@@ -152,7 +87,7 @@ class ShardDirectoryCancelTest {
   @Test
   void aCancelMidStripeKeepsAnEmptyOutDirThatExisted() throws Exception {
     Path out = Files.createDirectories(tmp.resolve("shards"));
-    Throwable t = cancelMidStripe(input(tmp), out, new GatedKernel());
+    Throwable t = cancelMidStripe(input(tmp), out, new GatedKernel(1, 1));
     assertTrue(t instanceof CancellationException, "expected CancellationException, got " + t);
     try (var files = Files.list(out)) {
       assertEquals(List.of(), files.toList(), "temporaries left behind");
