@@ -173,11 +173,16 @@ class QaEcTest {
 
   @Test
   void shardsAreIdenticalAtOneAndEightThreads() throws IOException {
-    Path in = input(3_000_000);
+    // 1 MiB cells × 5 = 5 MiB of data per stripe: at 8 threads every stripe is split across threads (checked
+    // below), so a split bug shows; 12 MB gives three stripes, the last one partial.
+    try (dev.weft.runtime.pool.TaskPool pool = dev.weft.runtime.pool.TaskPool.create(8)) {
+      assertTrue(new dev.weft.ec.codec.ParallelCoder(dev.weft.ec.codec.ReedSolomon.create(5, 3), pool).stripes(1 << 20) > 1);
+    }
+    Path in = input(12_000_000);
     Path a = dir.resolve("t1");
     Path b = dir.resolve("t8");
-    assertEquals(0, weft("--threads", "1", "ec", "encode", "-k", "5", "-m", "3", "--shard-size", "65536", in.toString(), a.toString()).code());
-    assertEquals(0, weft("--threads", "8", "ec", "encode", "-k", "5", "-m", "3", "--shard-size", "65536", in.toString(), b.toString()).code());
+    assertEquals(0, weft("--threads", "1", "ec", "encode", "-k", "5", "-m", "3", "--shard-size", "1048576", in.toString(), a.toString()).code());
+    assertEquals(0, weft("--threads", "8", "ec", "encode", "-k", "5", "-m", "3", "--shard-size", "1048576", in.toString(), b.toString()).code());
     for (int i = 0; i < 8; i++) {
       String name = String.format("shard-%02d.bin", i);
       assertEquals(Qa.sha256(a.resolve(name)), Qa.sha256(b.resolve(name)), name);
@@ -199,7 +204,10 @@ class QaEcTest {
     Path got = dir.resolve("got.bin");
     assertEquals(0, weft("ec", "get", id, "--store", store, "-o", got.toString()).code());
     assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(got));
-    oneLineError(weft("ec", "get", "deadbeef", "--store", store, "-o", dir.resolve("x").toString()), 3, "no such dataset");
+    oneLineError(weft("ec", "get", "deadbeef", "--store", store, "-o", dir.resolve("x").toString()), 2, "not a dataset id");
+    oneLineError(weft("ec", "get", "ab".repeat(32), "--store", store, "-o", dir.resolve("x").toString()), 3, "no such dataset");
+    oneLineError(weft("ec", "put", "--ec", "4+2", "--block-size", "67108865", "--store", store, in.toString()), 2,
+        "--block-size must be at most");
     assertFalse(Files.exists(dir.resolve("x")));
   }
 }
