@@ -6,6 +6,7 @@ import dev.weft.cli.progress.ProgressRenderer;
 import dev.weft.runtime.limit.Limits;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.store.repo.Repository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -51,6 +52,18 @@ public final class CliContext implements AutoCloseable {
 
   public Path repo() {
     return global().repo();
+  }
+
+  /**
+   * The repository at {@code --repo} (see {@link Repository#open}: {@code create} only for commands that
+   * add data), telling stderr when the command has to wait for its lock.
+   */
+  public Repository repository(boolean create) {
+    return Repository.open(repo(), create).onLockWait(message -> {
+      PrintWriter err = err();
+      err.println("weft: " + message);
+      err.flush();
+    });
   }
 
   public boolean json() {

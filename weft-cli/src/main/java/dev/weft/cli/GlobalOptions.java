@@ -19,7 +19,8 @@ public final class GlobalOptions {
   int threads = 0;
 
   @Option(names = "--repo", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "Repository directory (default: $WEFT_REPO, else ./weft-repo); created on first use.")
+      description = "Repository directory of the store and dataset commands (default: $WEFT_REPO, else ./weft-repo); "
+          + "'oci import' and 'put' create it, the others need an existing one.")
   Path repo;
 
   @Option(names = "--json", scope = ScopeType.INHERIT,

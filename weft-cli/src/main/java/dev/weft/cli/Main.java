@@ -95,6 +95,7 @@ public final class Main {
     cli.addSubcommand(new dev.weft.cli.ec.DatasetCommands.Rm());
     cli.addSubcommand(new dev.weft.cli.analysis.AnalyzeCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    RepoOptionHelp.apply(cli);
     return cli;
   }
 

@@ -42,7 +42,8 @@ public final class AnalysisBench implements BenchArea {
   @Override
   public String description() {
     return "histogram fills per mode and thread count, threads vs processes, ADL queries on generated events"
-        + " (args: fill = fill modes and threads vs processes, modes = fill modes only, adl; none = fill adl)";
+        + " (args: fill = fill modes and threads vs processes, modes = fill modes only, paired = only the paired engine-vs-loop and 1-vs-2-thread rows, adl; "
+        + "none = fill adl)";
   }
 
   @Override
@@ -51,15 +52,19 @@ public final class AnalysisBench implements BenchArea {
     int reps = quick ? 3 : 9;
     long fills = quick ? 2_000_000 : 20_000_000;
     long adlEvents = quick ? 500_000 : 10_000_000;
-    // Extra words choose parts: fill, modes (fill without processes), adl; none means everything.
+    // Extra words choose parts: fill, modes (fill without processes), paired (only the two paired rows), adl;
+    // none means everything.
     List<String> parts = ctx.args().isEmpty() ? List.of("fill", "adl") : ctx.args();
     for (String p : parts) {
-      if (!List.of("fill", "modes", "adl").contains(p)) {
-        throw new dev.weft.runtime.UsageException("bench analysis: unknown part '" + p + "' (known: fill, modes, adl)");
+      if (!List.of("fill", "modes", "paired", "adl").contains(p)) {
+        throw new dev.weft.runtime.UsageException(
+            "bench analysis: unknown part '" + p + "' (known: fill, modes, paired, adl)");
       }
     }
     if (parts.contains("fill") || parts.contains("modes")) {
       fillBenchmarks(ctx, out, fills, reps, parts.contains("fill"));
+    } else if (parts.contains("paired")) {
+      pairedOnly(ctx, out, fills);
     }
     if (parts.contains("adl")) {
       adlBenchmarks(ctx, out, adlEvents, quick ? 2 : 3);
@@ -280,9 +285,18 @@ public final class AnalysisBench implements BenchArea {
     }
   }
 
-  /** Laps over the 20M values per pass of the paired overhead row (100M fills, ~0.13 s of CPU), and pairs. */
-  static final int OVERHEAD_LAPS = 5;
-  static final int OVERHEAD_PAIRS = 31;
+  /** Only the two paired rows, on the same settled data as the full run. */
+  private static void pairedOnly(BenchContext ctx, BenchOutput out, long n) {
+    RegularAxis axis = new RegularAxis(BINS, 0, 1, "x", "");
+    FillData data = FillData.create(Math.toIntExact(n), CHUNK);
+    Histogram once = plainBatches(data.batches(), axis);
+    overheadPaired(ctx, out, data, axis, once, ctx.quick());
+    scalingPaired(ctx, out, data.batches(), axis, once, ctx.quick());
+  }
+
+  /** Laps over the 20M values per pass of the paired overhead row (20M fills, ~25 ms of CPU), and pairs. */
+  static final int OVERHEAD_LAPS = 1;
+  static final int OVERHEAD_PAIRS = 201;
 
   /**
    * The issue's "engine with one worker against a plain loop (overhead ≤ 5 %)", measured so that the
@@ -293,19 +307,23 @@ public final class AnalysisBench implements BenchArea {
    *       order (the settled {@link FillData}), so the row compares the engine with a loop, not two copies
    *       of the data (which differ by up to ±40 % on this VM). The engine's own costs — booking, dispatch
    *       to the pool, chunk hand-out, the column lambda, the merge and the join — are all inside its pass.
-   *   <li>A pass is {@value #OVERHEAD_LAPS} laps over the values (the batch list repeated, no extra memory),
-   *       100M fills: a real analysis pass is seconds, so its fixed costs (~0.3 ms) count as in use, and the
-   *       clock's and the scheduler's granularity are far below 5 %. Many pairs of such passes rather than a
-   *       few longer ones: single pairs swing by ±10–20 % on this VM even when quiet, and the median of
-   *       {@value #OVERHEAD_PAIRS} is steadier than that of 15.
+   *   <li>A pass is one analysis of the {@value #OVERHEAD_LAPS}× 20M values (20M fills, about 25 ms), so
+   *       the engine's fixed costs per pass count as they do in a 20M-event analysis. Many short pairs
+   *       rather than a few long ones: this VM's cores switch between a fast and a slow state (0.96 against
+   *       1.3–1.45 ns per fill of a bare loop, for stretches of 0.1–0.5 s, on either vCPU, CPU time equal
+   *       to wall time), so the longer a pair, the likelier one side runs in the other state. With 100M-fill
+   *       passes single pairs spread −35…+50 % and the median of 31 moved ±4 % between runs; with 20M-fill
+   *       passes the quartiles are about half as far apart and there are {@value #OVERHEAD_PAIRS} pairs in the
+   *       same time (docs/bench/analysis.md "Round 6").
    *   <li>Clock: the process CPU clock ({@link #processCpuNanos}: every thread, including the JIT compiler
    *       and GC threads that {@code ThreadMXBean} does not list), read before and after each pass, the same
    *       for both sides. It excludes nothing the pass causes and, unlike wall time, not the time other
    *       processes hold the cores.
    *   <li>Both sides are warmed up equally (alternately, until both ran three times and a second passed),
    *       then run alternately, in ABBA order (plain first in even pairs, engine first in odd ones) so a
-   *       drift of load or clock speed cancels; the row is the median of the pairs' ratios, with the
-   *       quartiles and extremes, and the garbage collections during the timed pairs ({@code gcs_timed}).
+   *       drift of load or clock speed cancels; the row is the median of the pairs' ratios, with its
+   *       distribution-free 95 % confidence interval ({@link #medianInterval}), the quartiles and extremes,
+   *       and the garbage collections during the timed pairs ({@code gcs_timed}).
    *   <li>A third contender in each pair (between the two, so the order stays symmetric) is the bare loop
    *       over the values as one big array ({@code vs_plain_big_array_pct}): the other copy of the data,
    *       kept to show how much the memory a loop reads moves the figure.
@@ -330,9 +348,11 @@ public final class AnalysisBench implements BenchArea {
     try (TaskPool pool = TaskPool.create(1)) {
       // Every result is checked after its timed pass, outside the clock readings.
       Histogram[] got = new Histogram[3];
-      Runnable plain = () -> got[0] = plainBatches(lapBatches, axis);
+      // The loops run as tasks on the engine's one worker thread, so all three sides run on the same thread
+      // and whichever vCPU the scheduler keeps it on (the two vCPUs are not equally fast at any moment).
+      Runnable plain = () -> got[0] = onPool(pool, () -> plainBatches(lapBatches, axis));
       Runnable engine = () -> got[1] = engineFill(lapBatches, pool, axis);
-      Runnable bigArray = () -> got[2] = plainLaps(values, axis, laps);
+      Runnable bigArray = () -> got[2] = onPool(pool, () -> plainLaps(values, axis, laps));
       long warm = System.nanoTime();
       for (int i = 0; i < 3 || System.nanoTime() - warm < 1_000_000_000L; i++) {
         plain.run();
@@ -376,6 +396,7 @@ public final class AnalysisBench implements BenchArea {
           .param("pass_fills", passFills).param("pairs", pairs).param("chunk_values", CHUNK)
           .param("cpu_ns_per_fill_plain", plainNs[pairs / 2])
           .param("cpu_ns_per_fill_engine", engineNs[pairs / 2])
+          .param("ci95_low_pct", pct(medianInterval(ratios)[0])).param("ci95_high_pct", pct(medianInterval(ratios)[1]))
           .param("min_pct", pct(ratios[0])).param("q1_pct", pct(ratios[pairs / 4]))
           .param("q3_pct", pct(ratios[pairs - 1 - pairs / 4])).param("max_pct", pct(ratios[pairs - 1]))
           .param("cpu_ns_per_fill_plain_big_array", bigNs[pairs / 2])
@@ -385,9 +406,12 @@ public final class AnalysisBench implements BenchArea {
     }
   }
 
-  /** Laps over the 20M values per pass of the paired scaling row (60M fills, ~75 ms at one thread), and pairs. */
-  static final int SCALING_LAPS = 3;
-  static final int SCALING_PAIRS = 15;
+  /**
+   * Laps over the 20M values per pass of the paired scaling row (20M fills, ~25 ms at one thread), and pairs:
+   * short pairs, many of them, for the reason given at {@link #overheadPaired}.
+   */
+  static final int SCALING_LAPS = 1;
+  static final int SCALING_PAIRS = 101;
 
   /**
    * The issue's "per-thread mode ≥ 1.7× from 1 to 2 threads", measured so that one slow phase of the JVM or
@@ -473,6 +497,7 @@ public final class AnalysisBench implements BenchArea {
           .param("fills_per_s_2_threads", fills / (medianOf(wall[1]) / 1e9))
           .param("cpu_ns_per_fill_1_thread", medianOf(cpu[0]) / (double) fills)
           .param("cpu_ns_per_fill_2_threads", medianOf(cpu[1]) / (double) fills)
+          .param("ci95_low", medianInterval(speedup)[0]).param("ci95_high", medianInterval(speedup)[1])
           .param("min", speedup[0]).param("q1", speedup[pairs / 4])
           .param("q3", speedup[pairs - 1 - pairs / 4]).param("max", speedup[pairs - 1])
           .param("bare_loop_speedup", bareSpeedup[pairs / 2])
@@ -502,10 +527,33 @@ public final class AnalysisBench implements BenchArea {
     return all;
   }
 
+  /** {@code work} run as one task on {@code pool}, waited for. */
+  private static Histogram onPool(TaskPool pool, java.util.function.Supplier<Histogram> work) {
+    dev.weft.runtime.pool.Task<Histogram> task;
+    try (dev.weft.runtime.pool.Scope scope = pool.openScope()) {
+      task = scope.fork(work::get);
+      scope.join();
+    }
+    return task.join();
+  }
+
   private static long medianOf(long[] v) {
     long[] c = v.clone();
     Arrays.sort(c);
     return c[c.length / 2];
+  }
+
+  /**
+   * The distribution-free 95 % confidence interval of the median of {@code sorted}: the order statistics at
+   * ranks n/2 ∓ 0.98·√n (the binomial(n, ½) count of values below the true median, normal approximation),
+   * so it assumes nothing about the shape of the pairs' spread, only that the pairs are independent.
+   */
+  static double[] medianInterval(double[] sorted) {
+    int n = sorted.length;
+    double half = 0.98 * Math.sqrt(n);
+    int lo = Math.max(0, (int) Math.floor(n / 2.0 - half) - 1);
+    int hi = Math.min(n - 1, (int) Math.ceil(n / 2.0 + half));
+    return new double[] {sorted[lo], sorted[hi]};
   }
 
   private static double pct(double ratio) {

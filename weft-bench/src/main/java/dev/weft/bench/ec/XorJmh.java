@@ -164,7 +164,7 @@ public class XorJmh {
         GfKernel table = Kernels.bestJava();
         for (String variant : new String[] {"table", "split", "table", "split"}) {
           GfKernel.Program p = variant.equals("split")
-              ? dev.weft.ec.kernel.XorKernel.withFastPath(table, rows) : table.compile(rows);
+              ? dev.weft.ec.kernel.Kernels.withFastPath(table, rows) : table.compile(rows);
           for (int i = 0; i < 200; i++) {
             p.run(in, 0, out, 0, SHARD_BYTES);
           }

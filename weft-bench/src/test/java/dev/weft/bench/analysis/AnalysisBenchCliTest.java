@@ -33,7 +33,7 @@ class AnalysisBenchCliTest {
   void anUnknownPartIsAUsageError() {
     Run r = run("bench", "analysis", "--quick", "--json", "mode");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("unknown part 'mode' (known: fill, modes, adl)"), r.err());
+    assertTrue(r.err().contains("unknown part 'mode' (known: fill, modes, paired, adl)"), r.err());
     assertEquals("", r.out());
   }
 

@@ -7,7 +7,6 @@ import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.runtime.UsageException;
 import dev.weft.store.dataset.RepositoryDatasets;
-import dev.weft.store.repo.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,6 +30,8 @@ import picocli.CommandLine.Spec;
 public final class DatasetCommands {
   private DatasetCommands() {}
 
+  /** Ids in a {@code --store} directory: SHA-256 in lower-case hex. */
+  private static final Pattern STORE_ID = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern SHAPE = Pattern.compile("(\\d{1,3})\\+(\\d{1,3})");
 
   @Command(name = "put", mixinStandardHelpOptions = true,
@@ -38,15 +39,19 @@ public final class DatasetCommands {
           "Blocks are laid out in interleaved steps of K data + M parity blocks with a protected manifest;",
           "the id is the manifest's block id."})
   public static final class Put implements Callable<Integer> {
-    @Option(names = "--ec", required = true, paramLabel = "K+M", description = "Data and parity blocks per step, e.g. 10+4.")
+    @Option(names = "--ec", required = true, paramLabel = "K+M",
+        description = "Data and parity blocks per step, e.g. 10+4: K >= 1, M >= 1, K + M <= 256 (up to 3 digits each).")
     String shape;
 
     @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "65536",
-        description = "Block size in bytes, at least 4096 (each block is one object in the store). Default: ${DEFAULT-VALUE}.")
+        description = {"Block size in bytes, 4096 (each block is one object in the store) to 67108864 (64 MiB).",
+            "Each step being coded holds (K + M) x BYTES in memory. Default: ${DEFAULT-VALUE}."})
     int blockSize;
 
     /** Every block is a file: below a page, a file of a few MB would become hundreds of thousands of them. */
     static final int MIN_BLOCK_SIZE = 4096;
+    /** Steps are coded in parallel, each holding (K + M) blocks on the heap: bounded so that stays sane. */
+    static final int MAX_BLOCK_SIZE = 64 << 20;
 
     @Option(names = "--store", paramLabel = "DIR",
         description = "Use a block store directory (blocks named by SHA-256 under DIR/xx/...) instead of the repository.")
@@ -72,12 +77,15 @@ public final class DatasetCommands {
         throw new UsageException("--block-size must be at least " + MIN_BLOCK_SIZE
             + " bytes (each block is one object in the store), got " + blockSize);
       }
+      if (blockSize > MAX_BLOCK_SIZE) {
+        throw new UsageException("--block-size must be at most " + MAX_BLOCK_SIZE + " bytes (64 MiB), got " + blockSize);
+      }
       GfKernel kernel = backend.kernel(ctx);
       EcDataset.PutOptions opt = new EcDataset.PutOptions(Integer.parseInt(mt.group(1)),
           Integer.parseInt(mt.group(2)), blockSize, MatrixKind.CAUCHY, kernel);
       EcDataset.Stored st = store != null
           ? EcDataset.put(file, new DirectoryBlockStore(store), opt, ctx.pool(), ctx.progress())
-          : RepositoryDatasets.put(file, Repository.open(ctx.repo(), true), opt, ctx.pool(), ctx.progress());
+          : RepositoryDatasets.put(file, ctx.repository(true), opt, ctx.pool(), ctx.progress());
       if (ctx.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("op", "put");
@@ -132,9 +140,13 @@ public final class DatasetCommands {
         if (!Files.isDirectory(store)) {
           throw new UsageException(store + ": store does not exist" + (Files.exists(store) ? " (not a directory)" : ""));
         }
+        if (!STORE_ID.matcher(id).matches()) {
+          // As for the repository: a malformed id is a usage error (2), an unknown one bad data (3).
+          throw new UsageException(id + ": not a dataset id (64 hex digits, as printed by 'weft put')");
+        }
         r = EcDataset.get(id, new DirectoryBlockStore(store), output, kernel, repair, ctx.pool(), ctx.progress());
       } else {
-        RepositoryDatasets.Got got = RepositoryDatasets.get(id, Repository.open(ctx.repo(), false), output, kernel,
+        RepositoryDatasets.Got got = RepositoryDatasets.get(id, ctx.repository(false), output, kernel,
             repair, ctx.pool(), ctx.progress());
         r = got.report();
         if (got.streamRepublished() != null) {
@@ -166,7 +178,7 @@ public final class DatasetCommands {
   @Command(name = "rm", mixinStandardHelpOptions = true,
       description = {"Delete dataset ID from the repository: drops its ref ec/ID.",
           "Its blocks stay readable until the next 'weft gc', which frees every block no other ref reaches.",
-          "Exit 2 if the repository has no dataset ID."})
+          "Exit 3 if the repository has no dataset ID (as for 'weft get'), 2 if ID is not a dataset id."})
   public static final class Rm implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", description = "The dataset id printed by 'weft put'.")
     String id;
@@ -177,7 +189,7 @@ public final class DatasetCommands {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      RepositoryDatasets.remove(id, Repository.open(ctx.repo(), false));
+      RepositoryDatasets.remove(id, ctx.repository(false));
       if (ctx.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("op", "rm");

@@ -72,8 +72,9 @@ public final class EcCommand implements Runnable {
     int m;
 
     @Option(names = "--shard-size", paramLabel = "BYTES", defaultValue = "1048576",
-        description = {"Stripe unit: bytes of each shard per stripe; the input is cut into stripes of",
-            "K x BYTES (smaller inputs use one smaller stripe). Default: ${DEFAULT-VALUE}."})
+        description = {"Stripe unit (not the shard file size): bytes of each shard per stripe.",
+            "The input is cut into stripes of K x BYTES; smaller inputs use one smaller stripe.",
+            "Buffers take (2K + M) x BYTES. 1 to 1073741824 (1 GiB). Default: ${DEFAULT-VALUE}."})
     long shardSize;
 
     @Option(names = "--matrix", paramLabel = "cauchy|vandermonde|xor", defaultValue = "cauchy",

@@ -72,7 +72,7 @@ public final class EcDemoStep implements DemoStep {
     long intact = sd.check(ctx.pool(), ProgressListener.NONE).stream().filter(ShardStatus::ok).count();
     out.printf("repaired: %d of 14 shards intact again%n", intact);
 
-    Repository repo = Repository.open(ctx.repo(), true);
+    Repository repo = ctx.repository(true);
     t0 = System.nanoTime();
     EcDataset.Stored st = RepositoryDatasets.put(input, repo,
         new EcDataset.PutOptions(10, 4, EcDataset.DEFAULT_BLOCK_SIZE, MatrixKind.CAUCHY, kernel), ctx.pool(),

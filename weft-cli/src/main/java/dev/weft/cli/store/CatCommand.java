@@ -36,7 +36,7 @@ public final class CatCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = CliContext.of(spec);
-    Repository repo = Repository.open(ctx.repo(), false);
+    Repository repo = ctx.repository(false);
     String name = stream;
     if (name.startsWith("refs/")) {
       String ref = name.substring(5);

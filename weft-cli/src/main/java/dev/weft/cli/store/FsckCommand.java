@@ -26,7 +26,7 @@ public final class FsckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = CliContext.of(spec);
-    Repository repo = Repository.open(ctx.repo(), false);
+    Repository repo = ctx.repository(false);
     Fsck.Report r = new Fsck(repo, ctx.pool()).run(repair);
     if (ctx.json()) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ public final class GcCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = CliContext.of(spec);
-    Repository repo = Repository.open(ctx.repo(), false);
+    Repository repo = ctx.repository(false);
     Gc.Report r = new Gc(repo).run(dryRun);
     if (ctx.json()) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -38,9 +38,25 @@ public final class OciCommand implements Runnable {
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {"Import an OCI image layout directory or a 'docker save' archive.",
           "Layers are split into composefs split streams; layers already present are skipped.",
-          "--threads N: at most N busy threads, the threads reading layers included (1 = all on one thread)."})
+          "",
+          "Sources: an OCI image layout directory, or a 'docker save' tar (the legacy",
+          "manifest.json form or the OCI form newer docker writes); linux/amd64 images.",
+          ":TAG picks one image: a layout's ref.name or containerd name, an archive's",
+          "RepoTags entry (repo:tag, or a short tag that matches one image only).",
+          "Several images and no TAG, or an ambiguous TAG: exit 2; an unknown TAG: exit 3.",
+          "Layer media types: OCI and docker tar, tar+gzip and tar+zstd (nondistributable",
+          "ones too). Refused with exit 3, nothing published: another layer media type;",
+          "a blob whose size or sha256 differs from its descriptor; a layer whose tar",
+          "differs from its diff_id; a missing blob; malformed JSON; corrupt or truncated",
+          "tar, gzip or zstd; bytes after the end of a gzip or zstd stream; sparse tar",
+          "entries; archive links that leave the archive.",
+          "--threads N: at most N busy threads, the threads reading layers included (1 = all",
+          "on one thread). Limits (--limit NAME=N): store.import.layers = layers split at once",
+          "(default: the thread count), store.import.threads = busy threads, readers included",
+          "(default: the thread count), store.import.bytes = file bytes in flight (default 256 MiB)."})
   static final class Import implements Callable<Integer> {
-    @Parameters(paramLabel = "SOURCE[:TAG]", description = "OCI layout directory or docker-save .tar, optionally :TAG.")
+    @Parameters(paramLabel = "SOURCE[:TAG]", description = "OCI layout directory or docker-save .tar, optionally "
+        + ":TAG, e.g. saved.tar:repo:tag (the path is the longest prefix before a ':' that exists).")
     String source;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Name to store the image under (default: its tag).")
@@ -52,7 +68,7 @@ public final class OciCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      Repository repo = Repository.open(ctx.repo(), true);
+      Repository repo = ctx.repository(true);
       ImportReport r = new ImageImporter(repo, ctx.pool(), ctx.progress()).importImage(source, name);
       long imported = r.layers().stream().filter(ImportReport.LayerResult::imported).count();
       if (ctx.json()) {
@@ -83,7 +99,7 @@ public final class OciCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      Repository repo = Repository.open(ctx.repo(), false);
+      Repository repo = ctx.repository(false);
       List<Map<String, Object>> rows = new ArrayList<>();
       for (String n : StoredImage.names(repo)) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -120,7 +136,7 @@ public final class OciCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      Repository repo = Repository.open(ctx.repo(), false);
+      Repository repo = ctx.repository(false);
       StoredImage img = StoredImage.load(repo, name);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", img.name());
@@ -184,7 +200,7 @@ public final class OciCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      Repository repo = Repository.open(ctx.repo(), false);
+      Repository repo = ctx.repository(false);
       String digest = new ImageExporter(repo, ctx.pool()).export(name, dir, compress);
       if (ctx.json()) {
         ctx.printJson(Map.of("name", name, "dir", dir.toString(), "manifest", digest, "compression", compress));
@@ -213,7 +229,7 @@ public final class OciCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      Repository repo = Repository.open(ctx.repo(), false);
+      Repository repo = ctx.repository(false);
       Unpacker.Report r = new Unpacker(repo).unpack(name, dir);
       if (ctx.json()) {
         ctx.printJson(Map.of("name", name, "dir", dir.toString(), "entries", r.entries(), "skipped", r.skipped()));
@@ -237,7 +253,7 @@ public final class OciCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
-      Repository repo = Repository.open(ctx.repo(), false);
+      Repository repo = ctx.repository(false);
       if (!repo.removeRef(OciNames.ref(name))) {
         throw new BadDataException("no image named '" + name + "' in " + repo.root());
       }

@@ -39,7 +39,7 @@ public final class StoreDemo implements DemoStep {
   public void run(CliContext ctx, Path demoDir) throws Exception {
     Path layout = demoDir.resolve("store-image");
     writeImage(layout);
-    Repository repo = Repository.open(ctx.repo(), true);
+    Repository repo = ctx.repository(true);
     ImageImporter importer = new ImageImporter(repo, ctx.pool(), ctx.progress());
     ImportReport first = importer.importImage(layout.toString(), "weft-demo:latest");
     ctx.out().printf("imported %s: %d layers, %,d tar bytes, %,d objects written, %.2f s%n", first.name(),

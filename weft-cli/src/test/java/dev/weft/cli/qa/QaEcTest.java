@@ -112,6 +112,43 @@ class QaEcTest {
   }
 
   @Test
+  void aDirectoryInAShardsPlaceIsBadDataNamedByDecodeVerifyAndRepairAndNeverDeleted() throws IOException {
+    Path in = input(200_000);
+    Path out = dir.resolve("out");
+    assertEquals(0, weft("ec", "encode", "-k", "3", "-m", "2", in.toString(), out.toString()).code());
+    Files.delete(out.resolve("shard-02.bin"));
+    Path userDir = Files.createDirectories(out.resolve("shard-02.bin"));
+    Files.writeString(userDir.resolve("keep.txt"), "mine");
+    Files.delete(out.resolve("shard-04.bin")); // a plain missing shard next to it
+
+    Run verify = weft("ec", "verify", out.toString());
+    assertEquals(3, verify.code(), verify.err());
+    assertTrue(verify.err().contains("shard-02.bin (index 2) is a directory, not a shard file"), verify.err());
+
+    Path decoded = dir.resolve("decoded.bin");
+    Run decode = weft("ec", "decode", out.toString(), decoded.toString()); // 2 bad of m = 2: still decodable
+    assertEquals(0, decode.code(), decode.err());
+    assertTrue(decode.err().contains("shard-02.bin (index 2) is a directory"), decode.err());
+    assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(decoded));
+
+    Run repair = weft("ec", "--json", "repair", out.toString());
+    assertEquals(3, repair.code(), repair.err());
+    String last = repair.errLines().getLast();
+    assertTrue(last.startsWith("weft: " + out.resolve("shard-02.bin") + ": is a directory in the place of shard 2"),
+        repair.err());
+    assertEquals("mine", Files.readString(userDir.resolve("keep.txt")), "the directory is left alone");
+    assertFalse(Files.exists(out.resolve("shard-04.bin")), "nothing written while the directory is in the way");
+    try (var files = Files.list(out)) {
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".tmp")), "no temporary files");
+    }
+
+    Files.delete(userDir.resolve("keep.txt"));
+    Files.delete(userDir);
+    assertEquals(0, weft("ec", "repair", out.toString()).code());
+    assertEquals(0, weft("ec", "verify", out.toString()).code());
+  }
+
+  @Test
   void notAShardDirectoryIsNamed() throws IOException {
     oneLineError(weft("ec", "verify", dir.toString()), 3, "manifest.json");
     oneLineError(weft("ec", "decode", dir.resolve("missing").toString(), dir.resolve("o").toString()), 2, "missing");
@@ -136,11 +173,16 @@ class QaEcTest {
 
   @Test
   void shardsAreIdenticalAtOneAndEightThreads() throws IOException {
-    Path in = input(3_000_000);
+    // 1 MiB cells × 5 = 5 MiB of data per stripe: at 8 threads every stripe is split across threads (checked
+    // below), so a split bug shows; 12 MB gives three stripes, the last one partial.
+    try (dev.weft.runtime.pool.TaskPool pool = dev.weft.runtime.pool.TaskPool.create(8)) {
+      assertTrue(new dev.weft.ec.codec.ParallelCoder(dev.weft.ec.codec.ReedSolomon.create(5, 3), pool).stripes(1 << 20) > 1);
+    }
+    Path in = input(12_000_000);
     Path a = dir.resolve("t1");
     Path b = dir.resolve("t8");
-    assertEquals(0, weft("--threads", "1", "ec", "encode", "-k", "5", "-m", "3", "--shard-size", "65536", in.toString(), a.toString()).code());
-    assertEquals(0, weft("--threads", "8", "ec", "encode", "-k", "5", "-m", "3", "--shard-size", "65536", in.toString(), b.toString()).code());
+    assertEquals(0, weft("--threads", "1", "ec", "encode", "-k", "5", "-m", "3", "--shard-size", "1048576", in.toString(), a.toString()).code());
+    assertEquals(0, weft("--threads", "8", "ec", "encode", "-k", "5", "-m", "3", "--shard-size", "1048576", in.toString(), b.toString()).code());
     for (int i = 0; i < 8; i++) {
       String name = String.format("shard-%02d.bin", i);
       assertEquals(Qa.sha256(a.resolve(name)), Qa.sha256(b.resolve(name)), name);
@@ -162,7 +204,10 @@ class QaEcTest {
     Path got = dir.resolve("got.bin");
     assertEquals(0, weft("ec", "get", id, "--store", store, "-o", got.toString()).code());
     assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(got));
-    oneLineError(weft("ec", "get", "deadbeef", "--store", store, "-o", dir.resolve("x").toString()), 3, "no such dataset");
+    oneLineError(weft("ec", "get", "deadbeef", "--store", store, "-o", dir.resolve("x").toString()), 2, "not a dataset id");
+    oneLineError(weft("ec", "get", "ab".repeat(32), "--store", store, "-o", dir.resolve("x").toString()), 3, "no such dataset");
+    oneLineError(weft("ec", "put", "--ec", "4+2", "--block-size", "67108865", "--store", store, in.toString()), 2,
+        "--block-size must be at most");
     assertFalse(Files.exists(dir.resolve("x")));
   }
 }

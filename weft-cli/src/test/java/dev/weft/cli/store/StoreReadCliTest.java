@@ -64,13 +64,77 @@ class StoreReadCliTest {
   @Test
   void readOnlyCommandsOnAMissingRepositoryExit2AndCreateNothing() {
     Path missing = dir.resolve("nonexist/x");
-    String[][] commands = {{"oci", "ls"}, {"oci", "inspect", "img"}, {"cat", "refs/x"}, {"fsck"}, {"gc"}};
+    String id = "0".repeat(64);
+    String out = dir.resolve("o").toString();
+    String[][] commands = {{"oci", "ls"}, {"oci", "inspect", "img"}, {"cat", "refs/x"}, {"fsck"}, {"gc"},
+        {"oci", "export", "img", out}, {"oci", "unpack", "img", out}, {"oci", "untag", "img"}, {"get", id, "-o", out},
+        {"rm", id}, {"ec", "get", id, "-o", out}, {"ec", "rm", id}, {"fsck", "--repair"}};
     for (String[] c : commands) {
       Run r = weft(missing, c);
       assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
       assertTrue(r.err().contains("no such repository"), r.err());
       assertFalse(Files.exists(dir.resolve("nonexist")), String.join(" ", c) + " created the repository");
+      assertFalse(Files.exists(dir.resolve("o")), String.join(" ", c) + " wrote its output");
     }
+  }
+
+  @Test
+  void repoHelpSaysWhichCommandsCreateTheRepositoryAndWhichNeedOne() {
+    String[][] readers = {{"oci", "ls"}, {"oci", "inspect"}, {"oci", "export"}, {"oci", "unpack"}, {"oci", "untag"},
+        {"cat"}, {"fsck"}, {"gc"}, {"get"}, {"rm"}, {"ec", "get"}, {"ec", "rm"}};
+    for (String[] c : readers) {
+      String help = help(c);
+      assertTrue(help.contains("must exist: this command never"), String.join(" ", c) + ": " + help);
+      assertFalse(help.contains("created on first use"), String.join(" ", c) + ": " + help);
+    }
+    for (String[] c : new String[][] {{"oci", "import"}, {"put"}, {"ec", "put"}}) {
+      assertTrue(help(c).contains("created on first use"), String.join(" ", c));
+    }
+    String imp = help("oci", "import");
+    for (String limit : new String[] {"store.import.layers", "store.import.bytes", "tar+zstd", "RepoTags",
+        "bytes after the end of a gzip or zstd stream", "linux/amd64"}) {
+      assertTrue(imp.contains(limit), limit + " in: " + imp);
+    }
+  }
+
+  /** The help text of a command with its lines joined (picocli wraps option descriptions). */
+  private String help(String... command) {
+    String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+    args[command.length] = "--help";
+    Run r = weft(dir.resolve("unused"), args);
+    assertEquals(0, r.code(), r.err());
+    return r.out().replaceAll("\\s*\\n\\s*", " ");
+  }
+
+  @Test
+  void aCommandWaitingForTheRepositoryLockSaysSoOnce() throws Exception {
+    Path repoDir = dir.resolve("repo");
+    Repository repo = Repository.open(repoDir, true);
+    java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread holder = Thread.ofPlatform().start(() -> {
+      try (var l = repo.lockShared()) { // as an import would
+        locked.countDown();
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    locked.await();
+    Thread releaser = Thread.ofPlatform().start(() -> {
+      try {
+        Thread.sleep(1500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      release.countDown();
+    });
+    Run gc = weft(repoDir, "gc");
+    releaser.join();
+    holder.join();
+    assertEquals(0, gc.code(), gc.err());
+    assertTrue(gc.err().contains("weft: waiting for the repository lock " + repoDir.resolve(".lock")), gc.err());
+    assertEquals(1, gc.err().lines().filter(l -> l.contains("waiting")).count(), gc.err());
   }
 
   @Test

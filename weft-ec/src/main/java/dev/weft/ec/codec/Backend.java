@@ -9,8 +9,9 @@ import dev.weft.ec.kernel.Kernels;
  * Which kernel codes: {@code java} (the Vector API kernel, or scalar without the Vector API), {@code isal}
  * (ISA-L through FFM; an error if it is not installed) or {@code auto}.
  *
- * <p>{@code auto} is a documented rule: ISA-L when it is installed, else Java (why not a start-up race:
- * {@link BackendChoice}). Choosing per shape is not implemented.
+ * <p>{@code auto} is a documented rule: ISA-L when it is installed, else Java (why not a start-up race,
+ * and where the rule is not the fastest: {@link BackendChoice}). Choosing per shape or operation is not
+ * implemented.
  */
 public enum Backend {
   AUTO, JAVA, ISAL;
@@ -29,7 +30,7 @@ public enum Backend {
     return switch (this) {
       case JAVA -> new BackendChoice(Kernels.bestJava(), "java: requested");
       case ISAL -> new BackendChoice(new IsalKernel(IsalLibrary.get().orElseThrow(
-          () -> new IllegalStateException("ISA-L (libisal.so.2) is not installed; use --ec-backend java or auto"))),
+          () -> new IllegalStateException(IsalLibrary.absentReason() + "; use --ec-backend java or auto"))),
           "isal: requested");
       case AUTO -> BackendChoice.auto();
     };

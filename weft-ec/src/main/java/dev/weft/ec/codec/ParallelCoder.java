@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * interrupt of the waiting thread makes {@code join()} throw while the stripes still run, and the kernels
  * read native shards at their addresses (checked once per call), so closing their arena under a running
  * stripe is undefined, not an exception. The buffers are the caller's throughout: nothing is copied.
+ *
+ * <p>Shards of a thread-confined arena ({@link java.lang.foreign.Arena#ofConfined()}) can only be touched
+ * by their owner: the synchronous forms then code on the calling thread alone (no helpers, whatever the
+ * size), and the async forms, which always run on a pool thread, refuse them up front with an
+ * {@link IllegalArgumentException}. Use a shared, global or automatic arena (or heap arrays) for parallel work.
  */
 public final class ParallelCoder {
   public static final String JOBS_LIMIT = "ec.jobs";
@@ -41,6 +46,9 @@ public final class ParallelCoder {
    * most twice its own last chunk's time below that.
    */
   private static final long SPIN_NANOS = 200_000;
+
+  /** Never started: a segment it may not access is confined to some thread (its arena's owner). */
+  private static final Thread NOT_AN_OWNER = Thread.ofPlatform().unstarted(() -> {});
 
   private final ReedSolomon code;
   private final TaskPool pool;
@@ -91,6 +99,7 @@ public final class ParallelCoder {
 
   /** {@link #encode} as a task on the pool; see the class comment for cancellation. */
   public Task<Void> encodeAsync(MemorySegment[] shards, long off, long len) {
+    refuseConfined(shards);
     return pool.submit(() -> {
       encode(shards, off, len);
       return null;
@@ -102,6 +111,7 @@ public final class ParallelCoder {
   }
 
   public Task<Void> reconstructAsync(MemorySegment[] shards, boolean[] present, boolean[] wanted, long off, long len) {
+    refuseConfined(shards);
     boolean[] p = present.clone();
     boolean[] w = wanted.clone();
     return pool.submit(() -> {
@@ -128,7 +138,8 @@ public final class ParallelCoder {
     if (len == 0) {
       return;
     }
-    int threads = stripes(len);
+    // Confined shards: only this thread may touch them, so no helper can share the work.
+    int threads = confined(in) || confined(out) ? 1 : stripes(len);
     try (NamedLimit.Permit permit = jobs.acquire()) {
       if (threads == 1) {
         program.run(in, off, out, off, len);
@@ -138,6 +149,23 @@ public final class ParallelCoder {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for an " + JOBS_LIMIT + " permit");
+    }
+  }
+
+  /** True when some segment belongs to a thread-confined arena (accessible by its owner thread only). */
+  private static boolean confined(MemorySegment[] segments) {
+    for (MemorySegment s : segments) {
+      if (!s.isAccessibleBy(NOT_AN_OWNER)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void refuseConfined(MemorySegment[] shards) {
+    if (confined(shards)) {
+      throw new IllegalArgumentException("shards of a thread-confined arena cannot be coded on a pool thread; "
+          + "use a shared or automatic arena, or the synchronous encode/reconstruct");
     }
   }
 

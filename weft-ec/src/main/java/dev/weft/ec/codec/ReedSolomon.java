@@ -4,7 +4,6 @@ import dev.weft.ec.gf.GfMatrix;
 import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.ec.kernel.Kernels;
-import dev.weft.ec.kernel.XorKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -45,7 +44,7 @@ public final class ReedSolomon {
     for (int i = 0; i < m; i++) {
       parityRows[i] = generator.row(k + i);
     }
-    this.encoder = XorKernel.withFastPath(kernel, parityRows);
+    this.encoder = Kernels.withFastPath(kernel, parityRows);
   }
 
   /** RS(k, m) with the Cauchy matrix (parity identical to ISA-L and Hadoop) and the fastest Java kernel. */
@@ -253,7 +252,7 @@ public final class ReedSolomon {
           ? inverse.row(target)
           : generator.selectRows(new int[] {target}).times(inverse).row(0);
     }
-    return new DecodePlan(sources, targets, XorKernel.withFastPath(kernel, rows));
+    return new DecodePlan(sources, targets, Kernels.withFastPath(kernel, rows));
   }
 
   /** Which shards a decode reads and writes, and the program doing it. */

@@ -22,6 +22,13 @@ public interface BlockStore {
   String idOf(byte[] data, int off, int len);
 
   /**
+   * Makes every block {@link #put} so far durable (DESIGN.md §3): a dataset's manifest is stored only after
+   * its blocks are synced, and its id is reported only after the manifest is. Stores that are not files
+   * (in memory) or that sync on their own have nothing to do.
+   */
+  default void sync() throws IOException {}
+
+  /**
    * The directory the blocks live in, if the store has one: a dataset must never be rebuilt into a file
    * inside it, where it could replace one of its own blocks.
    */

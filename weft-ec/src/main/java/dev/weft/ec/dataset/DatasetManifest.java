@@ -36,6 +36,7 @@ public record DatasetManifest(
     @JsonProperty("blocks") List<String> blocks) {
 
   public static final String FORMAT = "weft-ec-dataset/1";
+  private static final java.util.regex.Pattern ASCII_HEX_BYTES = java.util.regex.Pattern.compile("(?:[0-9a-fA-F]{2})+");
   // Numbers must be JSON numbers: a string or a fraction where an integer belongs is a damaged manifest.
   private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
       .disable(SerializationFeature.INDENT_OUTPUT)
@@ -104,7 +105,8 @@ public record DatasetManifest(
           + (long) steps * (k + m));
     }
     for (String id : blocks) {
-      if (id == null || id.isEmpty() || id.length() % 2 != 0 || !id.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      // ASCII hex only: Character.digit also accepts other scripts' digits, which HexFormat then refuses.
+      if (id == null || !ASCII_HEX_BYTES.matcher(id).matches()) {
         throw new BadDataException(where + "block id '" + id + "' is not hex");
       }
     }

@@ -1,21 +1,32 @@
 package dev.weft.ec.dataset;
 
+import dev.weft.ec.files.OutputFiles;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * A block store in a directory, ids = SHA-256, files at {@code DIR/ab/cdef…} (the first two hex digits
  * name the subdirectory). Blocks are written to a temporary name and renamed into place, so a crash never
- * leaves a block under its id with other content.
+ * leaves a block under a partial name; {@link #sync} makes them durable (one fsync per block file and one
+ * per directory, done once per batch rather than per put, so a put of many blocks pays them together).
  */
 public final class DirectoryBlockStore implements BlockStore {
   private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
   private final Path dir;
+  /** Blocks put (written or found) since the last {@link #sync}: they may still be only in the page cache. */
+  private final Set<Path> unsynced = ConcurrentHashMap.newKeySet();
 
   public DirectoryBlockStore(Path dir) {
     this.dir = dir;
@@ -45,6 +56,8 @@ public final class DirectoryBlockStore implements BlockStore {
     if (Files.exists(target)) {
       byte[] existing = get(id);
       if (existing != null && idOf(existing, 0, existing.length).equals(id)) {
+        // Possibly written by a run that never synced: the next sync covers it too.
+        unsynced.add(target);
         return id;
       }
       // A corrupt copy under this id: fall through and replace it (this is how a repair heals the store).
@@ -56,10 +69,35 @@ public final class DirectoryBlockStore implements BlockStore {
         out.write(data, off, len);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      unsynced.add(target);
     } finally {
       Files.deleteIfExists(tmp);
     }
     return id;
+  }
+
+  /**
+   * Fsyncs every block put since the last sync, then the prefix directories holding them and the store
+   * directory (which holds any new prefix directory). A block's id is its content, so a block cut short by
+   * a crash before this is found corrupt on read and replaced by the next put, never trusted.
+   */
+  @Override
+  public void sync() throws IOException {
+    List<Path> files = new ArrayList<>(unsynced);
+    Set<Path> dirs = new TreeSet<>();
+    for (Path f : files) {
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+        ch.force(true);
+      }
+      dirs.add(f.getParent());
+    }
+    for (Path d : dirs) {
+      OutputFiles.syncDirectory(d);
+    }
+    if (!files.isEmpty()) {
+      OutputFiles.syncDirectory(dir);
+    }
+    unsynced.removeAll(files);
   }
 
   @Override

@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
@@ -105,8 +104,11 @@ public final class EcDataset {
     DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT, opt.matrix().id(), k, opt.m(), bs, length,
         dataBlocks, steps, DatasetManifest.root(all.subList(0, (int) dataBlocks)), DatasetManifest.root(all), all);
     byte[] json = manifest.toJson();
-    // Blocks first, manifest last: a manifest is only ever published once every block it names is stored.
+    // Blocks first, manifest last: a manifest is only ever published once every block it names is durably
+    // stored, and its id is returned (printed) only once the manifest is durable too.
+    store.sync();
     String id = store.put(json, 0, json.length);
+    store.sync();
     return new Stored(id, manifest);
   }
 
@@ -133,10 +135,10 @@ public final class EcDataset {
     AtomicInteger damaged = new AtomicInteger();
     AtomicInteger rebuilt = new AtomicInteger();
     Integer[] damagedSteps = new Integer[steps];
-    Path tmp = OutputFiles.createTemp(output);
+    OutputFiles.PendingOutput pending = OutputFiles.createTemp(output);
     boolean done = false;
     NamedLimit jobs = pool.limits().limit(ParallelCoder.JOBS_LIMIT, pool.parallelism());
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE);
+    try (FileChannel out = FileChannel.open(pending.temp(), StandardOpenOption.WRITE);
         ProgressTask task = ProgressTask.start(progress, "ec get " + shortId(id), man.length(), "bytes")) {
       try (NamedLimit.Permit permit = jobs.acquire(); Scope scope = pool.openScope()) {
         for (int s = 0; s < steps; s++) {
@@ -160,11 +162,11 @@ public final class EcDataset {
       out.truncate(man.length());
       out.force(true);
       out.close();
-      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      pending.publish();
       done = true;
     } finally {
       if (!done) {
-        Files.deleteIfExists(tmp);
+        pending.discard();
       }
     }
     return new Report(man, damaged.get(), rebuilt.get(),

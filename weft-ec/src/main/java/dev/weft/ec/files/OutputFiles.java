@@ -3,7 +3,12 @@ package dev.weft.ec.files;
 import dev.weft.runtime.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -47,18 +52,80 @@ public final class OutputFiles {
   }
 
   /**
-   * Creates an empty temporary file next to {@code output}. Unlike {@code Files.createTempFile} (always 0600)
-   * it gets the umask's default permissions, which survive the final rename: the user asked for this file
-   * and expects it readable like any other they create.
+   * An output being written: a temporary file next to {@code output}, and the directories created for it
+   * (innermost first), so a failure leaves nothing behind and success publishes durably.
    */
-  public static Path createTemp(Path output) throws IOException {
+  public record PendingOutput(Path output, Path temp, List<Path> createdDirs) {
+    /** Renames the (already forced) temporary file into place and fsyncs the directory holding it. */
+    public void publish() throws IOException {
+      Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      syncDirectory(temp.getParent());
+      syncCreatedParents(createdDirs);
+    }
+
+    /** Deletes the temporary file and the directories created for it (while empty). */
+    public void discard() throws IOException {
+      Files.deleteIfExists(temp);
+      removeCreatedDirs(createdDirs);
+    }
+  }
+
+  /**
+   * Creates an empty temporary file next to {@code output}, creating missing parent directories. Unlike
+   * {@code Files.createTempFile} (always 0600) it gets the umask's default permissions, which survive the
+   * final rename: the user asked for this file and expects it readable like any other they create.
+   */
+  public static PendingOutput createTemp(Path output) throws IOException {
     Path parent = output.toAbsolutePath().getParent();
+    List<Path> created = missingDirs(parent);
     try {
       Files.createDirectories(parent);
-      return Files.createFile(parent.resolve(".tmp-" + output.getFileName() + "-" + UUID.randomUUID() + ".part"));
+      Path temp = Files.createFile(parent.resolve(".tmp-" + output.getFileName() + "-" + UUID.randomUUID() + ".part"));
+      return new PendingOutput(output, temp, created);
     } catch (java.nio.file.FileSystemException e) {
+      removeCreatedDirs(created);
       // Name the file the user asked for, not our temporary one.
       throw dev.weft.runtime.FileErrors.cannotCreate(output, e);
+    }
+  }
+
+  /** The directories that do not exist yet on the way to {@code dir}, innermost first. */
+  public static List<Path> missingDirs(Path dir) {
+    List<Path> missing = new ArrayList<>();
+    for (Path d = dir.toAbsolutePath(); d != null && !Files.exists(d); d = d.getParent()) {
+      missing.add(d);
+    }
+    return missing;
+  }
+
+  /** Removes directories this run created (from {@link #missingDirs}), innermost first, only while empty. */
+  public static void removeCreatedDirs(List<Path> created) throws IOException {
+    try {
+      for (Path d : created) {
+        Files.deleteIfExists(d);
+      }
+    } catch (java.nio.file.DirectoryNotEmptyException someoneElsesFiles) {
+      // Files another process put there meanwhile stay, and so do the directories holding them.
+    }
+  }
+
+  /**
+   * Forces a directory's entries (renames, new files) to disk: DESIGN.md §3, a rename publishes data only
+   * once the directory holding the new name is durable too.
+   */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  /** Syncs the parent of each directory this run created, so the new directories themselves are durable. */
+  public static void syncCreatedParents(List<Path> created) throws IOException {
+    for (Path d : created) {
+      Path parent = d.getParent();
+      if (parent != null) {
+        syncDirectory(parent);
+      }
     }
   }
 

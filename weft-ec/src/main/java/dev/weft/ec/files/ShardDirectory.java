@@ -19,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -97,8 +98,9 @@ public final class ShardDirectory {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    if (opt.stripeUnit() < 1) {
-      throw new UsageException("--shard-size must be at least 1 byte, got " + opt.stripeUnit());
+    if (opt.stripeUnit() < 1 || opt.stripeUnit() > ShardManifest.MAX_STRIPE_UNIT) {
+      throw new UsageException("--shard-size must be between 1 byte and " + ShardManifest.MAX_STRIPE_UNIT
+          + " bytes (1 GiB), got " + opt.stripeUnit());
     }
     OutputFiles.checkInputFile(input);
     if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
@@ -106,17 +108,16 @@ public final class ShardDirectory {
     }
     // Created here (with any missing parents): a failed or cancelled encode removes them again, innermost
     // first and only while empty, leaving nothing behind.
-    List<Path> createdDirs = new ArrayList<>();
-    for (Path d = outDir.toAbsolutePath(); d != null && !Files.exists(d); d = d.getParent()) {
-      createdDirs.add(d);
-    }
+    List<Path> createdDirs = OutputFiles.missingDirs(outDir);
     Files.createDirectories(outDir);
     if (Files.exists(outDir.resolve(ShardManifest.FILE_NAME))) {
       throw new UsageException(outDir + " already holds a shard set (manifest.json); choose an empty directory");
     }
+    checkNoForeignFiles(outDir);
     int k = opt.k();
     int n = k + opt.m();
     long length = Files.size(input);
+    String tailSha256 = null;
     long unit = stripeUnit(length, k, opt.stripeUnit());
     long stripes = unit == 0 ? 0 : (length + unit * k - 1) / (unit * k);
     int width = Math.max(2, Integer.toString(n - 1).length());
@@ -160,6 +161,10 @@ public final class ShardDirectory {
             throw e.getCause();
           }
         }
+        if (stripes > 0) {
+          // Binds the manifest's length: the shard hashes cover the padding but not where the input ends.
+          tailSha256 = tailHash(data[(int) ((stripes - 1) & 1)], length - (stripes - 1) * unit * k);
+        }
         for (FileChannel c : outs) {
           c.force(true);
         }
@@ -175,12 +180,17 @@ public final class ShardDirectory {
         Files.move(temps.get(i), outDir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         entries.add(new ShardManifest.Shard(i, name, HexFormat.of().formatHex(digests[i].digest())));
       }
+      // DESIGN.md §3: the shards' names are durable before the manifest that publishes them, and the
+      // manifest (forced by write) is durable before encode reports success.
+      OutputFiles.syncDirectory(outDir);
       ShardManifest manifest = new ShardManifest(ShardManifest.FORMAT, opt.matrix().id(), k, opt.m(), length, unit,
-          stripes * unit, entries);
+          stripes * unit, entries, tailSha256);
       Path tmpManifest = outDir.resolve(".tmp-" + ShardManifest.FILE_NAME);
       temps.add(tmpManifest);
       manifest.write(tmpManifest);
       Files.move(tmpManifest, outDir.resolve(ShardManifest.FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
+      OutputFiles.syncDirectory(outDir);
+      OutputFiles.syncCreatedParents(createdDirs);
       done = true;
       return new ShardDirectory(outDir, manifest);
     } finally {
@@ -192,15 +202,51 @@ public final class ShardDirectory {
         for (ShardManifest.Shard e : entries) {
           Files.deleteIfExists(outDir.resolve(e.file()));
         }
-        try {
-          for (Path d : createdDirs) {
-            Files.deleteIfExists(d);
-          }
-        } catch (java.nio.file.DirectoryNotEmptyException someoneElsesFiles) {
-          // Files another process put there meanwhile stay, and so do the directories holding them.
-        }
+        OutputFiles.removeCreatedDirs(createdDirs);
       }
     }
+  }
+
+  /**
+   * Refuses (exit 2) an OUTDIR holding anything but temporaries of an earlier, interrupted encode: the
+   * final renames replace files named like shards, and a user's file of that name must not be lost.
+   */
+  private static void checkNoForeignFiles(Path outDir) throws IOException {
+    try (var entries = Files.list(outDir)) {
+      var foreign = entries.map(p -> p.getFileName().toString()).filter(name -> !name.startsWith(".tmp-")).sorted()
+          .findFirst();
+      if (foreign.isPresent()) {
+        throw new UsageException(outDir + ": OUTDIR is not empty (it holds " + foreign.get()
+            + ") and is not a weft shard set; choose an empty or new directory");
+      }
+    }
+  }
+
+  /** SHA-256 of the first {@code bytes} bytes of the cells, in order: the input's part of the last stripe. */
+  private static String tailHash(MemorySegment[] cells, long bytes) {
+    MessageDigest md = sha256();
+    long left = bytes;
+    for (MemorySegment cell : cells) {
+      long n = Math.min(left, cell.byteSize());
+      if (n > 0) {
+        md.update(cell.asSlice(0, n).asByteBuffer());
+      }
+      left -= n;
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[1 << 16]);
+
+  /** True when every byte of {@code s} is zero. */
+  private static boolean allZero(MemorySegment s) {
+    for (long p = 0; p < s.byteSize(); p += ZEROS.byteSize()) {
+      long n = Math.min(ZEROS.byteSize(), s.byteSize() - p);
+      if (MemorySegment.mismatch(s, p, p + n, ZEROS, 0, n) != -1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reads the next k cells of the input, zero-filling past its end. */
@@ -269,6 +315,14 @@ public final class ShardDirectory {
     Path file = dir.resolve(s.file());
     try {
       if (!Files.isRegularFile(file)) {
+        // A link to nothing counts as missing (repair replaces the link); a directory or other non-file in
+        // the shard's place is named as such, and repair refuses to remove it (see repair).
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+          return new ShardStatus(s.index(), s.file(), ShardStatus.State.NOT_A_FILE, "a directory");
+        }
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(file)) {
+          return new ShardStatus(s.index(), s.file(), ShardStatus.State.NOT_A_FILE, "not a regular file");
+        }
         return new ShardStatus(s.index(), s.file(), ShardStatus.State.MISSING, null);
       }
       long size = Files.size(file);
@@ -309,25 +363,54 @@ public final class ShardDirectory {
     for (int i = 0; i < k; i++) {
       wanted[i] = !present[i];
     }
-    Path tmp = OutputFiles.createTemp(output);
+    // Decided before anything is created, so a hopeless decode leaves no directories behind either.
+    sources(present);
+    OutputFiles.PendingOutput pending = OutputFiles.createTemp(output);
     boolean done = false;
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out = FileChannel.open(pending.temp(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       long[] remaining = {manifest.length()};
+      long lastStripe = manifest.stripes() - 1;
+      long unit = manifest.stripeUnit();
+      MessageDigest tail = sha256();
+      boolean[] paddingZero = {true};
       stream(present, wanted, kernel, pool, progress, "decode", (cells, stripe) -> {
-        for (int i = 0; i < k && remaining[0] > 0; i++) {
-          long n = Math.min(remaining[0], manifest.stripeUnit());
-          writeFully(out, cells[i].asSlice(0, n).asByteBuffer());
+        boolean last = stripe == lastStripe;
+        for (int i = 0; i < k; i++) {
+          long n = Math.min(remaining[0], unit);
+          ByteBuffer b = cells[i].asSlice(0, n).asByteBuffer();
+          if (last) {
+            tail.update(b.duplicate());
+            paddingZero[0] &= allZero(cells[i].asSlice(n));
+          }
+          writeFully(out, b);
           remaining[0] -= n;
         }
       });
+      checkLength(HexFormat.of().formatHex(tail.digest()), paddingZero[0]);
       out.force(true);
       out.close();
-      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      pending.publish();
       done = true;
     } finally {
       if (!done) {
-        Files.deleteIfExists(tmp);
+        pending.discard();
       }
+    }
+  }
+
+  /**
+   * Fails unless the decoded last stripe agrees with the manifest's {@code length}: its bytes must hash to
+   * {@code tail_sha256} (when the manifest has one) and everything past {@code length} must be zero padding.
+   */
+  private void checkLength(String tailHash, boolean paddingZero) {
+    if (manifest.length() == 0) {
+      return;
+    }
+    boolean hashOk = manifest.tailSha256() == null || manifest.tailSha256().equals(tailHash);
+    if (!hashOk || !paddingZero) {
+      throw new BadDataException(dir.resolve(ShardManifest.FILE_NAME) + ": length " + manifest.length()
+          + " does not match the shards (" + (hashOk ? "non-zero bytes past the end" : "the last stripe differs from tail_sha256")
+          + "); the manifest is damaged");
     }
   }
 
@@ -348,6 +431,14 @@ public final class ShardDirectory {
     }
     if (bad.isEmpty()) {
       return bad;
+    }
+    for (ShardStatus s : bad) {
+      if (s.state() == ShardStatus.State.NOT_A_FILE) {
+        // Replacing it would delete whatever the user put there (a directory and its contents): the shard
+        // set is damaged (exit 3) and nothing is written until it is moved away.
+        throw new BadDataException(dir.resolve(s.file()) + ": is " + s.detail() + " in the place of shard "
+            + s.index() + "; repair does not remove it: move it away and run repair again (nothing was written)");
+      }
     }
     List<Path> temps = new ArrayList<>();
     FileChannel[] outs = new FileChannel[present.length];
@@ -370,6 +461,7 @@ public final class ShardDirectory {
         Files.move(dir.resolve(".tmp-" + s.file()), dir.resolve(s.file()), StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
       }
+      OutputFiles.syncDirectory(dir);
       done = true;
     } finally {
       for (FileChannel c : outs) {
@@ -402,17 +494,7 @@ public final class ShardDirectory {
     int n = k + manifest.m();
     ReedSolomon rs = ReedSolomon.create(k, manifest.m(), manifest.matrixKind(), kernel);
     ParallelCoder coder = new ParallelCoder(rs, pool);
-    int[] sources = new int[k];
-    int found = 0;
-    for (int i = 0; i < n && found < k; i++) {
-      if (present[i]) {
-        sources[found++] = i;
-      }
-    }
-    if (found < k) {
-      throw new BadDataException(dir + ": " + (n - countTrue(present)) + " of " + n
-          + " shards are missing or corrupt, more than the " + manifest.m() + " parity shards can rebuild");
-    }
+    int[] sources = sources(present);
     boolean[] used = new boolean[n];
     for (int s : sources) {
       used[s] = true;
@@ -487,6 +569,24 @@ public final class ShardDirectory {
         }
       }
     }
+  }
+
+  /** The first k intact shards, or a {@link BadDataException} when fewer than k are intact. */
+  private int[] sources(boolean[] present) {
+    int k = manifest.k();
+    int n = present.length;
+    int[] sources = new int[k];
+    int found = 0;
+    for (int i = 0; i < n && found < k; i++) {
+      if (present[i]) {
+        sources[found++] = i;
+      }
+    }
+    if (found < k) {
+      throw new BadDataException(dir + ": " + (n - countTrue(present)) + " of " + n
+          + " shards are missing or corrupt, more than the " + manifest.m() + " parity shards can rebuild");
+    }
+    return sources;
   }
 
   private void readSources(FileChannel[] ins, int[] sources, MemorySegment[] cells, long unit) throws IOException {

@@ -4,7 +4,9 @@ package dev.weft.ec.files;
 public record ShardStatus(int index, String file, State state, String detail) {
   /** The outcome for one shard. */
   public enum State {
-    OK, MISSING, WRONG_SIZE, CORRUPT
+    OK, MISSING, WRONG_SIZE, CORRUPT,
+    /** Something else (a directory, a fifo) is where the shard file should be: bad data, never deleted. */
+    NOT_A_FILE
   }
 
   public boolean ok() {
@@ -18,6 +20,7 @@ public record ShardStatus(int index, String file, State state, String detail) {
       case MISSING -> "missing";
       case WRONG_SIZE -> "has the wrong size: " + detail;
       case CORRUPT -> "is corrupt (sha256 mismatch)";
+      case NOT_A_FILE -> "is " + detail + ", not a shard file";
     };
   }
 }

@@ -24,6 +24,8 @@ public final class IsalLibrary {
       "/usr/lib/x86_64-linux-gnu/libisal.so.2", "/usr/lib64/libisal.so.2", "/usr/local/lib/libisal.so.2",
       "/usr/lib/libisal.so.2", "/usr/lib/aarch64-linux-gnu/libisal.so.2");
 
+  /** Why the library is absent (set by {@link #load} before INSTANCE, so it is final once INSTANCE is). */
+  private static String absentReason = "ISA-L (libisal.so.2) is not installed";
   private static final Optional<IsalLibrary> INSTANCE = load();
 
   private final Path file;
@@ -46,6 +48,15 @@ public final class IsalLibrary {
     invertMatrix = linker.downcallHandle(lookup.findOrThrow("gf_invert_matrix"), FunctionDescriptor.of(i, p, p, i));
   }
 
+  /**
+   * Why {@link #get()} is empty, for messages: not installed, turned off, or the file the user named
+   * through {@code WEFT_ISAL} and what the loader said about it.
+   */
+  public static String absentReason() {
+    get();
+    return absentReason;
+  }
+
   /** The library, if it is installed and loadable. */
   public static Optional<IsalLibrary> get() {
     return INSTANCE;
@@ -54,19 +65,27 @@ public final class IsalLibrary {
   private static Optional<IsalLibrary> load() {
     String override = System.getProperty("weft.isal.path", System.getenv("WEFT_ISAL"));
     if ("none".equals(override)) {
+      absentReason = "ISA-L is turned off (WEFT_ISAL=none)";
       return Optional.empty();
     }
-    List<String> paths = override != null && !override.isBlank() ? List.of(override) : CANDIDATES;
+    boolean named = override != null && !override.isBlank();
+    List<String> paths = named ? List.of(override) : CANDIDATES;
     for (String candidate : paths) {
       Path path = Path.of(candidate);
       if (!Files.isReadable(path)) {
+        if (named) {
+          absentReason = "ISA-L library " + path + " (WEFT_ISAL) does not exist or is not readable";
+        }
         continue;
       }
       try {
         // The global arena: the library stays mapped for the life of the process, as its tables are shared.
         return Optional.of(new IsalLibrary(path, SymbolLookup.libraryLookup(path, Arena.global())));
       } catch (RuntimeException | LinkageError e) {
-        // A broken or foreign-architecture file, or FFM denied: fall back to Java as if it were absent.
+        // A broken or foreign-architecture file, or FFM denied: fall back to Java as if it were absent,
+        // but keep what the loader said, so a user who named the file learns why it was not used.
+        absentReason = "ISA-L library " + path + (named ? " (WEFT_ISAL)" : "") + " could not be loaded: "
+            + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
       }
     }
     return Optional.empty();

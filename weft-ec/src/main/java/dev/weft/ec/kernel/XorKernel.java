@@ -14,9 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * the decode row of a single lost data shard rebuilt from the other data shards plus that parity; the
  * ISA-L/Hadoop Cauchy matrix has none (its row i is 1/((k + i) XOR j)).
  *
- * <p>{@link #withFastPath} is how codes use it: a matrix whose rows are all all-ones runs here, any other
- * on the general kernel. It is never used for the scalar kernel, which stays the plain oracle, nor
- * without the Vector API.
+ * <p>{@link Kernels#withFastPath} is how codes use it: a matrix whose rows are all all-ones runs here, any
+ * other on the general kernel. It is never used for the scalar kernel, which stays the plain oracle, nor
+ * without the Vector API: this class's static fields are Vector API types, so merely initialising it
+ * without {@code jdk.incubator.vector} throws NoClassDefFoundError. Nothing outside the Vector kernels may
+ * touch it unless {@link Kernels#vectorApiAvailable()}.
  */
 public final class XorKernel implements GfKernel {
   /** static final so C2 sees one constant species, as in {@link NibbleVectorKernel}. */
@@ -39,44 +41,10 @@ public final class XorKernel implements GfKernel {
   @Override
   public Program compile(byte[][] coefficients) {
     int inputs = GfKernel.checkMatrix(coefficients);
-    if (!allOnes(coefficients)) {
+    if (!Kernels.allOnes(coefficients)) {
       throw new IllegalArgumentException("the XOR kernel only runs rows whose coefficients are all 1");
     }
     return new XorProgram(inputs, coefficients.length);
-  }
-
-  /** True if every coefficient of every row is 1: the rows the XOR kernel can run. */
-  public static boolean allOnes(byte[][] coefficients) {
-    for (byte[] row : coefficients) {
-      if (!rowAllOnes(row)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean rowAllOnes(byte[] row) {
-    for (byte c : row) {
-      if (c != 1) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Compiles {@code coefficients} for the XOR kernel when every row is all ones, else for
-   * {@code general}; always for {@code general} when that is the scalar oracle or the Vector API is
-   * missing. A matrix with only some all-ones rows is not split: running those rows separately reads
-   * the inputs a second time, and measured 10–25% slower per CPU-second than the table kernel doing all
-   * rows in one pass (docs/bench/ec.md, Vandermonde 7 + 3 and 15 + 4).
-   */
-  public static Program withFastPath(GfKernel general, byte[][] coefficients) {
-    GfKernel.checkMatrix(coefficients);
-    if (general != ScalarKernel.INSTANCE && Kernels.vectorApiAvailable() && allOnes(coefficients)) {
-      return INSTANCE.compile(coefficients);
-    }
-    return general.compile(coefficients);
   }
 
   private record XorProgram(int inputs, int outputs) implements Program {

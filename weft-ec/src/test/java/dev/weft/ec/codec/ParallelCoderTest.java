@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.ec.GatedKernel;
 import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.ec.kernel.Kernels;
@@ -15,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ParallelCoderTest {
@@ -59,66 +59,11 @@ class ParallelCoderTest {
     }
   }
 
-  /** A kernel whose stripes block until released and count how many are inside the kernel. */
-  private static final class GatedKernel implements GfKernel {
-    final AtomicInteger inside = new AtomicInteger();
-    final AtomicInteger maxInside = new AtomicInteger();
-    final CountDownLatch entered;
-    final CountDownLatch release = new CountDownLatch(1);
-
-    GatedKernel(int expectedStripes) {
-      entered = new CountDownLatch(expectedStripes);
-    }
-
-    @Override
-    public String name() {
-      return "gated";
-    }
-
-    @Override
-    public Program compile(byte[][] c) {
-      Program real = Kernels.bestJava().compile(c);
-      return new Program() {
-        public int inputs() {
-          return real.inputs();
-        }
-
-        public int outputs() {
-          return real.outputs();
-        }
-
-        public void run(MemorySegment[] in, long inOff, MemorySegment[] out, long outOff, long len) {
-          maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-          entered.countDown();
-          try {
-            // Ignores interrupts on purpose, like a kernel in the middle of a vector loop: cancellation
-            // must wait for it rather than return while it still writes into the caller's buffers.
-            boolean interrupted = false;
-            while (true) {
-              try {
-                release.await();
-                break;
-              } catch (InterruptedException e) {
-                interrupted = true;
-              }
-            }
-            if (interrupted) {
-              Thread.currentThread().interrupt();
-            }
-            real.run(in, inOff, out, outOff, len);
-          } finally {
-            inside.decrementAndGet();
-          }
-        }
-      };
-    }
-  }
-
   @Test
   void cancelWaitsForRunningStripesBeforeReturning() throws Exception {
     int k = 4, m = 2, len = 1 << 20;
     try (TaskPool pool = TaskPool.create(4)) {
-      GatedKernel gate = new GatedKernel(3); // 4 workers: one runs the job, three more pick up stripes
+      GatedKernel gate = new GatedKernel(3, Integer.MAX_VALUE); // 4 workers: one runs the job, three more pick up stripes
       ReedSolomon rs = ReedSolomon.create(k, m, MatrixKind.CAUCHY, gate);
       ParallelCoder coder = new ParallelCoder(rs, pool);
       byte[][] shards = data(k, m, len);
@@ -139,6 +84,32 @@ class ParallelCoderTest {
       assertThrows(CancellationException.class, job::join);
       assertEquals(0, gate.inside.get(), "a stripe was still running when join() returned");
       releaser.join();
+    }
+  }
+
+  @Test
+  void confinedShardsAreCodedOnTheCallerOrRefusedByTheAsyncForms() {
+    int k = 4, m = 2, len = 1 << 20; // 4 MiB of data: split across both threads for shared shards
+    byte[][] reference = data(k, m, len);
+    ReedSolomon rs = ReedSolomon.create(k, m);
+    rs.encode(reference, 0, len);
+    try (TaskPool pool = TaskPool.create(2); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      ParallelCoder coder = new ParallelCoder(rs, pool);
+      assertEquals(2, coder.stripes(len), "a shared job of this size is split");
+      MemorySegment[] shards = new MemorySegment[k + m];
+      for (int i = 0; i < k + m; i++) {
+        shards[i] = arena.allocate(len, 64);
+        if (i < k) {
+          MemorySegment.copy(MemorySegment.ofArray(reference[i]), 0, shards[i], 0, len);
+        }
+      }
+      coder.encode(shards, 0, len);
+      for (int i = k; i < k + m; i++) {
+        assertArrayEquals(reference[i], shards[i].toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), "parity " + i);
+      }
+      assertThrows(IllegalArgumentException.class, () -> coder.encodeAsync(shards, 0, 4096));
+      assertThrows(IllegalArgumentException.class,
+          () -> coder.reconstructAsync(shards, new boolean[k + m], new boolean[k + m], 0, 4096));
     }
   }
 
@@ -239,7 +210,7 @@ class ParallelCoderTest {
     int k = 2, m = 1, len = 4096; // one stripe per job
     java.util.Map<String, Long> limits = java.util.Map.of(ParallelCoder.JOBS_LIMIT, 1L);
     try (TaskPool pool = TaskPool.create(4, new dev.weft.runtime.limit.Limits(limits))) {
-      GatedKernel gate = new GatedKernel(1);
+      GatedKernel gate = new GatedKernel(1, Integer.MAX_VALUE);
       ParallelCoder coder = new ParallelCoder(ReedSolomon.create(k, m, MatrixKind.CAUCHY, gate), pool);
       Task<Void> a = coder.encodeAsync(data(k, m, len), 0, len);
       Task<Void> b = coder.encodeAsync(data(k, m, len), 0, len);

@@ -96,11 +96,11 @@ class EcDatasetTest {
       for (int row : new int[] {0, 1, 5}) {
         store.remove(man.blocks().get(man.blockIndex(row, 9)));
       }
-      Path never = tmp.resolve("never");
+      Path never = tmp.resolve("fresh").resolve("a").resolve("never");
       BadDataException e = assertThrows(BadDataException.class,
           () -> EcDataset.get(st.id(), store, never, Kernels.bestJava(), false, pool, ProgressListener.NONE));
       assertTrue(e.getMessage().contains("column 9"), e.getMessage());
-      assertFalse(Files.exists(never));
+      assertFalse(Files.exists(tmp.resolve("fresh")), "the failed get left the directories it created");
     }
   }
 
@@ -135,5 +135,54 @@ class EcDatasetTest {
       EcDataset.get(st.id(), store, out, Kernels.bestJava(), false, pool, ProgressListener.NONE);
       assertEquals(0, Files.size(out));
     }
+  }
+
+  @Test
+  void blockIdsWithNonAsciiDigitsAreBadData() {
+    // Character.digit accepts FULLWIDTH DIGIT ZERO/ONE; HexFormat does not: that used to be an internal error.
+    String json = "{\"format\":\"weft-ec-dataset/1\",\"codec\":\"rs-cauchy\",\"k\":1,\"m\":1,\"block_size\":4096,"
+        + "\"length\":1,\"data_blocks\":1,\"steps\":1,\"data_root\":\"00\",\"all_root\":\"00\","
+        + "\"blocks\":[\"\uFF10\uFF11\",\"ab\"]}";
+    BadDataException e = assertThrows(BadDataException.class, () -> DatasetManifest.parse(json.getBytes(
+        java.nio.charset.StandardCharsets.UTF_8), "x"));
+    assertTrue(e.getMessage().contains("not hex"), e.getMessage());
+  }
+
+  @Test
+  void aDirectoryStoreSyncsEveryBlockPutBeforeTheManifestAndTheId() throws Exception {
+    Path in = file(40_000);
+    java.util.List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    DirectoryBlockStore real = new DirectoryBlockStore(tmp.resolve("store"));
+    BlockStore recording = new BlockStore() {
+      @Override
+      public String put(byte[] data, int off, int len) throws java.io.IOException {
+        String id = real.put(data, off, len);
+        events.add("put");
+        return id;
+      }
+
+      @Override
+      public byte[] get(String id) throws java.io.IOException {
+        return real.get(id);
+      }
+
+      @Override
+      public String idOf(byte[] data, int off, int len) {
+        return real.idOf(data, off, len);
+      }
+
+      @Override
+      public void sync() throws java.io.IOException {
+        real.sync();
+        events.add("sync");
+      }
+    };
+    try (TaskPool pool = TaskPool.create(2)) {
+      EcDataset.put(in, recording, opts(3, 2, 4096), pool, ProgressListener.NONE);
+    }
+    // ... every block put, sync, the manifest put, sync: nothing is published or reported before it is durable.
+    int n = events.size();
+    assertEquals(java.util.List.of("put", "sync", "put", "sync"), events.subList(n - 4, n));
+    assertEquals(2, java.util.Collections.frequency(events, "sync"));
   }
 }

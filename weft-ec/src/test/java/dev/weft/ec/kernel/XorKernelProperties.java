@@ -42,13 +42,13 @@ class XorKernelProperties {
     }
     byte[][] expected = run(ScalarKernel.INSTANCE.compile(matrix), matrix.length, in, offset, len);
     assertArrayEquals(expected, run(NibbleVectorKernel.INSTANCE.compile(matrix), matrix.length, in, offset, len));
-    assertArrayEquals(expected, run(XorKernel.withFastPath(NibbleVectorKernel.INSTANCE, matrix), matrix.length, in,
+    assertArrayEquals(expected, run(Kernels.withFastPath(NibbleVectorKernel.INSTANCE, matrix), matrix.length, in,
         offset, len));
-    if (XorKernel.allOnes(matrix)) {
+    if (Kernels.allOnes(matrix)) {
       assertArrayEquals(expected, run(XorKernel.INSTANCE.compile(matrix), matrix.length, in, offset, len));
     }
-    assertEquals(XorKernel.allOnes(matrix),
-        XorKernel.withFastPath(NibbleVectorKernel.INSTANCE, matrix).getClass().getEnclosingClass() == XorKernel.class);
+    assertEquals(Kernels.allOnes(matrix),
+        Kernels.withFastPath(NibbleVectorKernel.INSTANCE, matrix).getClass().getEnclosingClass() == XorKernel.class);
   }
 
   @Example
@@ -66,13 +66,13 @@ class XorKernelProperties {
   void whichMatricesHaveAllOnesParityRows() {
     for (int k = 1; k <= 255; k++) {
       int m = 256 - k;
-      assertTrue(XorKernel.allOnes(new byte[][] {MatrixKind.XOR.generator(k, 1).row(k)}), "xor k=" + k);
+      assertTrue(Kernels.allOnes(new byte[][] {MatrixKind.XOR.generator(k, 1).row(k)}), "xor k=" + k);
       for (MatrixKind kind : new MatrixKind[] {MatrixKind.CAUCHY, MatrixKind.VANDERMONDE}) {
         var g = kind.generator(k, m);
         for (int i = 0; i < m; i++) {
           boolean expected = k == 1 && (kind == MatrixKind.VANDERMONDE || i == 0)
               || kind == MatrixKind.VANDERMONDE && i == 0 && Integer.bitCount(k + 1) == 1;
-          assertEquals(expected, XorKernel.allOnes(new byte[][] {g.row(k + i)}), kind + " k=" + k + " row " + i);
+          assertEquals(expected, Kernels.allOnes(new byte[][] {g.row(k + i)}), kind + " k=" + k + " row " + i);
         }
       }
     }

@@ -75,13 +75,15 @@ public final class RepositoryDatasets {
    * Drops dataset {@code id}: removes its ref, so the next {@code weft gc} frees its stream and every
    * block no other ref reaches. The blocks stay readable until then.
    *
-   * @throws UsageException when {@code id} is not a dataset id or the repository has no such dataset
+   * @throws UsageException when {@code id} is not a dataset id (malformed argument)
+   * @throws BadDataException when the repository has no such dataset: like {@code get}, {@code oci untag}
+   *     and {@code oci inspect} of a name the repository does not hold
    */
   public static void remove(String id, Repository repo) throws IOException {
     checkId(id);
     try (RepoLock lock = repo.lockShared()) {
       if (!repo.removeRef(refName(id))) {
-        throw new UsageException("no dataset " + id + " in " + repo.root() + " (no ref " + refName(id) + ")");
+        throw new BadDataException("no dataset " + id + " in " + repo.root() + " (no ref " + refName(id) + ")");
       }
     }
   }

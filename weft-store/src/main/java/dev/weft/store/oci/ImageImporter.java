@@ -26,7 +26,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -38,7 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Imports an OCI image (layout directory or {@code docker save} archive) into a repository.
@@ -63,6 +62,7 @@ import java.util.zip.GZIPInputStream;
 public final class ImageImporter {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final String REF_NAME = "org.opencontainers.image.ref.name";
+  private static final String CONTAINERD_NAME = "io.containerd.image.name";
   /** Chunk size and count of a layer's hashing readers: at most 4 MiB per stream waits to be hashed. */
   private static final int HASH_CHUNK = 512 << 10;
   private static final int HASH_CHUNKS = 8;
@@ -86,17 +86,9 @@ public final class ImageImporter {
    */
   public ImportReport importImage(String source, String name) throws IOException {
     long t0 = System.nanoTime();
-    Path path = Path.of(source);
-    String tag = null;
-    if (!Files.exists(path)) {
-      int colon = source.lastIndexOf(':');
-      if (colon > 0 && Files.exists(Path.of(source.substring(0, colon)))) {
-        path = Path.of(source.substring(0, colon));
-        tag = source.substring(colon + 1);
-      } else {
-        throw new UsageException(source + ": no such image layout directory or archive");
-      }
-    }
+    SourceSpec spec = SourceSpec.parse(source);
+    Path path = spec.path();
+    String tag = spec.tag();
     try (OciSource src = OciSource.open(path); RepoLock lock = repo.lockShared()) {
       Resolved img = src.exists("index.json") ? resolveLayout(src, tag) : resolveDockerArchive(src, tag);
       String imageName = name != null ? name : img.tag();
@@ -195,32 +187,49 @@ public final class ImageImporter {
     if (!manifests.isArray()) {
       throw new BadDataException(src.location + ": " + what + " has no \"manifests\" array");
     }
-    List<JsonNode> candidates = new ArrayList<>();
+    List<JsonNode> images = new ArrayList<>();
     for (JsonNode d : manifests) {
       String mt = d.path("mediaType").asText("");
       boolean image = mt.equals("application/vnd.oci.image.manifest.v1+json")
           || mt.equals("application/vnd.docker.distribution.manifest.v2+json");
       boolean nested = mt.equals("application/vnd.oci.image.index.v1+json")
           || mt.equals("application/vnd.docker.distribution.manifest.list.v2+json");
-      if (!image && !nested) {
-        continue; // attestations, signatures, unknown artifacts: the spec says to ignore them
+      if (image || nested) {
+        images.add(d); // attestations, signatures, unknown artifacts: the spec says to ignore them
       }
-      if (tag != null) {
+    }
+    List<JsonNode> candidates = images;
+    if (tag != null) {
+      // A full name (the ref.name itself, or the containerd name docker's OCI archives carry, with or
+      // without its registry prefix) wins over a short tag, which must then name one image only.
+      List<JsonNode> full = new ArrayList<>();
+      List<JsonNode> shortMatches = new ArrayList<>();
+      for (JsonNode d : images) {
         String ref = d.path("annotations").path(REF_NAME).asText("");
-        String containerd = d.path("annotations").path("io.containerd.image.name").asText("");
-        if (!ref.equals(tag) && !containerd.endsWith(":" + tag)) {
-          continue;
+        String containerd = d.path("annotations").path(CONTAINERD_NAME).asText("");
+        if (ref.equals(tag) || containerd.equals(tag) || containerd.endsWith("/" + tag)) {
+          full.add(d);
+        } else if (containerd.endsWith(":" + tag)) {
+          shortMatches.add(d);
         }
       }
-      candidates.add(d);
+      candidates = !full.isEmpty() ? full : shortMatches;
+      if (candidates.isEmpty() && !images.isEmpty()) {
+        throw new BadDataException(src.location + ": " + what + " has no image tagged '" + tag + "'; it has "
+            + layoutTags(images));
+      }
+      if (candidates.size() > 1) {
+        throw new UsageException(src.location + ": tag '" + tag + "' is ambiguous, it matches "
+            + layoutTags(candidates) + "; choose one with PATH:TAG using the full name");
+      }
     }
     if (candidates.isEmpty()) {
       throw new BadDataException(src.location + ": " + what + " has no image manifest"
           + (tag != null ? " tagged '" + tag + "'" : ""));
     }
-    if (candidates.size() > 1 && tag == null) {
-      List<String> tags = candidates.stream().map(d -> d.path("annotations").path(REF_NAME).asText("?")).toList();
-      throw new UsageException(src.location + ": holds several images " + tags + "; choose one with PATH:TAG");
+    if (candidates.size() > 1) {
+      throw new UsageException(src.location + ": holds several images " + layoutTags(candidates)
+          + "; choose one with PATH:TAG");
     }
     JsonNode d = candidates.get(0);
     String mt = d.path("mediaType").asText("");
@@ -237,6 +246,15 @@ public final class ImageImporter {
       throw new BadDataException(src.location + ": index " + digest + " has no linux/amd64 image");
     }
     return d;
+  }
+
+  /** The names of a layout's images for messages: containerd name, else ref.name, else "(untagged)". */
+  private static List<String> layoutTags(List<JsonNode> images) {
+    return images.stream().map(d -> {
+      JsonNode a = d.path("annotations");
+      String name = a.path(CONTAINERD_NAME).asText(a.path(REF_NAME).asText(""));
+      return name.isEmpty() ? "(untagged)" : name;
+    }).toList();
   }
 
   private Resolved resolveManifest(OciSource src, String manifestDigest, byte[] manifest, JsonNode m, String tag)
@@ -306,26 +324,11 @@ public final class ImageImporter {
       throw new BadDataException(src.location + ": neither an OCI layout (index.json) nor a docker archive (manifest.json)");
     }
     JsonNode list = parseJson(src.read("manifest.json"), src.location + ": manifest.json");
-    JsonNode chosen = null;
-    String chosenTag = null;
-    for (JsonNode e : list) {
-      for (JsonNode t : e.path("RepoTags")) {
-        String full = t.asText();
-        String shortTag = full.substring(full.lastIndexOf(':') + 1);
-        if (tag == null || tag.equals(full) || tag.equals(shortTag)) {
-          if (chosen == null) {
-            chosen = e;
-            chosenTag = full;
-          }
-        }
-      }
-      if (tag == null && chosen == null) {
-        chosen = e;
-      }
+    if (!list.isArray() || list.isEmpty()) {
+      throw new BadDataException(src.location + ": manifest.json has no image");
     }
-    if (chosen == null || !list.isArray()) {
-      throw new BadDataException(src.location + ": manifest.json has no image" + (tag != null ? " tagged '" + tag + "'" : ""));
-    }
+    JsonNode chosen = pickArchiveImage(src, list, tag);
+    String chosenTag = archiveTag(chosen, tag);
     String configPath = chosen.path("Config").asText("");
     byte[] config = src.read(configPath);
     String configDigest = Digests.of(config);
@@ -362,6 +365,85 @@ public final class ImageImporter {
     }
     byte[] manifest = JSON.writeValueAsBytes(m);
     return new Resolved(Digests.of(manifest), manifest, configDigest, config, layers, chosenTag);
+  }
+
+  /**
+   * The entry of a docker archive's manifest.json for {@code tag}, chosen like {@code PATH:TAG} of an OCI
+   * layout: without a tag the archive must hold exactly one image (several are a usage error listing their
+   * tags); a tag is matched against each image's RepoTags, first in full ({@code repo:tag}), then as the
+   * short tag after the last colon, which must then name exactly one image; a tag no image has is bad data
+   * (exit 3) naming the tags there are, like a layout without that tag.
+   */
+  private static JsonNode pickArchiveImage(OciSource src, JsonNode list, String tag) {
+    if (tag == null) {
+      if (list.size() > 1) {
+        throw new UsageException(src.location + ": holds several images " + archiveTags(list)
+            + "; choose one with ARCHIVE:TAG");
+      }
+      return list.get(0);
+    }
+    List<JsonNode> full = new ArrayList<>();
+    List<JsonNode> shortMatches = new ArrayList<>();
+    for (JsonNode e : list) {
+      boolean fullMatch = false;
+      boolean shortMatch = false;
+      for (JsonNode t : e.path("RepoTags")) {
+        String repoTag = t.asText("");
+        fullMatch |= repoTag.equals(tag);
+        shortMatch |= repoTag.substring(repoTag.lastIndexOf(':') + 1).equals(tag);
+      }
+      if (fullMatch) {
+        full.add(e);
+      }
+      if (shortMatch) {
+        shortMatches.add(e);
+      }
+    }
+    List<JsonNode> matches = !full.isEmpty() ? full : shortMatches;
+    if (matches.isEmpty()) {
+      throw new BadDataException(src.location + ": no image tagged '" + tag + "'; the archive has "
+          + archiveTags(list));
+    }
+    if (matches.size() > 1) {
+      List<String> tags = new ArrayList<>();
+      for (JsonNode e : matches) {
+        e.path("RepoTags").forEach(t -> tags.add(t.asText("")));
+      }
+      throw new UsageException(src.location + ": tag '" + tag + "' is ambiguous, it matches " + tags
+          + "; choose one with ARCHIVE:REPO:TAG");
+    }
+    return matches.get(0);
+  }
+
+  /** The RepoTags entry that names the chosen image: the one {@code tag} matched, else its first, else null. */
+  private static String archiveTag(JsonNode image, String tag) {
+    String first = null;
+    String shortMatch = null;
+    for (JsonNode t : image.path("RepoTags")) {
+      String repoTag = t.asText("");
+      if (repoTag.equals(tag)) {
+        return repoTag;
+      }
+      if (tag != null && shortMatch == null && repoTag.substring(repoTag.lastIndexOf(':') + 1).equals(tag)) {
+        shortMatch = repoTag;
+      }
+      if (first == null) {
+        first = repoTag;
+      }
+    }
+    return shortMatch != null ? shortMatch : first;
+  }
+
+  /** Every RepoTags entry of the archive, for messages ("untagged" for an image without one). */
+  private static List<String> archiveTags(JsonNode list) {
+    List<String> tags = new ArrayList<>();
+    for (JsonNode e : list) {
+      if (e.path("RepoTags").isEmpty()) {
+        tags.add("(untagged)");
+      }
+      e.path("RepoTags").forEach(t -> tags.add(t.asText("")));
+    }
+    return tags;
   }
 
   // ---- importing layers ----
@@ -490,7 +572,7 @@ public final class ImageImporter {
         InputStream body = decompress(blob, l, what);
         // An uncompressed layer's tar is the blob itself: its diff_id is the blob digest already being
         // computed, so it is not hashed a second time.
-        boolean plain = !(body instanceof GZIPInputStream || body instanceof ZstdInputStream);
+        boolean plain = !(body instanceof GzipCompressorInputStream || body instanceof ZstdInputStream);
         HashingReader tar = plain ? null : hashing(body, work);
         result = new TarSplitter(repo, pool, budget, what, true).split(plain ? body : tar, work); // body: the blob, perhaps behind a peek at its magic
         String tarHash = plain ? null : Digests.formatted(tar.digest()); // reads to the end of the decompressed data
@@ -645,9 +727,25 @@ public final class ImageImporter {
       }
     }
     return switch (c) {
-      case "gzip" -> new GZIPInputStream(in, 1 << 16);
+      // Concatenated members are one gzip file (RFC 1952), but bytes after the last member are refused
+      // ("Garbage after a valid .gz stream"), as zstd refuses bytes after its last frame. java.util.zip's
+      // GZIPInputStream silently stops at them, which would let a blob carry anything at its end.
+      // It reads ahead and steps back with mark/reset when its input supports them, which a
+      // DigestInputStream underneath would hash twice: so it gets an input without mark, which it buffers
+      // itself (every byte then passes the digests once).
+      case "gzip" -> GzipCompressorInputStream.builder().setInputStream(withoutMark(in))
+          .setDecompressConcatenated(true).get();
       case "zstd" -> new ZstdInputStream(in);
       default -> in;
+    };
+  }
+
+  private static InputStream withoutMark(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public boolean markSupported() {
+        return false;
+      }
     };
   }
 

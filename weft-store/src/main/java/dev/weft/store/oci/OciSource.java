@@ -76,9 +76,21 @@ abstract sealed class OciSource implements AutoCloseable {
     }
   }
 
+  /**
+   * A tar read in place. Symbolic and hard links are followed inside the archive: legacy {@code docker
+   * save} writes {@code <id>/layer.tar -> ../<other>/layer.tar} for a layer shared between saved images, so
+   * reading the link entry itself would give an empty file. A link that leaves the archive (absolute, or
+   * {@code ..} above its root), names nothing in it, names no regular file, or loops is bad data, reported
+   * when it is read.
+   */
   static final class Archive extends OciSource {
+    /** Longest chain of links followed; docker writes one, anything much longer is hostile or a loop. */
+    private static final int MAX_LINKS = 16;
+
     private final TarFile tar;
     private final Map<String, TarArchiveEntry> entries = new HashMap<>();
+    /** Link entries that do not lead to a regular file of the archive, with the reason. */
+    private final Map<String, String> broken = new HashMap<>();
 
     Archive(Path file) throws IOException {
       super(file);
@@ -87,30 +99,124 @@ abstract sealed class OciSource implements AutoCloseable {
       } catch (IOException | IllegalArgumentException e) {
         throw new BadDataException(file + ": not a readable image archive: " + e.getMessage());
       }
+      Map<String, TarArchiveEntry> all = new HashMap<>();
       for (TarArchiveEntry e : tar.getEntries()) {
-        String name = e.getName();
-        while (name.startsWith("./")) {
-          name = name.substring(2);
+        all.put(clean(e.getName()), e);
+      }
+      for (var e : all.entrySet()) {
+        if (regular(e.getValue())) {
+          entries.put(e.getKey(), e.getValue());
         }
-        if (e.isFile()) {
-          entries.put(name, e);
+      }
+      for (var e : all.entrySet()) {
+        TarArchiveEntry t = e.getValue();
+        if (t.isSymbolicLink() || t.isLink()) {
+          try {
+            entries.put(e.getKey(), follow(all, e.getKey()));
+          } catch (BadDataException why) {
+            broken.put(e.getKey(), why.getMessage());
+          }
         }
       }
     }
 
+    /** commons-compress calls link entries files too (they have no type of their own for it). */
+    private static boolean regular(TarArchiveEntry e) {
+      return e.isFile() && !e.isSymbolicLink() && !e.isLink() && !e.isDirectory() && !e.isCharacterDevice()
+          && !e.isBlockDevice() && !e.isFIFO();
+    }
+
+    private static String clean(String name) {
+      while (name.startsWith("./")) {
+        name = name.substring(2);
+      }
+      while (name.endsWith("/")) {
+        name = name.substring(0, name.length() - 1); // directory entries, as links name them
+      }
+      return name;
+    }
+
+    /** The regular file entry the link {@code name} leads to, through at most {@link #MAX_LINKS} links. */
+    private TarArchiveEntry follow(Map<String, TarArchiveEntry> all, String name) {
+      String current = name;
+      for (int hops = 0; hops < MAX_LINKS; hops++) {
+        TarArchiveEntry e = all.get(current);
+        if (e == null) {
+          throw new BadDataException(location + ": " + name + " is a link to " + current
+              + ", which is not in the archive");
+        }
+        if (!e.isSymbolicLink() && !e.isLink()) {
+          if (!regular(e)) {
+            throw new BadDataException(location + ": " + name + " is a link to " + current
+                + ", which is not a regular file");
+          }
+          return e;
+        }
+        String target = e.getLinkName();
+        // A symlink is relative to its own directory; a hard link names an archive path.
+        String resolved = e.isSymbolicLink() ? resolveSymlink(current, target) : normalize(clean(target));
+        if (resolved == null) {
+          throw new BadDataException(location + ": " + name + " is a link to '" + target
+              + "', which leaves the archive");
+        }
+        current = resolved;
+      }
+      throw new BadDataException(location + ": " + name + " is a chain of more than " + MAX_LINKS
+          + " links (a loop?)");
+    }
+
+    /** {@code target} of a symlink at {@code linkPath}, as an archive path; null if it leaves the archive. */
+    private static String resolveSymlink(String linkPath, String target) {
+      if (target.startsWith("/")) {
+        return null;
+      }
+      int slash = linkPath.lastIndexOf('/');
+      return normalize(slash < 0 ? target : linkPath.substring(0, slash + 1) + target);
+    }
+
+    /** Removes {@code .} and resolves {@code ..} in an archive path; null if it climbs above the root. */
+    private static String normalize(String path) {
+      if (path.startsWith("/")) {
+        return null;
+      }
+      java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+      for (String p : path.split("/")) {
+        if (p.isEmpty() || p.equals(".")) {
+          continue;
+        }
+        if (p.equals("..")) {
+          if (parts.isEmpty()) {
+            return null;
+          }
+          parts.removeLast();
+        } else {
+          parts.addLast(p);
+        }
+      }
+      return String.join("/", parts);
+    }
+
     @Override
     boolean exists(String path) {
-      return entries.containsKey(path);
+      return entries.containsKey(path) || broken.containsKey(path);
     }
 
     @Override
     long size(String path) {
-      return entries.get(path).getSize();
+      return entry(path).getSize();
     }
 
     @Override
     InputStream open(String path) throws IOException {
-      return new BufferedInputStream(tar.getInputStream(entries.get(path)), 1 << 20);
+      return new BufferedInputStream(tar.getInputStream(entry(path)), 1 << 20);
+    }
+
+    private TarArchiveEntry entry(String path) {
+      String why = broken.get(path);
+      if (why != null) {
+        throw new BadDataException(why);
+      }
+      return entries.get(path);
     }
 
     @Override

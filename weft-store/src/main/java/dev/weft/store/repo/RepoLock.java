@@ -7,7 +7,10 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -19,6 +22,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class RepoLock implements AutoCloseable {
   private static final Map<Path, Holder> HOLDERS = new ConcurrentHashMap<>();
+  /** How long a lock may be busy before the waiting command says so. */
+  static final long NOTICE_AFTER_MS = 500;
+  private static final long POLL_MS = 25;
 
   private final Holder holder;
   private final boolean exclusive;
@@ -29,17 +35,35 @@ public final class RepoLock implements AutoCloseable {
     this.exclusive = exclusive;
   }
 
-  static RepoLock acquire(Path lockFile, boolean exclusive) {
+  /**
+   * Takes the lock. When it is not free within {@link #NOTICE_AFTER_MS}, {@code onWait} gets one line saying
+   * what it waits for (and which process holds it, when the system says), then the wait goes on: a command
+   * queued behind a long gc or import must not look hung. Interrupting the waiting thread cancels the wait
+   * ({@link CancellationException}).
+   */
+  static RepoLock acquire(Path lockFile, boolean exclusive, Consumer<String> onWait) {
     Holder h = HOLDERS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), Holder::new);
     Lock l = exclusive ? h.rw.writeLock() : h.rw.readLock();
-    l.lock();
     try {
-      h.enter(exclusive);
+      if (!l.tryLock() && !l.tryLock(NOTICE_AFTER_MS, TimeUnit.MILLISECONDS)) {
+        onWait.accept(waitingMessage(h.file, "another command of this process"));
+        l.lockInterruptibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("cancelled while waiting for the repository lock " + h.file);
+    }
+    try {
+      h.enter(exclusive, onWait);
     } catch (RuntimeException e) {
       l.unlock();
       throw e;
     }
     return new RepoLock(h, exclusive);
+  }
+
+  private static String waitingMessage(Path file, String holder) {
+    return "waiting for the repository lock " + file + ", held by " + holder + "…";
   }
 
   public boolean exclusive() {
@@ -68,13 +92,28 @@ public final class RepoLock implements AutoCloseable {
       this.file = file;
     }
 
-    synchronized void enter(boolean exclusive) {
+    synchronized void enter(boolean exclusive, Consumer<String> onWait) {
       try {
         if (holders == 0) {
           channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-          fileLock = channel.lock(0, Long.MAX_VALUE, !exclusive);
+          fileLock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);
+          // Polled for a moment (another command may be just finishing), then one notice and a blocking wait.
+          long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTICE_AFTER_MS);
+          while (fileLock == null && System.nanoTime() < deadline) {
+            Thread.sleep(POLL_MS);
+            fileLock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);
+          }
+          if (fileLock == null) {
+            onWait.accept(waitingMessage(file, LockHolders.describe(file)));
+            fileLock = channel.lock(0, Long.MAX_VALUE, !exclusive);
+          }
         }
         holders++;
+      } catch (InterruptedException | java.nio.channels.FileLockInterruptionException
+          | java.nio.channels.ClosedByInterruptException e) {
+        closeQuietly();
+        Thread.currentThread().interrupt();
+        throw new CancellationException("cancelled while waiting for the repository lock " + file);
       } catch (IOException e) {
         closeQuietly();
         throw new UncheckedIOException("cannot lock " + file, e);

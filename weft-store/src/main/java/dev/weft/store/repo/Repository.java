@@ -28,6 +28,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -62,6 +63,7 @@ public final class Repository {
   private final AtomicLong bytesWritten = new AtomicLong();
   /** Null until the first object write finds out whether {@code objects/} takes O_TMPFILE files. */
   private volatile Boolean tmpfile;
+  private volatile Consumer<String> lockWaitNotice = message -> {};
 
   private Repository(Path root) {
     this.root = root;
@@ -134,14 +136,23 @@ public final class Repository {
     return root;
   }
 
+  /**
+   * Where to say that this repository's lock is busy and the command waits for it (see {@link RepoLock});
+   * by default nowhere. The CLI sends it to stderr. Returns this repository.
+   */
+  public Repository onLockWait(Consumer<String> notice) {
+    this.lockWaitNotice = java.util.Objects.requireNonNull(notice);
+    return this;
+  }
+
   /** Shared lock: imports, exports, fsck without repair. */
   public RepoLock lockShared() {
-    return RepoLock.acquire(root.resolve(".lock"), false);
+    return RepoLock.acquire(root.resolve(".lock"), false, lockWaitNotice);
   }
 
   /** Exclusive lock: gc, fsck --repair. */
   public RepoLock lockExclusive() {
-    return RepoLock.acquire(root.resolve(".lock"), true);
+    return RepoLock.acquire(root.resolve(".lock"), true, lockWaitNotice);
   }
 
   // ---- objects ----

@@ -12,7 +12,9 @@
  *
  * <h2>API for other subsystems</h2>
  * Open with {@link dev.weft.store.repo.Repository#open(java.nio.file.Path, boolean)}; hold
- * {@link dev.weft.store.repo.Repository#lockShared()} while adding data (gc takes the exclusive lock).
+ * {@link dev.weft.store.repo.Repository#lockShared()} while adding data (gc takes the exclusive lock); a
+ * lock that stays busy for half a second is reported once to {@code Repository#onLockWait} (the CLI's
+ * stderr) with the holding process when {@code /proc/locks} names it.
  * <ul>
  *   <li>{@code putObject(bytes)} returns the object's {@link dev.weft.store.verity.ObjectId}; writing an
  *       object that exists writes nothing. {@code hasObject}, {@code openObject}, {@code readObject},

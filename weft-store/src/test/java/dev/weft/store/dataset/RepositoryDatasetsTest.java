@@ -131,8 +131,9 @@ class RepositoryDatasetsTest {
       EcDataset.Stored sb = put(repo, pool, b, "b.bin");
       long before = repo.listObjects().size();
       RepositoryDatasets.remove(sa.id(), repo);
-      assertThrows(UsageException.class, () -> RepositoryDatasets.remove(sa.id(), repo), "already removed");
-      assertThrows(UsageException.class, () -> RepositoryDatasets.remove("ab".repeat(32), repo));
+      // A dataset the repository does not hold is bad data (exit 3, as for get); a malformed id is usage.
+      assertThrows(BadDataException.class, () -> RepositoryDatasets.remove(sa.id(), repo), "already removed");
+      assertThrows(BadDataException.class, () -> RepositoryDatasets.remove("ab".repeat(32), repo));
       assertThrows(UsageException.class, () -> RepositoryDatasets.remove("../x", repo));
       Gc.Report gc = new Gc(repo).run(false);
       // Every distinct block of a, its manifest and its stream object are gone; b is untouched.

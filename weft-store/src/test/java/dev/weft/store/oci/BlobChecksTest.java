@@ -117,4 +117,55 @@ class BlobChecksTest {
     BadDataException e = assertThrows(BadDataException.class, () -> importInto(repo, relabelled));
     assertTrue(e.getMessage().contains("corrupt or truncated zstd layer data"), e.getMessage());
   }
+
+  /** Replaces layer 0's blob by {@code blob}, with the manifest's digest and size made to match it. */
+  static void replaceFirstLayerBlob(Path layout, byte[] blob) throws IOException {
+    String digest = TestImages.put(layout.resolve("blobs/sha256"), blob);
+    StoredLayerFinder.editManifest(layout, m -> ((ObjectNode) m.path("layers").get(0)).put("digest", digest)
+        .put("size", blob.length));
+  }
+
+  @Test
+  void gzipWithTrailingJunkIsRefusedLikeZstd() throws IOException {
+    for (String how : new String[] {"gzip", "zstd"}) {
+      Path layout = TestImages.writeLayout(dir.resolve("junk-" + how), "v1", TestImages.layers(), how);
+      byte[] gz = TestImages.compress(TestImages.layers().get(0), how);
+      byte[] junk = java.util.Arrays.copyOf(gz, gz.length + 8);
+      System.arraycopy("junkjunk".getBytes(), 0, junk, gz.length, 8);
+      replaceFirstLayerBlob(layout, junk); // digest and diff_id both match: only the junk is wrong
+      BadDataException e = assertThrows(BadDataException.class, () -> importInto(dir.resolve("r-" + how), layout));
+      assertTrue(e.getMessage().contains("corrupt or truncated " + how + " layer data"), how + ": " + e.getMessage());
+      assertTrue(e.getMessage().startsWith("layer sha256:" + TestImages.sha256(junk).substring(7)), e.getMessage());
+    }
+  }
+
+  @Test
+  void gzipWithTrailingJunkIsRefusedAlsoWhenItsDiffIdIsStored() throws IOException {
+    Path repo = dir.resolve("r");
+    importInto(repo, layout("good"));
+    Path layout = layout("junk");
+    byte[] gz = TestImages.compress(TestImages.layers().get(0), "gzip");
+    byte[] junk = java.util.Arrays.copyOf(gz, gz.length + 3); // three zero bytes
+    replaceFirstLayerBlob(layout, junk);
+    BadDataException e = assertThrows(BadDataException.class, () -> importInto(repo, layout));
+    assertTrue(e.getMessage().contains("corrupt or truncated gzip layer data"), e.getMessage());
+  }
+
+  @Test
+  void concatenatedGzipMembersAreOneValidLayer() throws IOException {
+    byte[] tar = TestImages.layers().get(0);
+    int cut = 1000;
+    byte[] a = TestImages.compress(java.util.Arrays.copyOfRange(tar, 0, cut), "gzip");
+    byte[] b = TestImages.compress(java.util.Arrays.copyOfRange(tar, cut, tar.length), "gzip");
+    byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    Path layout = layout("members");
+    replaceFirstLayerBlob(layout, both);
+    Path repo = dir.resolve("r");
+    importInto(repo, layout); // RFC 1952: a gzip file is a series of members
+    Repository r = Repository.open(repo, false);
+    StoredImage.StoredLayer l = StoredImage.load(r, "img").layers().get(0);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(tar,
+        dev.weft.store.splitstream.SplitStream.load(r, l.streamId(), l.streamName()).catBytes(r));
+  }
 }
