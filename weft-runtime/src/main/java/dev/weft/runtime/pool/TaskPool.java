@@ -131,8 +131,15 @@ public final class TaskPool implements AutoCloseable {
    * Opens a scope whose children run on at most as many pool threads at once as {@code helpers} grants
    * permits, and otherwise on the thread that forks them (see {@link Scope}): for a reader whose thread
    * counts as one of the threads the user asked for. The limit may be shared by several scopes.
+   *
+   * @throws IllegalStateException on a pool thread: joining waits for helpers already submitted to the
+   *     pool, which a pool thread could be the only one able to start (a one-thread pool deadlocks)
    */
   public Scope openScope(dev.weft.runtime.limit.NamedLimit helpers) {
+    if (isPoolThread()) {
+      throw new IllegalStateException("a helper-limited scope must be opened by a thread outside the pool "
+          + "(its join waits for helpers that only pool threads start)");
+    }
     return new Scope(this, java.util.Objects.requireNonNull(helpers));
   }
 

@@ -47,6 +47,24 @@ class HelperScopeTest {
   }
 
   @Test
+  void aPoolThreadCannotOpenAHelperLimitedScope() {
+    // Its join would wait for a helper queued behind itself: on a one-thread pool, forever.
+    try (TaskPool pool = TaskPool.create(1)) {
+      NamedLimit threads = pool.limits().limit("test.threads", 1);
+      Task<Throwable> inside = pool.submit(() -> {
+        try {
+          pool.openScope(threads).close();
+          return null;
+        } catch (IllegalStateException e) {
+          return e;
+        }
+      });
+      Throwable refused = assertTimeoutPreemptively(Duration.ofSeconds(10), inside::join);
+      assertTrue(refused instanceof IllegalStateException, "a pool thread was refused a helper-limited scope");
+    }
+  }
+
+  @Test
   void poolThreadsRunChildrenOnlyWhileTheyHoldAPermit() throws Exception {
     try (TaskPool pool = TaskPool.create(6, new Limits(Map.of("test.threads", 3L)))) {
       NamedLimit threads = pool.limits().limit("test.threads", 99);
