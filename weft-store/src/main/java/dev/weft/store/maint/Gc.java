@@ -23,9 +23,16 @@ import java.util.Set;
  */
 public final class Gc {
   private final Repository repo;
+  private final Runnable afterLinksRemoved;
 
   public Gc(Repository repo) {
+    this(repo, () -> {});
+  }
+
+  /** For crash tests: {@code afterLinksRemoved} runs between the two phases (and may throw to stop gc there). */
+  Gc(Repository repo, Runnable afterLinksRemoved) {
     this.repo = repo;
+    this.afterLinksRemoved = afterLinksRemoved;
   }
 
   /**
@@ -66,6 +73,16 @@ public final class Gc {
       long bytes = 0;
       List<ObjectId> all = repo.listObjects();
       List<Path> temps = repo.listTempFiles();
+      if (!dryRun) {
+        // Links first, made durable, then objects: a gc killed in between leaves dead links to intact
+        // streams (the next gc takes them), never a stream whose objects are gone, which an import would
+        // take as present and publish.
+        for (String s : deadStreams) {
+          repo.removeStream(s);
+        }
+        repo.barrier();
+        afterLinksRemoved.run();
+      }
       for (ObjectId id : all) {
         if (!live.contains(id)) {
           objects++;
@@ -77,9 +94,6 @@ public final class Gc {
         }
       }
       if (!dryRun) {
-        for (String s : deadStreams) {
-          repo.removeStream(s);
-        }
         for (Path t : temps) {
           Repository.deleteQuietly(t);
         }

@@ -142,16 +142,21 @@ public final class Unpacker {
       if (Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(parent)) {
           for (Path child : s) {
-            if (!created.contains(child)) {
-              deleteTree(child);
-            }
+            deleteLower(child, created);
           }
         }
       }
       return;
     }
     if (base.startsWith(".wh.")) {
-      deleteTree(target.resolveSibling(base.substring(4)));
+      String hidden = base.substring(4);
+      Path victim = target.resolveSibling(hidden).normalize();
+      // ".wh.." and ".wh..." would name the directory itself or its parent: outside what a whiteout may hide.
+      if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || !victim.startsWith(root)
+          || victim.equals(root)) {
+        throw new BadDataException(where + ": entry '" + raw + "' is not a valid whiteout");
+      }
+      deleteLower(victim, created);
       return;
     }
     created.add(target);
@@ -286,6 +291,33 @@ public final class Unpacker {
         deleteTree(c);
       }
     }
+  }
+
+  /**
+   * Deletes what lower layers left at {@code p}: a whiteout hides only lower layers' entries, so anything
+   * this layer itself wrote there (in {@code created}) stays, whatever the entries' order in the tar
+   * (image-spec layer.md, "Whiteouts"; umoci does the same). A lower directory that still holds this
+   * layer's entries stays with them.
+   */
+  private static void deleteLower(Path p, Set<Path> created) throws IOException {
+    boolean ours = created.contains(p);
+    boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+    if (ours && !dir) {
+      return;
+    }
+    if (dir) {
+      boolean empty = true;
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
+        for (Path c : s) {
+          deleteLower(c, created);
+          empty &= !Files.exists(c, LinkOption.NOFOLLOW_LINKS);
+        }
+      }
+      if (ours || !empty) {
+        return;
+      }
+    }
+    Files.deleteIfExists(p);
   }
 
   private static void deleteTree(Path p) throws IOException {

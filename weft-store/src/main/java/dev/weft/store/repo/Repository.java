@@ -492,7 +492,10 @@ public final class Repository {
 
   public void removeStream(String name) throws IOException {
     checkName(name);
-    Files.deleteIfExists(streams.resolve(name));
+    Path link = streams.resolve(name);
+    Files.deleteIfExists(link);
+    // The next barrier makes the removal durable: fsync of the gone link is skipped, its directory is synced.
+    unsynced.add(link);
   }
 
   // ---- refs ----

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Readers of stored streams (cat, unpack) verify objects; unpack copes with tars lacking parent dirs. */
@@ -92,5 +94,50 @@ class UnpackReadTest {
     Path out = dir.resolve("root");
     new Unpacker(repo).unpack("img", out);
     assertArrayEquals(text, Files.readAllBytes(out.resolve("usr/share/doc/readme.txt")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {".wh..", ".wh...", "sub/.wh..", "sub/.wh..."})
+  void aWhiteoutNamingTheDirectoryOrItsParentIsRefusedAndDeletesNothing(String whiteout) throws IOException {
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(a)) {
+      TestImages.file(t, "sub/keep.txt", "k\n".getBytes(), 0644);
+      TestImages.file(t, whiteout, new byte[0], 0644);
+    }
+    Repository repo = importLayout(List.of(a.toByteArray()));
+    Path sandbox = Files.createDirectories(dir.resolve("sandbox"));
+    Path canary = Files.writeString(sandbox.resolve("canary"), "c");
+    Path out = sandbox.resolve("out");
+    BadDataException e = assertThrows(BadDataException.class, () -> new Unpacker(repo).unpack("img", out));
+    assertTrue(e.getMessage().contains("not a valid whiteout"), e.getMessage());
+    assertTrue(Files.exists(canary), "nothing outside DIR is touched");
+    assertFalse(Files.exists(out), "no partial unpack left behind");
+  }
+
+  @Test
+  void aWhiteoutHidesOnlyLowerLayersEntries() throws IOException {
+    ByteArrayOutputStream lower = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(lower)) {
+      TestImages.file(t, "a/f", "old\n".getBytes(), 0644);
+      TestImages.file(t, "a/g", "old\n".getBytes(), 0644);
+      TestImages.file(t, "d/lower.txt", "old\n".getBytes(), 0644);
+    }
+    ByteArrayOutputStream upper = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(upper)) {
+      // Same-layer entries before and after their whiteouts: the spec keeps them either way.
+      TestImages.file(t, "a/f", "new\n".getBytes(), 0644);
+      TestImages.file(t, "a/.wh.f", new byte[0], 0644);
+      TestImages.file(t, "a/.wh.g", new byte[0], 0644);
+      TestImages.file(t, "d/.wh..wh..opq", new byte[0], 0644);
+      TestImages.file(t, ".wh.d", new byte[0], 0644);
+      TestImages.file(t, "d/upper.txt", "new\n".getBytes(), 0644);
+    }
+    Repository repo = importLayout(List.of(lower.toByteArray(), upper.toByteArray()));
+    Path out = dir.resolve("root");
+    new Unpacker(repo).unpack("img", out);
+    assertArrayEquals("new\n".getBytes(), Files.readAllBytes(out.resolve("a/f")));
+    assertFalse(Files.exists(out.resolve("a/g")), "a lower file is hidden");
+    assertFalse(Files.exists(out.resolve("d/lower.txt")), "a lower directory's entries are hidden");
+    assertArrayEquals("new\n".getBytes(), Files.readAllBytes(out.resolve("d/upper.txt")));
   }
 }
