@@ -587,7 +587,7 @@ public final class ImageImporter {
           throw new CancellationException("import cancelled");
         }
         throw blobMismatchOr(blob, l,
-            new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + e.getMessage()));
+            new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + why(e)));
       }
       checkBlobDigest(l, blobHash);
       if (!diff.equals(l.diffId())) {
@@ -666,6 +666,14 @@ public final class ImageImporter {
    * next to decompressing); a blob not seen before is decompressed and hashed (nothing is written), so
    * a corrupt blob is refused whether or not its diff_id is stored.
    */
+  /** A decompressor's reason, also when it gave none (an EOFException at a cut usually has no message). */
+  private static String why(IOException e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e instanceof java.io.EOFException ? "unexpected end of data" : e.getClass().getSimpleName();
+  }
+
   private static void verifyPresentLayer(OciSource src, Layer l, java.util.Set<String> verified) throws IOException {
     // A docker archive names its layers by path and has no blob digest: its layers are never in
     // `verified` (media type "detect"), so they are always hashed against their diff_id.
@@ -694,7 +702,7 @@ public final class ImageImporter {
         }
         blob.transferTo(java.io.OutputStream.nullOutputStream()); // a damaged blob is reported as a mismatch first
         checkBlobDigest(l, md);
-        throw new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + e.getMessage());
+        throw new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + why(e));
       }
       blob.transferTo(java.io.OutputStream.nullOutputStream()); // trailing bytes count for the blob digest
     }

@@ -16,6 +16,8 @@ final class LockHolders {
   private static final String UNKNOWN = "another weft command (gc and fsck --repair lock it exclusively; imports, "
       + "put, export and reads share it)";
 
+  private static final int MAX_COMMAND = 100;
+
   private LockHolders() {}
 
   /** E.g. "process 1234 (weft gc), exclusively" or the generic text. */
@@ -41,21 +43,27 @@ final class LockHolders {
     }
   }
 
-  /** " (weft gc …)": the arguments after the launcher's jar or main class, when they can be read. */
   private static String command(long pid) {
     try {
-      String[] args = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-          StandardCharsets.UTF_8).split("\0");
-      for (int i = 0; i < args.length; i++) {
-        if (args[i].endsWith(".jar") && i > 0 && args[i - 1].equals("-jar") || args[i].equals("dev.weft.cli.Main")) {
-          List<String> rest = List.of(args).subList(i + 1, args.length);
-          return " (weft" + (rest.isEmpty() ? "" : " " + String.join(" ", rest.subList(0, Math.min(3, rest.size()))))
-              + ")";
-        }
-      }
-      return "";
+      return command(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+          StandardCharsets.UTF_8).split("\0"));
     } catch (IOException | RuntimeException e) {
       return "";
     }
+  }
+
+  /**
+   * " (weft --repo r oci import a.tar)": all arguments after the launcher's jar or main class, global
+   * options included (the subcommand comes after them), cut only when very long; "" for anything else.
+   */
+  static String command(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].endsWith(".jar") && i > 0 && args[i - 1].equals("-jar") || args[i].equals("dev.weft.cli.Main")) {
+        List<String> rest = List.of(args).subList(i + 1, args.length);
+        String line = rest.isEmpty() ? "weft" : "weft " + String.join(" ", rest);
+        return " (" + (line.length() > MAX_COMMAND ? line.substring(0, MAX_COMMAND - 1) + "…" : line) + ")";
+      }
+    }
+    return "";
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.store.oci;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +94,9 @@ class BlobChecksTest {
     assertTrue(e.getMessage().contains("corrupt or truncated gzip layer data"), e.getMessage());
     BadDataException fresh = assertThrows(BadDataException.class, () -> importInto(dir.resolve("fresh"), bad));
     assertTrue(fresh.getMessage().contains("corrupt or truncated gzip layer data"), fresh.getMessage());
+    for (String m : new String[] {e.getMessage(), fresh.getMessage()}) {
+      assertFalse(m.endsWith("null"), "a reason, not 'null': " + m);
+    }
   }
 
   @Test

@@ -135,4 +135,14 @@ class LockWaitTest {
       // the cancelled waiter left nothing behind
     }
   }
+
+  @Test
+  void theHoldersCommandKeepsTheSubcommandAfterGlobalOptions() {
+    assertEquals(" (weft --repo r --threads 1 oci import a.tar)", LockHolders.command(new String[] {
+        "java", "-cp", "x.jar", "dev.weft.cli.Main", "--repo", "r", "--threads", "1", "oci", "import", "a.tar"}));
+    assertEquals(" (weft gc)", LockHolders.command(new String[] {"java", "-jar", "weft.jar", "gc"}));
+    assertEquals("", LockHolders.command(new String[] {"python3", "x.py"}));
+    String longOne = LockHolders.command(new String[] {"java", "-jar", "w.jar", "oci", "import", "x".repeat(300)});
+    assertTrue(longOne.length() <= 103 && longOne.endsWith("…)"), longOne);
+  }
 }
