@@ -63,6 +63,7 @@ public final class ImageImporter {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final String REF_NAME = "org.opencontainers.image.ref.name";
   private static final String CONTAINERD_NAME = "io.containerd.image.name";
+  private static final String DOCKER_LIBRARY = "docker.io/library/";
   /** Chunk size and count of a layer's hashing readers: at most 4 MiB per stream waits to be hashed. */
   private static final int HASH_CHUNK = 512 << 10;
   private static final int HASH_CHUNKS = 8;
@@ -86,6 +87,9 @@ public final class ImageImporter {
    */
   public ImportReport importImage(String source, String name) throws IOException {
     long t0 = System.nanoTime();
+    if (name != null) {
+      OciNames.ref(name); // a bad --name is refused before any work
+    }
     SourceSpec spec = SourceSpec.parse(source);
     Path path = spec.path();
     String tag = spec.tag();
@@ -97,12 +101,26 @@ public final class ImageImporter {
       }
       long objects0 = repo.objectsWritten();
       long bytes0 = repo.bytesWritten();
-      List<Layer> missing = img.layers().stream().filter(l -> !repo.hasStream(l.streamName())).toList();
-      java.util.Set<String> verified = missing.size() == img.layers().size() ? java.util.Set.of() : verifiedPairs();
+      // A diff_id listed twice is split once; a repeat in the very same blob needs no check of its own, a
+      // repeat in another blob is checked like a stored layer.
+      List<Layer> missing = new ArrayList<>();
+      List<Layer> toVerify = new ArrayList<>();
+      Map<String, Layer> firstMissing = new java.util.HashMap<>();
       for (Layer l : img.layers()) {
-        if (!missing.contains(l)) {
-          verifyPresentLayer(src, l, verified);
+        if (repo.hasStream(l.streamName())) {
+          toVerify.add(l);
+          continue;
         }
+        Layer first = firstMissing.putIfAbsent(l.diffId(), l);
+        if (first == null) {
+          missing.add(l);
+        } else if (!first.digest().equals(l.digest()) || !first.mediaType().equals(l.mediaType())) {
+          toVerify.add(l);
+        }
+      }
+      java.util.Set<String> verified = toVerify.isEmpty() ? java.util.Set.of() : verifiedPairs();
+      for (Layer l : toVerify) {
+        verifyPresentLayer(src, l, verified);
       }
       Map<String, SplitResult> done = new ConcurrentHashMap<>();
       try {
@@ -114,8 +132,9 @@ public final class ImageImporter {
       publishImage(img, imageName, done);
       List<ImportReport.LayerResult> results = new ArrayList<>();
       long tarBytes = 0;
+      java.util.Set<String> counted = new java.util.HashSet<>();
       for (Layer l : img.layers()) {
-        SplitResult r = done.get(l.diffId());
+        SplitResult r = counted.add(l.diffId()) ? done.get(l.diffId()) : null;
         results.add(new ImportReport.LayerResult(l.diffId(), l.size(), r != null, r == null ? 0 : r.tarBytes(),
             r == null ? 0 : r.externalFiles()));
         tarBytes += r == null ? 0 : r.tarBytes();
@@ -173,16 +192,33 @@ public final class ImageImporter {
 
   private Resolved resolveLayout(OciSource src, String tag) throws IOException {
     JsonNode index = parseJson(src.read("index.json"), src.location + ": index.json");
-    JsonNode desc = pickManifest(src, index, tag, "index.json");
+    Picked picked = pickManifest(src, index, tag, "index.json");
+    JsonNode desc = picked.manifest();
     String manifestDigest = Digests.check(desc.path("digest").asText(null), src.location + ": index.json manifest digest");
     byte[] manifest = readVerified(src, desc, manifestDigest, "manifest");
     JsonNode m = parseJson(manifest, src.location + ": manifest " + manifestDigest);
-    String chosenTag = tag != null ? tag : desc.path("annotations").path(REF_NAME).asText(null);
-    return resolveManifest(src, manifestDigest, manifest, m, chosenTag);
+    return resolveManifest(src, manifestDigest, manifest, m, tag != null ? tag : defaultName(picked.entry()));
   }
 
+  /**
+   * The name an image gets without --name, from its index.json entry (a nested index's platform manifests
+   * carry no names): docker's containerd name as {@code docker save}'s RepoTags would give it (without
+   * {@code docker.io/library/}), else the ref.name, else none.
+   */
+  private static String defaultName(JsonNode entry) {
+    JsonNode a = entry.path("annotations");
+    String containerd = a.path(CONTAINERD_NAME).asText("");
+    if (!containerd.isEmpty()) {
+      return containerd.startsWith(DOCKER_LIBRARY) ? containerd.substring(DOCKER_LIBRARY.length()) : containerd;
+    }
+    return a.path(REF_NAME).asText(null);
+  }
+
+  /** The index.json entry that was chosen, and the image manifest's descriptor (itself, or inside a nested index). */
+  private record Picked(JsonNode entry, JsonNode manifest) {}
+
   /** Picks the manifest for {@code tag} (or the only one), descending into nested indexes. */
-  private JsonNode pickManifest(OciSource src, JsonNode index, String tag, String what) throws IOException {
+  private Picked pickManifest(OciSource src, JsonNode index, String tag, String what) throws IOException {
     JsonNode manifests = index.path("manifests");
     if (!manifests.isArray()) {
       throw new BadDataException(src.location + ": " + what + " has no \"manifests\" array");
@@ -240,12 +276,12 @@ public final class ImageImporter {
         JsonNode p = n.path("platform");
         if (p.path("os").asText("linux").equals("linux") && p.path("architecture").asText("amd64").equals("amd64")
             && n.path("mediaType").asText("").contains("manifest")) {
-          return n;
+          return new Picked(d, n);
         }
       }
       throw new BadDataException(src.location + ": index " + digest + " has no linux/amd64 image");
     }
-    return d;
+    return new Picked(d, d);
   }
 
   /** The names of a layout's images for messages: containerd name, else ref.name, else "(untagged)". */
@@ -525,8 +561,9 @@ public final class ImageImporter {
     boolean interrupted = Thread.interrupted();
     try {
       Map<String, ObjectId> ids = new java.util.LinkedHashMap<>();
+      java.util.Set<String> counted = new java.util.HashSet<>();
       for (Layer l : img.layers()) {
-        SplitResult r = done.get(l.diffId());
+        SplitResult r = counted.add(l.diffId()) ? done.get(l.diffId()) : null;
         if (r != null) {
           ids.put(l.streamName(), repo.putObject(r.splitStream()));
         }
@@ -659,13 +696,6 @@ public final class ImageImporter {
     return blobDigest + " " + mediaType + " " + diffId;
   }
 
-  /**
-   * A layer whose stream is already stored is not imported again, but the source must still be sound:
-   * its blob must match its digest, and the blob must decompress to the diff_id it claims. When a stored
-   * image already has this exact blob for this diff_id, hashing the compressed blob proves both (cheap
-   * next to decompressing); a blob not seen before is decompressed and hashed (nothing is written), so
-   * a corrupt blob is refused whether or not its diff_id is stored.
-   */
   /** A decompressor's reason, also when it gave none (an EOFException at a cut usually has no message). */
   private static String why(IOException e) {
     if (e.getMessage() != null) {
@@ -674,6 +704,13 @@ public final class ImageImporter {
     return e instanceof java.io.EOFException ? "unexpected end of data" : e.getClass().getSimpleName();
   }
 
+  /**
+   * A layer whose stream is already stored is not imported again, but the source must still be sound:
+   * its blob must match its digest, and the blob must decompress to the diff_id it claims. When a stored
+   * image already has this exact blob for this diff_id, hashing the compressed blob proves both (cheap
+   * next to decompressing); a blob not seen before is decompressed and hashed (nothing is written), so
+   * a corrupt blob is refused whether or not its diff_id is stored.
+   */
   private static void verifyPresentLayer(OciSource src, Layer l, java.util.Set<String> verified) throws IOException {
     // A docker archive names its layers by path and has no blob digest: its layers are never in
     // `verified` (media type "detect"), so they are always hashed against their diff_id.

@@ -1,5 +1,6 @@
 package dev.weft.store.oci;
 
+import dev.weft.runtime.UsageException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,10 @@ public final class OciNames {
 
   /** The ref of an image name: {@code oci/<name>} with '/' (and other unsafe bytes) percent-encoded. */
   public static String ref(String name) {
+    // "" and "." would make the ref the directory streams/refs/oci itself (".." is refused as a path).
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      throw new UsageException("bad image name '" + name + "': give a name such as app:1.0");
+    }
     return REF_PREFIX + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("%3A", ":").replace("+", "%20");
   }
 

@@ -211,6 +211,50 @@ class ImageSelectionTest {
   }
 
   @Test
+  void withoutATagADockerLayoutIsNamedLikeDockerSaveAlsoThroughANestedIndex() throws IOException {
+    List<byte[]> t = TestImages.layers();
+    // Flat: the index entry carries both names; docker save's RepoTags would say app:1.0.
+    Path flat = dir.resolve("flat");
+    TestImages.writeLayout(flat, "1.0", List.of(t.get(0)), "gzip");
+    ObjectNode index = (ObjectNode) JSON.readTree(flat.resolve("index.json").toFile());
+    ((ObjectNode) index.path("manifests").get(0).path("annotations"))
+        .put("io.containerd.image.name", "docker.io/library/app:1.0");
+    Files.write(flat.resolve("index.json"), JSON.writeValueAsBytes(index));
+    assertEquals("app:1.0", importImage(flat.toString()).name());
+
+    // Nested (multi-platform save, skopeo copy --all): the names sit on the top entry, not on the
+    // platform manifest chosen inside the nested index.
+    Path nested = dir.resolve("nested");
+    TestImages.writeLayout(nested, "2.0", List.of(t.get(1)), "gzip");
+    ObjectNode top = (ObjectNode) JSON.readTree(nested.resolve("index.json").toFile());
+    ObjectNode platform = ((ObjectNode) top.path("manifests").get(0)).deepCopy();
+    platform.remove("annotations");
+    platform.putObject("platform").put("os", "linux").put("architecture", "amd64");
+    ObjectNode inner = JSON.createObjectNode().put("schemaVersion", 2)
+        .put("mediaType", "application/vnd.oci.image.index.v1+json");
+    inner.putArray("manifests").add(platform);
+    byte[] innerBytes = JSON.writeValueAsBytes(inner);
+    String innerDigest = TestImages.put(nested.resolve("blobs/sha256"), innerBytes);
+    ObjectNode entry = JSON.createObjectNode().put("mediaType", "application/vnd.oci.image.index.v1+json")
+        .put("digest", innerDigest).put("size", innerBytes.length);
+    entry.putObject("annotations").put("org.opencontainers.image.ref.name", "2.0")
+        .put("io.containerd.image.name", "example.com/team/app:2.0");
+    top.putArray("manifests").add(entry);
+    Files.write(nested.resolve("index.json"), JSON.writeValueAsBytes(top));
+    assertEquals("example.com/team/app:2.0", importImage(nested.toString()).name());
+    assertArrayEquals(t.get(1), layerOf("example.com/team/app:2.0", 0));
+  }
+
+  @Test
+  void namesThatWouldBeTheRefsDirectoryItselfAreUsageErrors() {
+    for (String bad : new String[] {"", ".", ".."}) {
+      UsageException e = assertThrows(UsageException.class, () -> OciNames.ref(bad));
+      assertTrue(e.getMessage().contains("bad image name"), e.getMessage());
+    }
+    assertEquals("oci/a%2Fb:1", OciNames.ref("a/b:1"));
+  }
+
+  @Test
   void aLayerFileThatIsASymlinkToAnotherLayerIsReadThroughIt() throws IOException {
     // Legacy docker save: a layer shared by two saved images is stored once, the second is a symlink.
     List<byte[]> t = TestImages.layers();

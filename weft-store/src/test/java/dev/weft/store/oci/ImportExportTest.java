@@ -178,6 +178,18 @@ class ImportExportTest {
   }
 
   @Test
+  void aLayerListedTwiceIsSplitOnceWhetherInTheSameBlobOrAnother() throws IOException {
+    byte[] tar = TestImages.layers().get(0);
+    for (String[] how : new String[][] {{"gzip", "gzip"}, {"gzip", "zstd"}}) {
+      Path layout = TestImages.writeLayout(dir.resolve("twice-" + how[1]), "v1", List.of(tar, tar), how);
+      ImportReport r = importInto(dir.resolve("repo-" + how[1]), layout, 2);
+      assertEquals(2, r.layers().size());
+      assertEquals(1, r.layers().stream().filter(ImportReport.LayerResult::imported).count(), how[1]);
+      assertEquals(tar.length, r.tarBytes(), "the tar is counted once");
+    }
+  }
+
+  @Test
   void gcKeepsReachableAndRemovesUntagged() throws IOException {
     Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", TestImages.layers(), "zstd");
     Path r = dir.resolve("repo");
