@@ -50,16 +50,19 @@ public final class OciCommand implements Runnable {
           "differs from its diff_id; a missing blob; malformed JSON; corrupt or truncated",
           "tar, gzip or zstd; bytes after the end of a gzip or zstd stream; sparse tar",
           "entries; archive links that leave the archive.",
-          "--threads N: at most N busy threads, the threads reading layers included (1 = all",
-          "on one thread). Limits (--limit NAME=N): store.import.layers = layers split at once",
-          "(default: the thread count), store.import.threads = busy threads, readers included",
-          "(default: the thread count), store.import.bytes = file bytes in flight (default 256 MiB)."})
+          "--threads N: at most N busy threads, the threads reading layers included",
+          "(1 = all on one thread). Limits (--limit NAME=N):",
+          "  store.import.layers   layers split at once (default: the thread count)",
+          "  store.import.threads  busy threads, readers included (default: thread count)",
+          "  store.import.bytes    file bytes in flight (default 256 MiB)",
+          "A layer listed twice is split once."})
   static final class Import implements Callable<Integer> {
     @Parameters(paramLabel = "SOURCE[:TAG]", description = "OCI layout directory or docker-save .tar, optionally "
         + ":TAG, e.g. saved.tar:repo:tag (the path is the longest prefix before a ':' that exists).")
     String source;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Name to store the image under (default: its tag).")
+    @Option(names = "--name", paramLabel = "NAME", description = "Name to store the image under (default: the TAG given, else the image's own name: "
+        + "docker's name without docker.io/library/, else the layout's ref.name or the archive's RepoTags entry).")
     String name;
 
     @Spec
@@ -188,7 +191,8 @@ public final class OciCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME", description = "Image name.")
     String name;
 
-    @Parameters(index = "1", paramLabel = "DIR", description = "Output directory (created).")
+    @Parameters(index = "1", paramLabel = "DIR", description = "Output directory: created, or an existing OCI layout the image is added to; "
+        + "any other non-empty directory is refused.")
     Path dir;
 
     @Option(names = "--compress", paramLabel = "none|gzip|zstd", description = "Layer compression (default: ${DEFAULT-VALUE}).")

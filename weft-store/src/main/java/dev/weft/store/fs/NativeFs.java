@@ -201,6 +201,18 @@ public final class NativeFs {
   private static IOException failure(String what, Path p, MemorySegment state) throws Throwable {
     int errno = (int) ERRNO.get(state, 0L);
     MemorySegment msg = ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256);
-    return new IOException(p + ": " + what + ": " + msg.getString(0));
+    String text = p + ": " + what + ": " + msg.getString(0);
+    return errno == EINVAL || errno == ERANGE || errno == E2BIG ? new InvalidValueException(text) : new IOException(text);
+  }
+
+  private static final int E2BIG = 7;
+  private static final int EINVAL = 22;
+  private static final int ERANGE = 34;
+
+  /** The kernel refused the value itself (EINVAL, ERANGE, E2BIG), not the file or the file system. */
+  public static final class InvalidValueException extends IOException {
+    InvalidValueException(String message) {
+      super(message);
+    }
   }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -90,7 +91,14 @@ public final class Unpacker {
       try (InputStream in = ss.open(repo); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
           entries++;
-          apply(root, e, tar, created, dirs, skipped, "layer " + l.diffId());
+          String where = "layer " + l.diffId();
+          try {
+            apply(root, e, tar, created, dirs, skipped, where);
+          } catch (FileSystemException fs) {
+            // DIR was new and empty: what cannot be written there (an empty link target, a file where the
+            // layer later puts a directory's entries) is the image's fault, not the user's.
+            throw new BadDataException(where + ": entry '" + e.getName() + "' cannot be unpacked: " + fs.getMessage());
+          }
         }
         // Read what the tar reader left (end-of-archive padding) so every object's digest is checked.
         in.transferTo(OutputStream.nullOutputStream());
@@ -103,6 +111,11 @@ public final class Unpacker {
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         setModeAndTime(p, ds.get(i).getValue());
       }
+    }
+    if (!dirs.containsKey(root)) {
+      // No layer describes "./": like umoci, DIR gets the epoch rather than the time of the unpack, so two
+      // unpacks of one image agree.
+      Files.getFileAttributeView(root, BasicFileAttributeView.class).setTimes(FileTime.fromMillis(0), null, null);
     }
     return new Report(entries, skipped);
   }
@@ -263,7 +276,12 @@ public final class Unpacker {
         skipped.add(raw + " (xattr " + a.getKey() + ")");
         continue;
       }
-      NativeFs.lsetxattr(p, a.getKey(), a.getValue());
+      try {
+        NativeFs.lsetxattr(p, a.getKey(), a.getValue());
+      } catch (NativeFs.InvalidValueException invalid) {
+        // The image's value, not this machine, is at fault (umoci refuses it too).
+        throw new BadDataException("entry '" + raw + "': xattr " + a.getKey() + " rejected: " + invalid.getMessage());
+      }
     }
   }
 

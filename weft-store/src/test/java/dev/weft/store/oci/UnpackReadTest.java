@@ -1,6 +1,7 @@
 package dev.weft.store.oci;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +95,7 @@ class UnpackReadTest {
     Path out = dir.resolve("root");
     new Unpacker(repo).unpack("img", out);
     assertArrayEquals(text, Files.readAllBytes(out.resolve("usr/share/doc/readme.txt")));
+    assertEquals(0, Files.getLastModifiedTime(out).toMillis(), "no './' entry: DIR gets the epoch, as with umoci");
   }
 
   @ParameterizedTest
@@ -139,5 +141,41 @@ class UnpackReadTest {
     assertFalse(Files.exists(out.resolve("a/g")), "a lower file is hidden");
     assertFalse(Files.exists(out.resolve("d/lower.txt")), "a lower directory's entries are hidden");
     assertArrayEquals("new\n".getBytes(), Files.readAllBytes(out.resolve("d/upper.txt")));
+  }
+
+  @Test
+  void anXattrValueTheKernelRejectsIsBadData() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.weft.store.fs.NativeFs.available(), "needs native xattrs");
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(a)) {
+      byte[] text = "x\n".getBytes();
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+          new org.apache.commons.compress.archivers.tar.TarArchiveEntry("f");
+      e.setSize(text.length);
+      e.addPaxHeader("SCHILY.xattr.user.big", "v".repeat(70_000)); // over the kernel's 64 KiB: E2BIG
+      t.putArchiveEntry(e);
+      t.write(text);
+      t.closeArchiveEntry();
+    }
+    Repository repo = importLayout(List.of(a.toByteArray()));
+    Path out = dir.resolve("root");
+    BadDataException e = assertThrows(BadDataException.class, () -> new Unpacker(repo).unpack("img", out));
+    assertTrue(e.getMessage().contains("xattr user.big rejected"), e.getMessage());
+    assertFalse(Files.exists(out), "no partial unpack left behind");
+  }
+
+  @Test
+  void entriesThatCannotBeWrittenAreBadDataNamingTheEntry() throws IOException {
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(a)) {
+      TestImages.dir(t, "d/", 0755);
+      TestImages.file(t, "d", "now a file\n".getBytes(), 0644);
+      TestImages.file(t, "d/x", "under a file\n".getBytes(), 0644);
+    }
+    Repository repo = importLayout(List.of(a.toByteArray()));
+    Path out = dir.resolve("root");
+    BadDataException e = assertThrows(BadDataException.class, () -> new Unpacker(repo).unpack("img", out));
+    assertTrue(e.getMessage().contains("entry 'd/x' cannot be unpacked"), e.getMessage());
+    assertFalse(Files.exists(out), "no partial unpack left behind");
   }
 }
