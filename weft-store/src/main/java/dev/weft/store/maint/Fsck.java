@@ -75,10 +75,16 @@ public final class Fsck {
       }
       Set<ObjectId> present = new HashSet<>(objects);
       Map<String, ObjectId> streams = new TreeMap<>();
-      for (String s : repo.streamNames()) {
-        repo.streamId(s).ifPresent(id -> streams.put(s, id));
-      }
       Map<String, String> badStreams = new TreeMap<>();
+      for (String s : repo.streamNames()) {
+        var id = repo.streamId(s);
+        if (id.isPresent()) {
+          streams.put(s, id.get());
+        } else {
+          // A link that is not ../objects/XX/REST (e.g. one pointing outside the repository) is no stream.
+          badStreams.put(s, "link does not point at an object of this repository");
+        }
+      }
       Map<String, SplitStream> parsed = new HashMap<>();
       for (var e : streams.entrySet()) {
         String name = e.getKey();
@@ -153,10 +159,8 @@ public final class Fsck {
         }
       }
       if (repair) {
-        for (ObjectId id : bad) {
-          Repository.deleteQuietly(repo.objectPath(id));
-          removed.add("object " + id);
-        }
+        // Links and refs first, made durable, then objects (as gc does): a repair killed half-way never
+        // leaves a linked stream whose objects are gone, which an import would take as present.
         for (String s : badStreams.keySet()) {
           repo.removeStream(s);
           removed.add("stream " + s);
@@ -166,6 +170,10 @@ public final class Fsck {
           removed.add("ref " + r);
         }
         repo.barrier();
+        for (ObjectId id : bad) {
+          Repository.deleteQuietly(repo.objectPath(id));
+          removed.add("object " + id);
+        }
       }
       return new Report(objects.size(), streams.size(), refs.size(), problems, removed);
     }

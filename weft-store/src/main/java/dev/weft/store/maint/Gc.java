@@ -45,12 +45,20 @@ public final class Gc {
   public Report run(boolean dryRun) throws IOException {
     try (RepoLock lock = repo.lockExclusive()) {
       Map<ObjectId, List<String>> streamsById = new HashMap<>();
+      List<String> notStreams = new ArrayList<>();
       for (String s : repo.streamNames()) {
-        repo.streamId(s).ifPresent(id -> streamsById.computeIfAbsent(id, k -> new ArrayList<>()).add(s));
+        var id = repo.streamId(s);
+        if (id.isPresent()) {
+          streamsById.computeIfAbsent(id.get(), k -> new ArrayList<>()).add(s);
+        } else {
+          notStreams.add(s); // a link that points at no object of this repository
+        }
       }
       Set<ObjectId> live = new HashSet<>();
       Deque<ObjectId> work = new ArrayDeque<>();
+      Set<String> named = new HashSet<>();
       for (String r : repo.refs("")) {
+        repo.refTarget(r).ifPresent(named::add);
         repo.refTarget(r).flatMap(t -> repo.streamId(t)).ifPresent(work::add);
       }
       while (!work.isEmpty()) {
@@ -66,6 +74,11 @@ public final class Gc {
       for (var e : streamsById.entrySet()) {
         if (!live.contains(e.getKey())) {
           deadStreams.addAll(e.getValue());
+        }
+      }
+      for (String s : notStreams) {
+        if (!named.contains(s)) {
+          deadStreams.add(s); // only the link goes; whatever it points at is left alone
         }
       }
       deadStreams.sort(null);

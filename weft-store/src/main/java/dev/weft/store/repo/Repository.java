@@ -89,6 +89,7 @@ public final class Repository {
         if (!create) {
           throw new BadDataException(root + ": not a weft/composefs repository (no meta.json); import something first");
         }
+        refuseForeignContent(root);
         Files.createDirectories(repo.objects);
         Files.createDirectories(repo.refs);
         ObjectNode m = JSON.createObjectNode();
@@ -129,6 +130,25 @@ public final class Repository {
       return repo;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open repository " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What a repository being created may already hold: the parts an interrupted creation leaves. */
+  private static final java.util.Set<String> CREATION_LEFTOVERS = java.util.Set.of("objects", "streams",
+      ".meta.json.tmp", ".lock");
+
+  /** A new repository goes into an empty or new directory only: never turn someone's files into one. */
+  private static void refuseForeignContent(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      List<String> foreign = s.map(p -> p.getFileName().toString()).filter(n -> !CREATION_LEFTOVERS.contains(n))
+          .sorted().limit(3).toList();
+      if (!foreign.isEmpty()) {
+        throw new UsageException(root + ": not a weft repository (no meta.json) and not empty (holds "
+            + String.join(", ", foreign) + (foreign.size() == 3 ? ", …" : "") + "); choose a new or empty directory");
+      }
     }
   }
 
@@ -471,7 +491,14 @@ public final class Repository {
       if (n < 2) {
         return Optional.empty();
       }
-      return Optional.ofNullable(ObjectId.parseOrNull(target.getName(n - 2).toString() + target.getName(n - 1)));
+      ObjectId id = ObjectId.parseOrNull(target.getName(n - 2).toString() + target.getName(n - 1));
+      // Only a link to this repository's object counts: one elsewhere that merely ends like an object
+      // name would have fsck check, and gc keep, the wrong file.
+      if (id == null || !streams.resolve(target).toAbsolutePath().normalize()
+          .equals(objectPath(id).toAbsolutePath().normalize())) {
+        return Optional.empty();
+      }
+      return Optional.of(id);
     } catch (NoSuchFileException | java.nio.file.NotLinkException e) {
       return Optional.empty();
     } catch (IOException e) {

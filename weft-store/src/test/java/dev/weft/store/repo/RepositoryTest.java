@@ -74,6 +74,47 @@ class RepositoryTest {
     assertFalse(Files.exists(dir.resolve("missing")));
     Files.createDirectories(dir.resolve("empty"));
     assertThrows(BadDataException.class, () -> Repository.open(dir.resolve("empty"), false));
+    // creating: never inside someone's files; an empty directory or a half-created repository is fine
+    Files.createDirectories(dir.resolve("home"));
+    Files.writeString(dir.resolve("home/notes.txt"), "mine");
+    var foreign = assertThrows(dev.weft.runtime.UsageException.class, () -> Repository.open(dir.resolve("home"), true));
+    assertTrue(foreign.getMessage().contains("notes.txt"), foreign.getMessage());
+    assertFalse(Files.exists(dir.resolve("home/meta.json")));
+    assertFalse(Files.exists(dir.resolve("home/objects")));
+    Repository.open(dir.resolve("empty"), true);
+    Files.createDirectories(dir.resolve("half/objects"));
+    Files.createDirectories(dir.resolve("half/streams/refs"));
+    Repository.open(dir.resolve("half"), true);
+    assertTrue(Files.exists(dir.resolve("half/meta.json")));
+  }
+
+  @Test
+  void aStreamLinkPointingOutsideIsNoStreamForFsckWhichRemovesItOnRepairAndForGc() throws IOException {
+    Path r = dir.resolve("r");
+    Repository repo = Repository.open(r, true);
+    Path precious = Files.writeString(dir.resolve("precious.txt"), "keep me");
+    // Outside the repository, even with a name shaped like an object's.
+    Path lookalike = Files.createDirectories(dir.resolve("ab")).resolve("c".repeat(62));
+    Files.writeString(lookalike, "not an object");
+    Files.createSymbolicLink(r.resolve("streams/evil"), precious);
+    Files.createSymbolicLink(r.resolve("streams/lookalike"), lookalike);
+    assertTrue(repo.streamId("evil").isEmpty());
+    assertTrue(repo.streamId("lookalike").isEmpty());
+    try (dev.weft.runtime.pool.TaskPool pool = dev.weft.runtime.pool.TaskPool.create(2)) {
+      var check = new dev.weft.store.maint.Fsck(repo, pool).run(false);
+      assertFalse(check.ok());
+      assertEquals(2, check.problems().size(), check.problems().toString());
+      assertTrue(check.problems().get(0).contains("evil"), check.problems().toString());
+      var repaired = new dev.weft.store.maint.Fsck(repo, pool).run(true);
+      assertEquals(2, repaired.removed().size(), repaired.removed().toString());
+      assertTrue(new dev.weft.store.maint.Fsck(repo, pool).run(false).ok());
+    }
+    Files.createSymbolicLink(r.resolve("streams/evil"), precious);
+    Gc.Report g = new Gc(repo).run(false);
+    assertEquals(java.util.List.of("evil"), g.streams());
+    assertFalse(Files.exists(r.resolve("streams/evil"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertEquals("keep me", Files.readString(precious), "only the link goes");
+    assertEquals("not an object", Files.readString(lookalike));
   }
 
   @Test
