@@ -97,6 +97,10 @@ public final class Gc {
         afterLinksRemoved.run();
       }
       for (ObjectId id : all) {
+        if (Thread.currentThread().isInterrupted()) {
+          // Ctrl-C: safe to stop here, the dead links are already gone; the next gc takes the rest.
+          throw new java.util.concurrent.CancellationException("gc cancelled");
+        }
         if (!live.contains(id)) {
           objects++;
           Path p = repo.objectPath(id);

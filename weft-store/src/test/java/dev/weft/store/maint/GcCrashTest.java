@@ -54,4 +54,21 @@ class GcCrashTest {
       assertTrue(new Fsck(repo, pool).run(false).ok());
     }
   }
+
+  @Test
+  void anInterruptedGcStopsBetweenObjectsAndTheNextGcFinishes() throws IOException {
+    Path layout = TestImages.writeLayout(dir.resolve("layout"), "v1", TestImages.layers(), "gzip");
+    Repository repo = Repository.open(dir.resolve("repo"), true);
+    try (TaskPool pool = TaskPool.create(2)) {
+      new ImageImporter(repo, pool, ProgressListener.NONE).importImage(layout + ":v1", "img");
+    }
+    assertTrue(repo.removeRef(OciNames.ref("img")));
+    int objects = repo.listObjects().size();
+    assertThrows(java.util.concurrent.CancellationException.class, () -> new Gc(repo, () -> Thread.currentThread().interrupt()).run(false));
+    assertTrue(Thread.interrupted(), "the interrupt stays set for the caller");
+    assertEquals(objects, repo.listObjects().size(), "stopped before deleting objects");
+    Gc.Report rest = new Gc(repo).run(false);
+    assertEquals(objects, rest.objects());
+    assertTrue(repo.listObjects().isEmpty());
+  }
 }
