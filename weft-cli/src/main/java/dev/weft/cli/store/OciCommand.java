@@ -160,7 +160,8 @@ public final class OciCommand implements Runnable {
         lm.put("tar_bytes", ss.streamSize());
         lm.put("objects", ss.objectRefs().size());
         lm.put("split_stream_bytes", java.nio.file.Files.size(repo.objectPath(l.streamId())));
-        lm.put("stream", l.streamName() + " -> " + l.streamId());
+        lm.put("stream", l.streamName());
+        lm.put("stream_id", l.streamId().toString());
         layers.add(lm);
       }
       m.put("layers", layers);
@@ -173,7 +174,7 @@ public final class OciCommand implements Runnable {
           }
         });
         for (Map<String, Object> l : layers) {
-          ctx.out().printf("layer %s  %,d tar bytes, %d objects, split stream %,d bytes%n", l.get("diff_id"),
+          ctx.out().printf("layer %s  %,d tar bytes, %,d objects, split stream %,d bytes%n", l.get("diff_id"),
               l.get("tar_bytes"), l.get("objects"), l.get("split_stream_bytes"));
         }
       }
