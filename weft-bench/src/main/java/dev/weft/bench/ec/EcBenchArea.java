@@ -302,7 +302,7 @@ public final class EcBenchArea implements BenchArea {
         Paired t = pairedRatio(encode, set -> all.encode(set, 0, s.shardBytes()), bufs, pairs);
         emitRatio(out, "threads-ratio", s, 0, threadCounts[threadCounts.length - 1], cache, t, "encode at "
             + threadCounts[threadCounts.length - 1] + " threads over 1 thread, wall GB/s of data, median of " + pairs
-            + " ABBA pairs on the same buffers");
+            + " ABBA pairs on the same buffers; busy_cores under the thread count means another process held a core");
       }
     }
   }
