@@ -160,7 +160,7 @@ public final class AnalysisBench implements BenchArea {
    * counts 10 ms ticks, too coarse for passes of a few hundred ms); where that is unavailable, the sum of
    * the Java threads' clocks.
    */
-  static long processCpuNanos() {
+  public static long processCpuNanos() {
     if (CLOCK_GETTIME != null) {
       try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
         java.lang.foreign.MemorySegment ts = arena.allocate(16, 8);
@@ -550,7 +550,7 @@ public final class AnalysisBench implements BenchArea {
    * ranks n/2 ∓ 0.98·√n (the binomial(n, ½) count of values below the true median, normal approximation),
    * so it assumes nothing about the shape of the pairs' spread, only that the pairs are independent.
    */
-  static double[] medianInterval(double[] sorted) {
+  public static double[] medianInterval(double[] sorted) {
     int n = sorted.length;
     double half = 0.98 * Math.sqrt(n);
     int lo = Math.max(0, (int) Math.floor(n / 2.0 - half) - 1);

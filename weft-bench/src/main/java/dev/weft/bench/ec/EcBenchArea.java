@@ -1,5 +1,6 @@
 package dev.weft.bench.ec;
 
+import dev.weft.bench.analysis.AnalysisBench;
 import dev.weft.cli.bench.BenchArea;
 import dev.weft.cli.bench.BenchContext;
 import dev.weft.cli.bench.BenchOutput;
@@ -33,6 +34,10 @@ import org.apache.hadoop.io.erasurecode.rawcoder.RSRawEncoder;
  * kernels' compute ceiling. The thread sweep uses a pool of 1 and of all processors, created once; the
  * batches of the two are interleaved on the same buffers so that both see the same machine. With ISA-L and gcc installed, a C program calling ISA-L directly is compiled and run for
  * the same shapes ({@code impl=isal-c}), the reference for the "within 5% of ISA-L" comparison.
+ *
+ * <p>Two ratio targets of the issue are also measured directly, as interleaved pairs on the same buffers
+ * (10+4, 1 MiB, hot and cold): {@code op=reconstruct-ratio} (reconstruct of 4 lost data shards over encode)
+ * and {@code op=threads-ratio} (encode at all threads over 1 thread), unit {@code x}; see {@link #pairedRatio}.
  */
 public final class EcBenchArea implements BenchArea {
   private static final long COLD_BYTES = 96L << 20;
@@ -142,6 +147,12 @@ public final class EcBenchArea implements BenchArea {
           }
         }
       }
+      // The issue's two ratio targets, measured as interleaved pairs on the same buffers (see pairedRatio).
+      Shape target = new Shape(10, 4, 1 << 20);
+      int pairs = quick ? 11 : RATIO_PAIRS;
+      for (String cache : caches) {
+        ratioRows(out, impls.getFirst().kernel(), target, cache, pools, threadCounts, pairs);
+      }
     } finally {
       for (TaskPool pool : pools) {
         if (pool != null) {
@@ -223,19 +234,7 @@ public final class EcBenchArea implements BenchArea {
       wanted[i] = true;
     }
     try (Arena arena = Arena.ofShared()) {
-      // Native, 64-byte aligned shards, each its own allocation, as ShardDirectory and IsalKernel use them
-      // and as the C reference allocates (posix_memalign 64). Every byte is written here (inputs with noise,
-      // outputs zeroed by allocate), so no timed operation takes a first-touch page fault.
-      MemorySegment[][] bufs = new MemorySegment[sets][n];
-      Random rnd = new Random(1);
-      byte[] noise = new byte[s.shardBytes()];
-      for (MemorySegment[] set : bufs) {
-        for (int i = 0; i < n; i++) {
-          set[i] = arena.allocate(s.shardBytes(), 64);
-          rnd.nextBytes(noise);
-          MemorySegment.copy(MemorySegment.ofArray(noise), 0, set[i], 0, s.shardBytes());
-        }
-      }
+      MemorySegment[][] bufs = shardSets(arena, s, sets);
       Runnable[][] ops = new Runnable[pools.length][sets];
       for (int p = 0; p < pools.length; p++) {
         ParallelCoder coder = new ParallelCoder(rs, pools[p]);
@@ -248,6 +247,144 @@ public final class EcBenchArea implements BenchArea {
       }
       return interleaved(ops, (long) s.k() * s.shardBytes(), seconds, batches);
     }
+  }
+
+  /**
+   * {@code sets} sets of k + m native, 64-byte aligned shards, each its own allocation, as ShardDirectory and
+   * IsalKernel use them and as the C reference allocates (posix_memalign 64). Every byte is written here
+   * (inputs with noise, outputs zeroed by allocate), so no timed operation takes a first-touch page fault.
+   */
+  private static MemorySegment[][] shardSets(Arena arena, Shape s, int sets) {
+    int n = s.k() + s.m();
+    MemorySegment[][] bufs = new MemorySegment[sets][n];
+    Random rnd = new Random(1);
+    byte[] noise = new byte[s.shardBytes()];
+    for (MemorySegment[] set : bufs) {
+      for (int i = 0; i < n; i++) {
+        set[i] = arena.allocate(s.shardBytes(), 64);
+        rnd.nextBytes(noise);
+        MemorySegment.copy(MemorySegment.ofArray(noise), 0, set[i], 0, s.shardBytes());
+      }
+    }
+    return bufs;
+  }
+
+  /** Pairs per ratio row in a full run: short pairs, many of them (see {@link #pairedRatio}). */
+  private static final int RATIO_PAIRS = 61;
+  /** Wall time of one side of a pair, about: shorter than the VM's 0.1–0.5 s fast/slow core stretches. */
+  private static final long SIDE_NANOS = 15_000_000;
+
+  /**
+   * Rows {@code op=reconstruct-ratio} (reconstruct of the first 4 data shards over encode, 1 thread) and, with
+   * more than one thread, {@code op=threads-ratio} (encode at all threads over 1 thread): the issue's
+   * "reconstruct ≥ 0.8× encode" and "2 threads ≥ 1.8×" as paired measurements, value = median of the
+   * per-pair ratios of the wall rates (GB of data per second), with its distribution-free 95 % interval.
+   */
+  private static void ratioRows(BenchOutput out, GfKernel kernel, Shape s, String cache, TaskPool[] pools,
+      int[] threadCounts, int pairs) {
+    boolean cold = cache.equals("cold");
+    ReedSolomon rs = ReedSolomon.create(s.k(), s.m(), MatrixKind.CAUCHY, kernel);
+    int lost = 4;
+    boolean[] wanted = new boolean[s.k() + s.m()];
+    boolean[] present = new boolean[s.k() + s.m()];
+    Arrays.fill(wanted, 0, lost, true);
+    Arrays.fill(present, lost, present.length, true);
+    try (Arena arena = Arena.ofShared()) {
+      MemorySegment[][] bufs = shardSets(arena, s, sets(s, cold));
+      ParallelCoder one = new ParallelCoder(rs, pools[0]);
+      ShardOp encode = set -> one.encode(set, 0, s.shardBytes());
+      ShardOp rebuild = set -> one.reconstruct(set, present, wanted, 0, s.shardBytes());
+      Paired r = pairedRatio(encode, rebuild, bufs, pairs);
+      emitRatio(out, "reconstruct-ratio", s, lost, 1, cache, r, "reconstruct of the first " + lost
+          + " data shards over encode, 1 thread, wall GB/s of data, median of " + pairs + " ABBA pairs on the same buffers");
+      if (threadCounts.length > 1) {
+        ParallelCoder all = new ParallelCoder(rs, pools[pools.length - 1]);
+        Paired t = pairedRatio(encode, set -> all.encode(set, 0, s.shardBytes()), bufs, pairs);
+        emitRatio(out, "threads-ratio", s, 0, threadCounts[threadCounts.length - 1], cache, t, "encode at "
+            + threadCounts[threadCounts.length - 1] + " threads over 1 thread, wall GB/s of data, median of " + pairs
+            + " ABBA pairs on the same buffers; busy_cores under the thread count means another process held a core");
+      }
+    }
+  }
+
+  /** One operation on one shard set. */
+  private interface ShardOp {
+    void run(MemorySegment[] set);
+  }
+
+  /**
+   * Sorted per-pair ratios rate(b) / rate(a) by wall time and by process CPU time, and b's CPU time over its
+   * wall time (cores busy).
+   */
+  private record Paired(double[] wall, double[] cpu, double[] busy, int opsPerSide) {}
+
+  /**
+   * The ratio of b's rate to a's, measured so that neither side can catch a different machine: many pairs of
+   * short sides (about {@link #SIDE_NANOS} each; the same number of operations on both sides), run in ABBA
+   * order (a first in even pairs, b first in odd ones), both sides taking the next buffer set of one rotation
+   * (all sets cold when there are more than fit the L3). The rows measured separately above are seconds or
+   * minutes apart, and this VM's cores switch speed for 0.1–0.5 s stretches (docs/bench/analysis.md, Round 6),
+   * which moved the unpaired reconstruct/encode ratio from 1.06× to 0.61× between two quiet runs.
+   */
+  private static Paired pairedRatio(ShardOp a, ShardOp b, MemorySegment[][] sets, int pairs) {
+    int[] next = {0};
+    // Warm-up, alternating, until both ran three times and 0.5 s passed; then size a side from a's rate.
+    long warm = System.nanoTime();
+    for (int i = 0; i < 3 || System.nanoTime() - warm < 500_000_000L; i++) {
+      a.run(sets[next[0]++ % sets.length]);
+      b.run(sets[next[0]++ % sets.length]);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 5; i++) {
+      a.run(sets[next[0]++ % sets.length]);
+    }
+    int ops = (int) Math.clamp(SIDE_NANOS * 5 / Math.max(1, System.nanoTime() - t0), 1, 1000);
+    double[] wall = new double[pairs];
+    double[] cpu = new double[pairs];
+    double[] busy = new double[pairs];
+    for (int p = 0; p < pairs; p++) {
+      long[] aSide = p % 2 == 0 ? timeSide(a, sets, next, ops) : null;
+      long[] bSide = timeSide(b, sets, next, ops);
+      if (aSide == null) {
+        aSide = timeSide(a, sets, next, ops);
+      }
+      wall[p] = (double) aSide[0] / bSide[0];
+      cpu[p] = (double) aSide[1] / Math.max(1, bSide[1]);
+      busy[p] = (double) bSide[1] / bSide[0];
+    }
+    Arrays.sort(wall);
+    Arrays.sort(cpu);
+    Arrays.sort(busy);
+    return new Paired(wall, cpu, busy, ops);
+  }
+
+  /**
+   * Runs {@code ops} operations on the next sets; returns {wall ns, process CPU ns}. The CPU clock is
+   * clock_gettime's (AnalysisBench.processCpuNanos): the MXBean's process CPU time ticks in 10 ms here, as
+   * long as a side.
+   */
+  private static long[] timeSide(ShardOp op, MemorySegment[][] sets, int[] next, int ops) {
+    long c0 = AnalysisBench.processCpuNanos();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < ops; i++) {
+      op.run(sets[next[0]++ % sets.length]);
+    }
+    long t = System.nanoTime() - t0;
+    return new long[] {t, AnalysisBench.processCpuNanos() - c0};
+  }
+
+  private static void emitRatio(BenchOutput out, String op, Shape s, int lost, int threads, String cache, Paired r,
+      String what) {
+    int n = r.wall().length;
+    double[] ci = AnalysisBench.medianInterval(r.wall());
+    out.row("weft-java", op, threads).param("k", s.k()).param("m", s.m()).param("shard_bytes", s.shardBytes())
+        .param("lost", lost).param("cache", cache).param("what", what).param("pairs", n)
+        .param("ops_per_side", r.opsPerSide())
+        .param("ci95_low", round3(ci[0])).param("ci95_high", round3(ci[1]))
+        .param("q1", round3(r.wall()[n / 4])).param("q3", round3(r.wall()[n - 1 - n / 4]))
+        .param("min", round3(r.wall()[0])).param("max", round3(r.wall()[n - 1]))
+        .param("cpu_ratio", round3(r.cpu()[n / 2])).param("busy_cores", round3(r.busy()[n / 2]))
+        .emit(round3(r.wall()[n / 2]), "x");
   }
 
   private static Rate measureHadoop(Shape s, int lost, boolean cold, double seconds, int batches) {
@@ -296,8 +433,6 @@ public final class EcBenchArea implements BenchArea {
    * CPU rate (a batch's bytes over the process CPU time it used) and its wall quartiles.
    */
   private static Rate[] interleaved(Runnable[][] variants, long bytesPerOp, double seconds, int batches) {
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     int nv = variants.length;
     int[] next = new int[nv];
     // Warm-up, variants alternating, so each is compiled and its buffers cached as in the timed batches.
@@ -315,7 +450,8 @@ public final class EcBenchArea implements BenchArea {
         int v = b % 2 == 0 ? j : nv - 1 - j;
         Runnable[] ops = variants[v];
         long done = 0;
-        long c0 = os.getProcessCpuTime();
+        // clock_gettime's process CPU clock: the MXBean's counts 10 ms ticks, a fifteenth of a batch.
+        long c0 = AnalysisBench.processCpuNanos();
         long t0 = System.nanoTime();
         long t;
         do {
@@ -323,7 +459,7 @@ public final class EcBenchArea implements BenchArea {
           next[v] = (next[v] + 1) % ops.length;
           done++;
         } while ((t = System.nanoTime()) - t0 < seconds * 1e9);
-        long c = os.getProcessCpuTime() - c0;
+        long c = AnalysisBench.processCpuNanos() - c0;
         wall[v][b] = (double) done * bytesPerOp / (t - t0);
         cpu[v][b] = (double) done * bytesPerOp / Math.max(1, c);
       }

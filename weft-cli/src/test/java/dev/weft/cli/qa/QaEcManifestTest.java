@@ -52,6 +52,32 @@ class QaEcManifestTest {
     assertFalse(Files.exists(out), "a wrong file was written");
   }
 
+  /** verify checks tail_sha256 too: before round 7 it passed every one of these (shards intact, exit 0). */
+  @ParameterizedTest
+  @ValueSource(longs = {4999, 5001, 4745, 5255, 4097, 5120})
+  void aLengthThatKeepsTheStripeCountButIsWrongFailsVerify(long length) throws IOException {
+    Path set = encoded("s");
+    assertEquals(0, weft("ec", "verify", set.toString()).code());
+    setLength(set, length);
+    oneLineError(weft("ec", "verify", set.toString()), 3, "length " + length);
+  }
+
+  /** With a data shard of the last stripe lost, verify rebuilds that one stripe to check the length. */
+  @Test
+  void verifyRebuildsTheLastStripeToCheckTheLength() throws IOException {
+    Path set = encoded("s");
+    Files.delete(set.resolve("shard-00.bin"));
+    Files.delete(set.resolve("shard-03.bin"));
+    Run intact = weft("--json", "ec", "verify", set.toString());
+    assertEquals(3, intact.code(), intact.err());
+    assertTrue(intact.out().replace(" ", "").contains("\"length_ok\":true"), intact.out());
+    setLength(set, 4999);
+    Run r = weft("--json", "ec", "verify", set.toString());
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.out().replace(" ", "").contains("\"length_ok\":false"), r.out());
+    assertTrue(r.err().contains("length 4999") && r.err().contains("tail_sha256"), r.err());
+  }
+
   @Test
   void aLengthOutsideTheStripeCountIsRefusedByVerify() throws IOException {
     Path set = encoded("s");

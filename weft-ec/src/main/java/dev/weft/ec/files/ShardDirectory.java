@@ -371,22 +371,16 @@ public final class ShardDirectory {
       long[] remaining = {manifest.length()};
       long lastStripe = manifest.stripes() - 1;
       long unit = manifest.stripeUnit();
-      MessageDigest tail = sha256();
-      boolean[] paddingZero = {true};
       stream(present, wanted, kernel, pool, progress, "decode", (cells, stripe) -> {
-        boolean last = stripe == lastStripe;
+        if (stripe == lastStripe) {
+          checkLastStripe(cells);
+        }
         for (int i = 0; i < k; i++) {
           long n = Math.min(remaining[0], unit);
-          ByteBuffer b = cells[i].asSlice(0, n).asByteBuffer();
-          if (last) {
-            tail.update(b.duplicate());
-            paddingZero[0] &= allZero(cells[i].asSlice(n));
-          }
-          writeFully(out, b);
+          writeFully(out, cells[i].asSlice(0, n).asByteBuffer());
           remaining[0] -= n;
         }
       });
-      checkLength(HexFormat.of().formatHex(tail.digest()), paddingZero[0]);
       out.force(true);
       out.close();
       pending.publish();
@@ -399,14 +393,72 @@ public final class ShardDirectory {
   }
 
   /**
-   * Fails unless the decoded last stripe agrees with the manifest's {@code length}: its bytes must hash to
-   * {@code tail_sha256} (when the manifest has one) and everything past {@code length} must be zero padding.
+   * What {@code weft ec verify} adds to the shard hashes: the manifest's {@code length} checked against the
+   * shards, as decode checks it, without decoding the file. Reads the last stripe's cells of k intact shards,
+   * rebuilds that stripe's missing data cells with {@code kernel} (one stripe, on this thread) and applies
+   * {@link #checkLastStripe}. Does nothing for an empty input or when fewer than k shards are intact (then
+   * nothing can be read, and the shard statuses already say so).
+   *
+   * @throws BadDataException naming {@code manifest.json} when {@code length} does not match the shards
    */
-  private void checkLength(String tailHash, boolean paddingZero) {
+  public void checkLength(List<ShardStatus> status, GfKernel kernel) throws IOException {
+    boolean[] present = presentFlags(status);
+    if (manifest.length() == 0 || countTrue(present) < manifest.k()) {
+      return;
+    }
+    int k = manifest.k();
+    int n = present.length;
+    int[] sources = sources(present);
+    boolean[] used = new boolean[n];
+    boolean[] wanted = new boolean[n];
+    for (int s : sources) {
+      used[s] = true;
+    }
+    for (int i = 0; i < k; i++) {
+      wanted[i] = !used[i];
+    }
+    long unit = manifest.stripeUnit();
+    FileChannel[] ins = new FileChannel[n];
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment[] cells = allocate(arena, n, unit);
+      for (int s : sources) {
+        ins[s] = FileChannel.open(dir.resolve(manifest.shards().get(s).file()), StandardOpenOption.READ);
+        ins[s].position((manifest.stripes() - 1) * unit);
+      }
+      readSources(ins, sources, cells, unit);
+      try {
+        ReedSolomon.create(k, manifest.m(), manifest.matrixKind(), kernel).reconstruct(cells, used, wanted, 0, unit);
+      } catch (TooManyErasuresException e) {
+        throw new BadDataException(dir + ": " + e.getMessage());
+      }
+      checkLastStripe(cells);
+    } finally {
+      for (FileChannel c : ins) {
+        if (c != null) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Fails unless the last stripe's data cells agree with the manifest's {@code length}: the input's bytes in
+   * them must hash to {@code tail_sha256} (when the manifest has one) and everything past {@code length} must
+   * be zero padding.
+   */
+  private void checkLastStripe(MemorySegment[] cells) {
     if (manifest.length() == 0) {
       return;
     }
-    boolean hashOk = manifest.tailSha256() == null || manifest.tailSha256().equals(tailHash);
+    long unit = manifest.stripeUnit();
+    long tail = manifest.tailLength();
+    boolean paddingZero = true;
+    for (int i = 0; i < manifest.k(); i++) {
+      long n = Math.clamp(tail - i * unit, 0, unit);
+      paddingZero &= allZero(cells[i].asSlice(n));
+    }
+    boolean hashOk = manifest.tailSha256() == null
+        || manifest.tailSha256().equals(tailHash(cells, tail));
     if (!hashOk || !paddingZero) {
       throw new BadDataException(dir.resolve(ShardManifest.FILE_NAME) + ": length " + manifest.length()
           + " does not match the shards (" + (hashOk ? "non-zero bytes past the end" : "the last stripe differs from tail_sha256")
