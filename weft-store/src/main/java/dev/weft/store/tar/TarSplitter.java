@@ -132,7 +132,6 @@ public final class TarSplitter {
     int room() {
       return buf.length - used;
     }
-
   }
 
   /** A file above {@link #PIECE}: its pieces are hashed (and written) by separate tasks. */
