@@ -17,11 +17,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarUtils;
@@ -32,14 +31,16 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
  * <p>Threads: the caller's thread reads the tar (and whatever decompression sits under the stream) and
  * parses headers; each external file, or each 8 MiB piece of a large one, is forked to the shared pool to
  * be hashed and written, holding a lease on the byte budget until written, so memory stays bounded. The
- * stream is assembled in tar order as the head of the queue of pending results completes, so the output
- * is identical at any thread count. The caller must not be a pool thread: it blocks on the budget.
+ * stream is assembled (and zstd-compressed) in tar order by whichever thread of the layer completes the
+ * head of the queue of pending results ({@link StreamAssembler}), so the output is identical at any thread
+ * count and the reader only reads. The caller must not be a pool thread: it blocks on the budget.
  *
  * <p>In a helper-limited scope ({@link #split(InputStream, Scope)}, the import's), the caller's thread
  * counts as one of the threads: work waits in the scope's queue for a pool thread that holds a permit of
  * the limit, or the caller does it itself (see {@code Scope}). With no permit to be had (one thread)
- * everything runs on the caller in tar order, and before the caller waits for budget it first does the
- * work still queued, since that work holds the bytes it waits for.
+ * everything runs on the caller in tar order, and before the caller waits for budget it first hands on
+ * what it holds (the open batch, the open page of inline bytes) and does the work still queued, since that
+ * work holds the bytes it waits for.
  */
 public final class TarSplitter {
   /** composefs's INLINE_CONTENT_MAX_V0: regular files up to this size stay inline. */
@@ -78,13 +79,26 @@ public final class TarSplitter {
     this.writeObjects = writeObjects;
   }
 
-  /** A chunk waiting for the stream: inline bytes, a small object, or a large object in pieces. */
-  private sealed interface Pending {}
+  /**
+   * One file of a batch: its digest is the batch's result at {@code index}. It keeps the result, not the
+   * batch, so a file waiting for assembly does not keep the batch's buffer (returned to the budget) alive.
+   */
+  private record Small(BatchResult result, int index, long size) implements StreamAssembler.Part {
+    @Override
+    public boolean ready() {
+      return result.ids != null;
+    }
 
-  private record Inline(byte[] data) implements Pending {}
+    @Override
+    public void writeTo(SplitStreamWriter writer) {
+      writer.writeExternal(result.ids[index], size);
+    }
+  }
 
-  /** One file of a {@link Batch}: its digest is the batch result at {@code index}. */
-  private record Small(Batch batch, int index, long size) implements Pending {}
+  /** The digests of a batch's files, set by its task before it assembles what is ready. */
+  private static final class BatchResult {
+    volatile ObjectId[] ids;
+  }
 
   /**
    * Small files hashed and written by one pool task, in order: one fork per ~1 MiB instead of one per file
@@ -103,6 +117,7 @@ public final class TarSplitter {
     int files;
     int used;
     Task<ObjectId[]> task;
+    final BatchResult result = new BatchResult();
 
     Batch(byte[] buf, ByteBudget.Lease lease, boolean reusable) {
       this.buf = buf;
@@ -117,33 +132,51 @@ public final class TarSplitter {
     int room() {
       return buf.length - used;
     }
-
-    boolean done() {
-      return task != null && task.isDone();
-    }
   }
 
-  private static final class Large implements Pending {
+  /** A file above {@link #PIECE}: its pieces are hashed (and written) by separate tasks. */
+  private final class Large implements StreamAssembler.Part {
     final Path tmp;
     final FileChannel channel;
     final long size;
-    final List<Task<byte[]>> pieces = new ArrayList<>();
+    /** Each piece's fs-verity leaf hashes, set by its task before it counts itself in {@link #piecesDone}. */
+    final byte[][] leaves;
+    final AtomicInteger piecesDone = new AtomicInteger();
     final List<ByteBudget.Lease> leases = new ArrayList<>();
     /** Every piece was read and handed on: before that, all pieces done is not the file done. */
-    boolean allForked;
+    volatile boolean allForked;
     boolean committed;
 
     Large(Path tmp, FileChannel channel, long size) {
       this.tmp = tmp;
       this.channel = channel;
       this.size = size;
+      this.leaves = new byte[Math.toIntExact((size + PIECE - 1) / PIECE)][];
     }
 
-    boolean done() {
-      return allForked && pieces.stream().allMatch(Task::isDone);
+    @Override
+    public boolean ready() {
+      return allForked && piecesDone.get() == leaves.length;
     }
 
-    void discard() {
+    /** Runs on the queue's owner: the object is committed when the stream reaches it, in tar order. */
+    @Override
+    public void writeTo(SplitStreamWriter writer) throws IOException {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      for (byte[] l : leaves) {
+        all.writeBytes(l);
+      }
+      ObjectId id = FsVerity.digestFromLeaves(all.toByteArray(), size);
+      if (channel != null) {
+        channel.close();
+        repo.commitTemp(tmp, id, size);
+        committed = true;
+      }
+      writer.writeExternal(id, size);
+    }
+
+    @Override
+    public void discard() {
       leases.forEach(ByteBudget.Lease::close);
       try {
         if (channel != null) {
@@ -176,11 +209,13 @@ public final class TarSplitter {
     boolean ok = false;
     try {
       s.scope = scope;
+      s.asm = new StreamAssembler(new SplitStreamWriter(dev.weft.store.splitstream.ContentType.OCI_LAYER), scope,
+          budget, s::lease);
       s.run(tar);
       scope.join();
-      s.drain(true);
+      byte[] stream = s.asm.finish();
       ok = true;
-      return new SplitResult(s.writer.finish(), s.offset, s.entries, s.externalFiles, s.externalBytes);
+      return new SplitResult(stream, s.offset, s.entries, s.externalFiles, s.externalBytes);
     } finally {
       if (!ok) {
         scope.cancel();
@@ -194,10 +229,8 @@ public final class TarSplitter {
       if (s.batch != null && s.batch.task == null) {
         s.batch.lease.close(); // never forked: nobody else returns it
       }
-      for (Pending p : s.queue) {
-        if (p instanceof Large lg) {
-          lg.discard();
-        }
+      if (s.asm != null) {
+        s.asm.discard(); // unwritten inline pages and large files' temp files
       }
     }
   }
@@ -208,10 +241,10 @@ public final class TarSplitter {
   private static final int MAX_FREE_PIECES = 2;
 
   private final class State {
-    final SplitStreamWriter writer = new SplitStreamWriter(dev.weft.store.splitstream.ContentType.OCI_LAYER);
-    final Deque<Pending> queue = new ArrayDeque<>();
-    final ByteArrayOutputStream inline = new ByteArrayOutputStream();
+    StreamAssembler asm;
     final byte[] block = new byte[BLOCK];
+    /** Reused for inline entries and extension records up to 1 MiB (see {@link #readPadded}). */
+    byte[] scratch = new byte[4 << 10];
     /** Objects this split already stored or found present, so duplicate contents cost no stat. */
     final java.util.Set<ObjectId> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The open batch, null when none is open. */
@@ -269,8 +302,9 @@ public final class TarSplitter {
             throw bad("extension header at byte " + headerAt + " claims " + size + " bytes");
           }
           byte[] content = readPadded(in, size);
-          group.write(content, 0, content.length);
-          emitInline(content, content.length);
+          int padded = padded(size);
+          group.write(content, 0, padded);
+          emitInline(content, padded);
           extended = true;
           extensions++;
           if (type == 'x') {
@@ -301,10 +335,9 @@ public final class TarSplitter {
           external(in, size, e.getName());
         } else if (size > 0) {
           byte[] content = readPadded(in, size);
-          emitInline(content, content.length);
+          emitInline(content, padded(size));
         }
       }
-      flushInline();
       forkBatch();
     }
 
@@ -369,16 +402,23 @@ public final class TarSplitter {
       }
     }
 
+    /**
+     * Reads an entry's content and padding; the first {@link #padded} bytes of the result are it. Small
+     * entries (extension records, files up to 64 bytes) go into {@link #scratch}, valid until the next call
+     * (the records of an `x` header are decoded at the very next header, before any other read); a large
+     * inline size (a device entry claiming gigabytes) is read incrementally, so a hostile header cannot make
+     * us allocate what the input does not contain.
+     */
     private byte[] readPadded(InputStream in, long size) throws IOException {
       long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
       if (padded > Integer.MAX_VALUE - 8) {
         throw bad("inline entry of " + size + " bytes at byte " + offset + " is too large");
       }
-      // Small entries (headers' extensions, files up to 64 bytes) into an array of their size; a large
-      // inline size (a device entry claiming gigabytes) is read incrementally, so a hostile header cannot
-      // make us allocate what the input does not contain.
-      byte[] b = padded <= (1 << 20) ? new byte[(int) padded] : null;
-      int got = b != null ? in.readNBytes(b, 0, b.length) : (b = in.readNBytes((int) padded)).length;
+      if (padded <= (1 << 20) && padded > scratch.length) {
+        scratch = new byte[(int) padded];
+      }
+      byte[] b = padded <= (1 << 20) ? scratch : null;
+      int got = b != null ? in.readNBytes(b, 0, (int) padded) : (b = in.readNBytes((int) padded)).length;
       if (got < padded) {
         throw bad("truncated at byte " + (offset + got) + " (inside an entry of " + size + " bytes)");
       }
@@ -394,8 +434,11 @@ public final class TarSplitter {
       }
     }
 
+    private int padded(long size) {
+      return (int) ((size + BLOCK - 1) / BLOCK * BLOCK);
+    }
+
     private void external(InputStream in, long size, String name) throws IOException {
-      flushInline();
       externalFiles++;
       externalBytes += size;
       if (size <= PIECE) {
@@ -414,7 +457,7 @@ public final class TarSplitter {
           }
         }
         readExact(in, batch.buf, batch.used, (int) size, name);
-        queue.add(new Small(batch, batch.files, size));
+        asm.add(new Small(batch.result, batch.files, size));
         if (batch.files == batch.ends.length) {
           batch.ends = java.util.Arrays.copyOf(batch.ends, batch.files * 2);
         }
@@ -435,7 +478,7 @@ public final class TarSplitter {
         }
         FileChannel channel = ch;
         Large lg = new Large(tmp, ch, size);
-        queue.add(lg);
+        asm.add(lg);
         for (long pos = 0; pos < size; pos += PIECE) {
           int len = (int) Math.min(PIECE, size - pos);
           ByteBudget.Lease lease = lease(len);
@@ -445,19 +488,23 @@ public final class TarSplitter {
           byte[] data = reused != null ? reused : new byte[len];
           readExact(in, data, 0, len, name);
           long at = pos;
-          Task<byte[]> piece = scope.fork(() -> {
+          int index = (int) (pos / PIECE);
+          Task<Void> piece = scope.fork(() -> {
             ByteBuffer buf = ByteBuffer.wrap(data);
             long p = at;
             while (channel != null && buf.hasRemaining()) {
               p += channel.write(buf, p);
             }
-            return FsVerity.leafHashes(data, 0, data.length);
+            lg.leaves[index] = FsVerity.leafHashes(data, 0, data.length);
+            lg.piecesDone.incrementAndGet();
+            asm.tryDrain();
+            return null;
           });
           releaseWhenStopped(piece, lease, len == PIECE ? data : null, freePieces, MAX_FREE_PIECES);
-          lg.pieces.add(piece);
-          drain(false);
+          checkFailed();
         }
         lg.allForked = true;
+        asm.kick(); // its pieces may all have finished before: then nobody else would assemble it
       }
       long pad = (BLOCK - size % BLOCK) % BLOCK;
       if (pad > 0) {
@@ -468,7 +515,7 @@ public final class TarSplitter {
         offset += pad;
         emitInline(block, got);
       }
-      drain(false);
+      checkFailed();
     }
 
     /** Forks the open batch (if any) to the pool; the next file opens a new one. */
@@ -488,6 +535,8 @@ public final class TarSplitter {
             repo.storeObject(ids[i], b.buf, off, len);
           }
         }
+        b.result.ids = ids;
+        asm.tryDrain(); // this batch may be the head of the stream's queue
         return ids;
       });
       releaseWhenStopped(b.task, b.lease, b.reusable ? b.buf : null, freeBuffers, MAX_FREE_BATCHES);
@@ -509,12 +558,16 @@ public final class TarSplitter {
       });
     }
 
-    private ByteBudget.Lease lease(long bytes) {
-      if (scope.isCancelled()) {
-        scope.join(); // rethrows the child's failure
+    ByteBudget.Lease lease(long bytes) {
+      checkFailed();
+      ByteBudget.Lease now = budget.tryAcquire(bytes);
+      if (now == null) {
+        // Hold nothing only this thread could hand on while waiting: the budget is shared by every layer's
+        // reader, and readers all waiting for bytes none of them has handed off would deadlock.
+        forkBatch();
+        asm.seal();
       }
       // Work no helper took yet holds bytes and may have nobody else to run it: do it before waiting.
-      ByteBudget.Lease now = budget.tryAcquire(bytes);
       while (now == null && scope.runOneWaiting()) { // one at a time: back to reading as soon as they fit
         now = budget.tryAcquire(bytes);
       }
@@ -539,54 +592,14 @@ public final class TarSplitter {
     }
 
     private void emitInline(byte[] b, int len) {
-      inline.write(b, 0, len);
+      asm.inline(b, 0, len);
     }
 
-    private void flushInline() {
-      if (inline.size() > 0) {
-        queue.add(new Inline(inline.toByteArray()));
-        inline.reset();
-      }
-    }
-
-    /** Moves finished chunks from the head of the queue into the writer, in order; all of them when {@code all}. */
-    void drain(boolean all) throws IOException {
+    /** A failed child cancels the scope: report that failure, not a cancelled sibling's CancellationException. */
+    private void checkFailed() {
       if (scope.isCancelled()) {
-        scope.join(); // the failure that cancelled the scope, not a cancelled sibling's CancellationException
+        scope.join();
       }
-      while (!queue.isEmpty()) {
-        Pending head = queue.peekFirst();
-        switch (head) {
-          case Inline in -> writer.writeInline(in.data());
-          case Small sm -> {
-            if (!all && !sm.batch().done()) {
-              return;
-            }
-            writer.writeExternal(sm.batch().task.join()[sm.index()], sm.size());
-          }
-          case Large lg -> {
-            if (!all && !lg.done()) {
-              return;
-            }
-            writer.writeExternal(finishLarge(lg), lg.size);
-          }
-        }
-        queue.pollFirst();
-      }
-    }
-
-    private ObjectId finishLarge(Large lg) throws IOException {
-      ByteArrayOutputStream leaves = new ByteArrayOutputStream();
-      for (Task<byte[]> t : lg.pieces) {
-        leaves.writeBytes(t.join());
-      }
-      ObjectId id = FsVerity.digestFromLeaves(leaves.toByteArray(), lg.size);
-      if (lg.channel != null) {
-        lg.channel.close();
-        repo.commitTemp(lg.tmp, id, lg.size);
-        lg.committed = true;
-      }
-      return id;
     }
 
     private BadDataException bad(String problem) {
