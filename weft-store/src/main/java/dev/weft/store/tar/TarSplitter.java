@@ -330,7 +330,8 @@ public final class TarSplitter {
         if (size < 0) {
           throw bad("negative size in header at byte " + headerAt);
         }
-        boolean regular = type == '0' || type == 0 || type == '7';
+        // Like composefs-rs (EntryType::Regular only): a '7' (contiguous) file stays inline, whatever its size.
+        boolean regular = type == '0' || type == 0;
         if (regular && size > INLINE_MAX) {
           external(in, size, e.getName());
         } else if (size > 0) {

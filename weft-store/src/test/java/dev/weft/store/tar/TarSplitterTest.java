@@ -184,6 +184,29 @@ class TarSplitterTest {
     }
   }
 
+  /** composefs-rs externalises EntryType::Regular only: a '7' (contiguous) file stays inline. */
+  @Test
+  void aContiguousFileStaysInlineAsInComposefsRs() throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(bo, 512)) {
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+          new org.apache.commons.compress.archivers.tar.TarArchiveEntry("c7",
+              org.apache.commons.compress.archivers.tar.TarConstants.LF_CONTIG);
+      e.setSize(100);
+      t.putArchiveEntry(e);
+      t.write(bytes(100, 3));
+      t.closeArchiveEntry();
+    }
+    byte[] tar = bo.toByteArray();
+    assertEquals('7', tar[156]);
+    Repository repo = Repository.open(dir.resolve("contig"), true);
+    try (TaskPool pool = TaskPool.create(2)) {
+      SplitStream ss = SplitStream.parse(split(repo, pool, tar).splitStream(), "contig");
+      assertEquals(java.util.List.of(), ss.objectRefs());
+      assertArrayEquals(tar, ss.catBytes(repo));
+    }
+  }
+
   @Test
   void writerAndReaderAgreeOnNamedRefs() {
     var w = new dev.weft.store.splitstream.SplitStreamWriter(ContentType.OCI_CONFIG);
