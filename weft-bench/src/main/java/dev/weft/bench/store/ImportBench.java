@@ -161,6 +161,7 @@ public final class ImportBench implements BenchArea {
       withCpu(out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers), mb, t)
           .emit(mb / t.wall(), "MB/s");
     }
+    ObjectWriteRows.emit(work, files, mb, runs, out); // round 7: the write path's per-object floor
   }
 
   private void peers(Path work, Path tar, Map<String, Path> layouts, double mb, int runs, BenchOutput out,

@@ -20,9 +20,9 @@ import java.nio.file.Path;
  * in docs/bench/store.md, "Round 3"). Linux only; {@link #supported(Path)} says whether a directory's file
  * system can do it (ext4, xfs, btrfs, tmpfs can; some network and FUSE file systems cannot).
  *
- * <p>The link goes through {@code /proc/self/fd/N} with {@code AT_SYMLINK_FOLLOW}, which needs no privilege
- * ({@code AT_EMPTY_PATH} would need {@code CAP_DAC_READ_SEARCH}). Thread-safe; each platform thread keeps
- * one staging buffer (below).
+ * <p>The link is made from the file descriptor itself ({@code AT_EMPTY_PATH}) where the kernel allows it,
+ * and otherwise through {@code /proc/self/fd/N} with {@code AT_SYMLINK_FOLLOW}, which needs no privilege.
+ * Thread-safe; each platform thread keeps one staging buffer (below).
  */
 public final class TmpfileWriter {
   private static final int O_WRONLY = 01;
@@ -30,6 +30,9 @@ public final class TmpfileWriter {
   private static final int O_TMPFILE = 020000000 | 0200000; // __O_TMPFILE | O_DIRECTORY, as glibc defines it
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_FOLLOW = 0x400;
+  private static final int AT_EMPTY_PATH = 0x1000;
+  private static final int ENOENT = 2;
+  private static final int EPERM = 1;
   private static final int EINTR = 4;
   private static final int EEXIST = 17;
   /** The native buffer the bytes are copied through, at most. */
@@ -43,6 +46,13 @@ public final class TmpfileWriter {
    */
   private static final ThreadLocal<MemorySegment> STAGING =
       ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(COPY_CHUNK));
+  /**
+   * Whether {@code linkat(fd, "", …, AT_EMPTY_PATH)} works here: since Linux 6.10 for a file the caller
+   * opened itself, before that only with {@code CAP_DAC_READ_SEARCH}. It saves resolving {@code
+   * /proc/self/fd/N} on every object (round 3's probe: 50.6 → 44.5 µs of kernel time per file). Cleared
+   * the first time the kernel refuses it; the {@code /proc} link is used from then on.
+   */
+  private static volatile boolean emptyPathLink = true;
   /** Same as the JDK's default for new files; the umask applies as usual. */
   private static final int MODE = 0666;
 
@@ -97,6 +107,16 @@ public final class TmpfileWriter {
   }
 
   private TmpfileWriter() {}
+
+  /** Tests: link through {@code /proc/self/fd/N} (as on kernels that refuse {@code AT_EMPTY_PATH}) or not. */
+  static void linkThroughProc(boolean proc) {
+    emptyPathLink = !proc;
+  }
+
+  /** Tests: whether links are made from the descriptor ({@code AT_EMPTY_PATH}) at the moment. */
+  static boolean linksFromDescriptor() {
+    return emptyPathLink;
+  }
 
   /**
    * True if files in {@code dir} can be written this way: the native calls are there and the file system
@@ -158,8 +178,19 @@ public final class TmpfileWriter {
           }
           pos += chunk;
         }
-        int rc = (int) LINKAT.invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd), AT_FDCWD,
-            arena.allocateFrom(target.toString()), AT_SYMLINK_FOLLOW);
+        MemorySegment targetName = arena.allocateFrom(target.toString());
+        int rc = -1;
+        if (emptyPathLink) {
+          rc = (int) LINKAT.invokeExact(state, fd, arena.allocateFrom(""), AT_FDCWD, targetName, AT_EMPTY_PATH);
+          int err = rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+          if (err == ENOENT || err == EPERM) {
+            emptyPathLink = false; // refused by this kernel (no capability): link through /proc instead
+          }
+        }
+        if (!emptyPathLink) {
+          rc = (int) LINKAT.invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd), AT_FDCWD, targetName,
+              AT_SYMLINK_FOLLOW);
+        }
         if (rc != 0) {
           if ((int) ERRNO.get(state, 0L) == EEXIST) {
             return false;

@@ -22,8 +22,21 @@ public final class FsVerity {
   public static final int BLOCK_SIZE = 4096;
   private static final int HASH_SIZE = 32;
   private static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
+  /**
+   * Each thread's SHA-256 for the one-shot digests: {@code MessageDigest.getInstance} (a provider lookup and
+   * a new digest object) three times per object showed up in an import's profile (docs/bench/store.md,
+   * round 7). Every use below ends with {@code digest}, which resets it; a failure half-way cannot leave
+   * state behind because the callers reset it first.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(FsVerity::sha256);
 
   private FsVerity() {}
+
+  private static MessageDigest threadSha256() {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return md;
+  }
 
   static MessageDigest sha256() {
     try {
@@ -49,7 +62,7 @@ public final class FsVerity {
   public static byte[] leafHashes(byte[] data, int offset, int length) {
     int blocks = (length + BLOCK_SIZE - 1) / BLOCK_SIZE;
     byte[] out = new byte[blocks * HASH_SIZE];
-    MessageDigest md = sha256();
+    MessageDigest md = threadSha256();
     for (int b = 0; b < blocks; b++) {
       int start = offset + b * BLOCK_SIZE;
       int n = Math.min(BLOCK_SIZE, offset + length - start);
@@ -67,7 +80,7 @@ public final class FsVerity {
     byte[] root = new byte[HASH_SIZE];
     if (dataSize > 0) {
       byte[] level = leaves;
-      MessageDigest md = sha256();
+      MessageDigest md = threadSha256();
       while (level.length > HASH_SIZE) {
         int blocks = (level.length + BLOCK_SIZE - 1) / BLOCK_SIZE;
         byte[] next = new byte[blocks * HASH_SIZE];
@@ -96,7 +109,7 @@ public final class FsVerity {
     d.putInt(0); // reserved
     d.putLong(dataSize);
     d.put(root); // root_hash[64]: 32 bytes used, the rest (and salt, reserved) stay zero
-    return sha256().digest(d.array());
+    return threadSha256().digest(d.array());
   }
 
   private static void digestInto(MessageDigest md, byte[] out, int offset) {
