@@ -99,6 +99,13 @@ public final class ImageImporter {
       if (imageName == null || imageName.isBlank()) {
         throw new UsageException(source + ": the image has no tag; give one with --name");
       }
+      if (name == null) {
+        try {
+          OciNames.ref(imageName);
+        } catch (UsageException unusable) {
+          throw new BadDataException(source + ": the image's own name '" + imageName + "' cannot be used; give one with --name");
+        }
+      }
       long objects0 = repo.objectsWritten();
       long bytes0 = repo.bytesWritten();
       // A diff_id listed twice is split once; a repeat in the very same blob needs no check of its own, a
@@ -114,7 +121,8 @@ public final class ImageImporter {
         Layer first = firstMissing.putIfAbsent(l.diffId(), l);
         if (first == null) {
           missing.add(l);
-        } else if (!first.digest().equals(l.digest()) || !first.mediaType().equals(l.mediaType())) {
+        } else if (!first.digest().equals(l.digest()) || !first.mediaType().equals(l.mediaType())
+            || !first.path().equals(l.path())) { // a docker archive's layers share a "digest": its path tells them apart
           toVerify.add(l);
         }
       }
@@ -843,13 +851,16 @@ public final class ImageImporter {
     }
     String manifestStream = OciNames.manifestStream(img.manifestDigest());
     toLink.put(manifestStream, repo.putObject(manifest.finish()));
-    if (repo.hasUnsyncedWrites()) {
+    List<Map.Entry<String, ObjectId>> links = toLink.entrySet().stream()
+        .filter(e -> !repo.streamId(e.getKey()).equals(Optional.of(e.getValue()))).toList();
+    // Any new link gets a barrier first, even when this run wrote nothing: the objects it found present may
+    // be an interrupted run's, still only in the page cache. Only a repeat import with every link in place
+    // skips it.
+    if (repo.hasUnsyncedWrites() || !links.isEmpty()) {
       repo.barrier();
     }
-    for (var e : toLink.entrySet()) {
-      if (!repo.streamId(e.getKey()).equals(Optional.of(e.getValue()))) {
-        repo.linkStream(e.getKey(), e.getValue());
-      }
+    for (var e : links) {
+      repo.linkStream(e.getKey(), e.getValue());
     }
     String ref = OciNames.ref(name);
     if (!repo.refTarget(ref).map(manifestStream::equals).orElse(false)) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -94,9 +93,11 @@ public final class Unpacker {
           String where = "layer " + l.diffId();
           try {
             apply(root, e, tar, created, dirs, skipped, where);
-          } catch (FileSystemException fs) {
-            // DIR was new and empty: what cannot be written there (an empty link target, a file where the
-            // layer later puts a directory's entries) is the image's fault, not the user's.
+          } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException
+              | java.nio.file.NotDirectoryException | java.nio.file.DirectoryNotEmptyException fs) {
+            // DIR was new and empty: an entry that cannot be placed there (an empty link target, a file where
+            // the layer later puts a directory's entries) is the image's fault. Other file-system failures
+            // (disk full, read-only, permissions) stay the machine's.
             throw new BadDataException(where + ": entry '" + e.getName() + "' cannot be unpacked: " + fs.getMessage());
           }
         }

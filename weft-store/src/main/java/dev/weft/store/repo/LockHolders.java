@@ -60,7 +60,8 @@ final class LockHolders {
     for (int i = 0; i < args.length; i++) {
       if (args[i].endsWith(".jar") && i > 0 && args[i - 1].equals("-jar") || args[i].equals("dev.weft.cli.Main")) {
         List<String> rest = List.of(args).subList(i + 1, args.length);
-        String line = rest.isEmpty() ? "weft" : "weft " + String.join(" ", rest);
+        // Another process's arguments: control characters would break the one-line notice.
+        String line = (rest.isEmpty() ? "weft" : "weft " + String.join(" ", rest)).replaceAll("\\p{Cntrl}", "?");
         return " (" + (line.length() > MAX_COMMAND ? line.substring(0, MAX_COMMAND - 1) + "…" : line) + ")";
       }
     }

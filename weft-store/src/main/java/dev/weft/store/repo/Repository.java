@@ -135,7 +135,7 @@ public final class Repository {
 
   /** What a repository being created may already hold: the parts an interrupted creation leaves. */
   private static final java.util.Set<String> CREATION_LEFTOVERS = java.util.Set.of("objects", "streams",
-      ".meta.json.tmp", ".lock");
+      ".meta.json.tmp", ".lock", "lost+found"); // lost+found: the root of a file system of its own
 
   /** A new repository goes into an empty or new directory only: never turn someone's files into one. */
   private static void refuseForeignContent(Path root) throws IOException {
@@ -411,6 +411,11 @@ public final class Repository {
         }
       }
     }
+    // A link being replaced (replaceSymlink) is a temporary name in streams/ or under streams/refs/ until its
+    // rename; a kill in between leaves it.
+    try (Stream<Path> s = Files.walk(streams)) {
+      s.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX) && Files.isSymbolicLink(p)).forEach(out::add);
+    }
     return out;
   }
 
@@ -532,7 +537,9 @@ public final class Repository {
 
   public List<String> streamNames() throws IOException {
     try (Stream<Path> s = Files.list(streams)) {
-      return s.filter(p -> Files.isSymbolicLink(p)).map(p -> p.getFileName().toString()).sorted().toList();
+      // Names with a leading '.' are no streams (checkName refuses them): a replaceSymlink temporary left by a kill.
+      return s.filter(p -> Files.isSymbolicLink(p)).map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".")).sorted().toList();
     }
   }
 
@@ -586,12 +593,16 @@ public final class Repository {
       return List.of();
     }
     try (Stream<Path> s = Files.walk(base)) {
-      return s.filter(Files::isSymbolicLink).map(p -> refs.relativize(p).toString()).sorted().toList();
+      return s.filter(p -> Files.isSymbolicLink(p) && !p.getFileName().toString().startsWith(TMP_PREFIX))
+          .map(p -> refs.relativize(p).toString()).sorted().toList();
     }
   }
 
   public boolean removeRef(String ref) throws IOException {
-    return Files.deleteIfExists(refPath(ref));
+    Path link = refPath(ref);
+    boolean removed = Files.deleteIfExists(link);
+    unsynced.add(link); // as removeStream: the next barrier syncs its directory
+    return removed;
   }
 
   private void replaceSymlink(Path link, Path target) throws IOException {

@@ -82,6 +82,8 @@ class RepositoryTest {
     assertFalse(Files.exists(dir.resolve("home/meta.json")));
     assertFalse(Files.exists(dir.resolve("home/objects")));
     Repository.open(dir.resolve("empty"), true);
+    Files.createDirectories(dir.resolve("fs/lost+found")); // a file system of its own
+    Repository.open(dir.resolve("fs"), true);
     Files.createDirectories(dir.resolve("half/objects"));
     Files.createDirectories(dir.resolve("half/streams/refs"));
     Repository.open(dir.resolve("half"), true);
@@ -110,7 +112,15 @@ class RepositoryTest {
       assertTrue(new dev.weft.store.maint.Fsck(repo, pool).run(false).ok());
     }
     Files.createSymbolicLink(r.resolve("streams/evil"), precious);
+    // What a kill between replaceSymlink's create and rename leaves: neither a stream nor an image.
+    Files.createSymbolicLink(r.resolve("streams/.tmp-oci-layer-x-1"), Path.of("../objects/ab/" + "c".repeat(62)));
+    Files.createDirectories(r.resolve("streams/refs/oci"));
+    Files.createSymbolicLink(r.resolve("streams/refs/oci/.tmp-app:1-2"), Path.of("../../oci-manifest-x"));
+    assertEquals(java.util.List.of("evil"), repo.streamNames());
+    assertEquals(java.util.List.of(), repo.refs(""));
     Gc.Report g = new Gc(repo).run(false);
+    assertEquals(2, g.tempFiles(), "gc removes the leftover temporary links");
+    assertFalse(Files.exists(r.resolve("streams/.tmp-oci-layer-x-1"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     assertEquals(java.util.List.of("evil"), g.streams());
     assertFalse(Files.exists(r.resolve("streams/evil"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     assertEquals("keep me", Files.readString(precious), "only the link goes");
