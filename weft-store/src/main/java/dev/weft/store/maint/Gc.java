@@ -58,8 +58,10 @@ public final class Gc {
       Deque<ObjectId> work = new ArrayDeque<>();
       Set<String> named = new HashSet<>();
       for (String r : repo.refs("")) {
-        repo.refTarget(r).ifPresent(named::add);
-        repo.refTarget(r).flatMap(t -> repo.streamId(t)).ifPresent(work::add);
+        repo.refTarget(r).ifPresent(t -> {
+          named.add(t);
+          repo.streamId(t).ifPresent(work::add);
+        });
       }
       while (!work.isEmpty()) {
         ObjectId s = work.pop();
@@ -90,10 +92,12 @@ public final class Gc {
         // Links first, made durable, then objects: a gc killed in between leaves dead links to intact
         // streams (the next gc takes them), never a stream whose objects are gone, which an import would
         // take as present and publish.
-        for (String s : deadStreams) {
-          repo.removeStream(s);
+        if (!deadStreams.isEmpty()) {
+          for (String s : deadStreams) {
+            repo.removeStream(s);
+          }
+          repo.barrier();
         }
-        repo.barrier();
         afterLinksRemoved.run();
       }
       for (ObjectId id : all) {
