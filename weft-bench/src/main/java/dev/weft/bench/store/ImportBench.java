@@ -83,6 +83,7 @@ public final class ImportBench implements BenchArea {
       }
     }
     int all = ctx.allThreads();
+    KEPT.clear(); // outputs of an earlier call went with its scratch directory
     try (ScratchDir scratch = ScratchDir.create("weft-bench-import-")) {
       Path work = scratch.path();
       log.printf("bench import: generating a %d MB layer from /usr in %s…%n", target >> 20, work);
@@ -91,6 +92,7 @@ public final class ImportBench implements BenchArea {
       Path tar = work.resolve("layer.tar");
       writeTar(tar, files);
       long tarBytes = Files.size(tar);
+      reserveBytes = 2 * tarBytes + (2L << 30); // one run's output (objects take a little more than the tar) and slack
       double mb = tarBytes / 1e6;
       Map<String, Path> layouts = new java.util.LinkedHashMap<>();
       for (String c : weft ? COMPRESSIONS : new String[] {"none", "gzip"}) {
@@ -101,7 +103,7 @@ public final class ImportBench implements BenchArea {
       log.flush();
 
       if (weft) {
-        weft(work, files, tar, tarBytes, layouts, runs, all, out);
+        weft(work, files, tar, tarBytes, layouts, runs, all, out, log);
       }
       if (peers) {
         peers(work, tar, layouts, mb, runs, out, log);
@@ -110,7 +112,7 @@ public final class ImportBench implements BenchArea {
   }
 
   private void weft(Path work, List<Path> files, Path tar, long tarBytes, Map<String, Path> layouts, int runs, int all,
-      BenchOutput out) throws Exception {
+      BenchOutput out, PrintWriter log) throws Exception {
     double mb = tarBytes / 1e6;
     int nLayers = 8;
     List<Path> parts = new ArrayList<>();
@@ -130,7 +132,7 @@ public final class ImportBench implements BenchArea {
             .emit(mb / cpu.wall(), "MB/s");
         double[] split = new double[1];
         Sample t = medianSample(runs, () -> {
-          Path repo = fresh(work, "repo");
+          Path repo = fresh(work, "repo", log);
           double s = importOnce(repo, layouts.get(c), threads);
           if (c.equals("none")) {
             split[0] = splitStreamBytes(repo);
@@ -146,7 +148,7 @@ public final class ImportBench implements BenchArea {
       }
     }
     // Repeat import: everything present.
-    Path repo = work.resolve("repo-repeat");
+    Path repo = fresh(work, "repo-repeat", log);
     importOnce(repo, layouts.get("gzip"), all);
     double again = median(runs, () -> {
       try (TaskPool pool = pool(all)) {
@@ -155,9 +157,8 @@ public final class ImportBench implements BenchArea {
       }
     });
     out.row("weft", "repeat-import", all).param("compression", "gzip").param("layers", 1).emit(again, "s");
-    deleteTree(repo);
     for (int threads : threadCounts) {
-      Sample t = medianSample(runs, () -> importOnce(fresh(work, "repo"), many, threads));
+      Sample t = medianSample(runs, () -> importOnce(fresh(work, "repo", log), many, threads));
       withCpu(out.row("weft", "import", threads).param("compression", "gzip").param("layers", nLayers), mb, t)
           .emit(mb / t.wall(), "MB/s");
     }
@@ -244,31 +245,43 @@ public final class ImportBench implements BenchArea {
     return TaskPool.create(threads, new Limits());
   }
 
-  /** Output directories of the last few runs, oldest first; see {@link #fresh}. */
-  private static final java.util.ArrayDeque<Path> RECENT = new java.util.ArrayDeque<>();
+  /** Output directories of the runs so far, oldest first; see {@link #fresh}. */
+  private static final java.util.ArrayDeque<Path> KEPT = new java.util.ArrayDeque<>();
+
+  /** Free space {@link #fresh} keeps for the next run's output: set once the layer is known. */
+  private static long reserveBytes = 4L << 30;
 
   /**
-   * A new, empty output directory for one run (of weft, ostree or umoci alike). The output of a run is not
-   * deleted right before the next one: ext4 skips inodes freed in the last 60 s when it allocates new
-   * ones ({@code recently_deleted} in the inode allocator), and after deleting the previous run's 47k
-   * files that scan took a quarter of the kernel samples of an import (perf, docs/bench/store.md). So the
-   * outputs of the last three runs stay, and older ones are deleted; the scratch directory goes at the end.
+   * A new, empty output directory for one run (of weft, ostree or umoci alike). Earlier runs' outputs are
+   * kept until the bench ends: ext4 without a journal skips inodes freed in the last 60 s (up to 360 s while
+   * their inode table is dirty) when it allocates new ones ({@code recently_deleted} in the inode
+   * allocator), so deleting the previous run's 47k files right before a run made that scan a quarter of the
+   * import's kernel samples (perf, docs/bench/store.md). Round 7 kept the last three outputs, but deleting
+   * the fourth-newest right before a run costs the same. Only when the file system runs short of space are
+   * the kept outputs deleted, written back, and left to age past that window before the run starts.
    */
-  private static Path fresh(Path work, String base) throws IOException {
-    while (RECENT.size() >= 3) {
-      deleteTree(RECENT.pollFirst());
+  private static Path fresh(Path work, String base, PrintWriter log) throws Exception {
+    if (Files.getFileStore(work).getUsableSpace() < reserveBytes && !KEPT.isEmpty()) {
+      int n = KEPT.size();
+      while (!KEPT.isEmpty()) {
+        deleteTree(KEPT.pollFirst());
+      }
+      exec(List.of("sync"));
+      log.printf("bench import: deleted %d earlier outputs for space; waiting 65 s so ext4 does not skip their "
+          + "freed inodes during the next run%n", n);
+      log.flush();
+      Thread.sleep(65_000);
     }
     Path p;
     int i = 0;
     do {
       p = work.resolve(base + "-" + i++);
-    } while (Files.exists(p) || RECENT.contains(p));
-    RECENT.addLast(p);
+    } while (Files.exists(p));
+    KEPT.addLast(p);
     return p;
   }
 
   private static double importOnce(Path repoDir, Path layout, int threads) throws Exception {
-    deleteTree(repoDir);
     try (TaskPool pool = pool(threads)) {
       Repository repo = Repository.open(repoDir, true);
       return time(() -> new ImageImporter(repo, pool, ProgressListener.NONE).importImage(layout + ":bench", null));
@@ -336,7 +349,7 @@ public final class ImportBench implements BenchArea {
       return;
     }
     double t = median(runs, () -> {
-      Path repo = fresh(work, "ostree-repo");
+      Path repo = fresh(work, "ostree-repo", log);
       exec(List.of("ostree", "init", "--repo=" + repo, "--mode=bare-user"));
       return time(() -> exec(List.of("ostree", "commit", "--repo=" + repo, "--branch=bench",
           "--tar-autocreate-parents", "--tree=tar=" + tar)));
@@ -351,7 +364,7 @@ public final class ImportBench implements BenchArea {
       return;
     }
     double t = median(runs, () -> {
-      Path bundle = fresh(work, "umoci-bundle");
+      Path bundle = fresh(work, "umoci-bundle", log);
       return time(() -> exec(List.of("umoci", "unpack", "--rootless", "--image", layout + ":bench", bundle.toString())));
     });
     out.row("umoci", "unpack", 0).param("compression", c).param("layers", 1).emit(mb / t, "MB/s");
