@@ -7,9 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,12 +18,8 @@ import java.util.Optional;
  * override the search; set either to {@code none} to pretend it is absent.
  */
 public final class IsalLibrary {
-  private static final List<String> CANDIDATES = List.of(
-      "/usr/lib/x86_64-linux-gnu/libisal.so.2", "/usr/lib64/libisal.so.2", "/usr/local/lib/libisal.so.2",
-      "/usr/lib/libisal.so.2", "/usr/lib/aarch64-linux-gnu/libisal.so.2");
-
   /** Why the library is absent (set by {@link #load} before INSTANCE, so it is final once INSTANCE is). */
-  private static String absentReason = "ISA-L (libisal.so.2) is not installed";
+  private static String absentReason = "";
   private static final Optional<IsalLibrary> INSTANCE = load();
 
   private final Path file;
@@ -63,32 +57,18 @@ public final class IsalLibrary {
   }
 
   private static Optional<IsalLibrary> load() {
-    String override = System.getProperty("weft.isal.path", System.getenv("WEFT_ISAL"));
-    if ("none".equals(override)) {
-      absentReason = "ISA-L is turned off (WEFT_ISAL=none)";
+    Optional<IsalLocator.Found> found = IsalLocator.library();
+    if (found.isEmpty()) {
+      absentReason = IsalLocator.absentReason();
       return Optional.empty();
     }
-    boolean named = override != null && !override.isBlank();
-    List<String> paths = named ? List.of(override) : CANDIDATES;
-    for (String candidate : paths) {
-      Path path = Path.of(candidate);
-      if (!Files.isReadable(path)) {
-        if (named) {
-          absentReason = "ISA-L library " + path + " (WEFT_ISAL) does not exist or is not readable";
-        }
-        continue;
-      }
-      try {
-        // The global arena: the library stays mapped for the life of the process, as its tables are shared.
-        return Optional.of(new IsalLibrary(path, SymbolLookup.libraryLookup(path, Arena.global())));
-      } catch (RuntimeException | LinkageError e) {
-        // A broken or foreign-architecture file, or FFM denied: fall back to Java as if it were absent,
-        // but keep what the loader said, so a user who named the file learns why it was not used.
-        absentReason = "ISA-L library " + path + (named ? " (WEFT_ISAL)" : "") + " could not be loaded: "
-            + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
-      }
+    try {
+      return Optional.of(new IsalLibrary(found.get().file(), found.get().symbols()));
+    } catch (RuntimeException | LinkageError e) {
+      // e.g. an old libisal without one of the symbols: Java kernels, with the reason kept
+      absentReason = IsalLocator.failure(found.get().file(), false, e);
+      return Optional.empty();
     }
-    return Optional.empty();
   }
 
   public Path file() {
