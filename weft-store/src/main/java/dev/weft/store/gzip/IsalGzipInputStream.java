@@ -104,6 +104,11 @@ final class IsalGzipInputStream extends InputStream {
     return closed ? 0 : outLimit - outPos;
   }
 
+  /** Whether the native state and buffers are still allocated (tests check that close and failures free them). */
+  boolean nativeMemoryAlive() {
+    return arena.scope().isAlive();
+  }
+
   /** Frees the native memory and closes the input. Safe to call twice. */
   @Override
   public void close() throws IOException {
