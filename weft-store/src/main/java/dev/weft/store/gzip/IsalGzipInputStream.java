@@ -13,7 +13,8 @@ import java.lang.foreign.ValueLayout;
  * (the Java path): same bytes, same checks, same messages, which {@code GunzipEquivalenceTest} holds it to.
  *
  * <p>Owned by the thread that reads it. The native state and both buffers are allocated once, in an arena
- * this stream owns; {@link #close()} frees them (also after a failure), and any read after that fails.
+ * this stream owns, freed by {@link #close()}, or earlier: at the end of the data, or when reading fails
+ * (a failed stream keeps failing). Any read after close fails.
  * Every input byte is read once from {@code in}, in order, and none is read past the end of the gzip data
  * before it is needed, so a digest under {@code in} sees each byte exactly once.
  */
@@ -48,6 +49,8 @@ final class IsalGzipInputStream extends InputStream {
   private long memberSize;
   private Phase phase;
   private boolean closed;
+  /** Why the stream failed, once it has: later reads fail with it (the native memory is freed by then). */
+  private String failed;
 
   IsalGzipInputStream(IsalInflate isal, InputStream in) throws IOException {
     this.isal = isal;
@@ -91,7 +94,20 @@ final class IsalGzipInputStream extends InputStream {
       if (phase == Phase.END) {
         return -1;
       }
-      step();
+      if (failed != null) {
+        throw new IOException(failed);
+      }
+      try {
+        step();
+      } catch (IOException | RuntimeException e) {
+        // nothing more can be read: free the native memory now, whether or not the owner closes this
+        failed = e.getMessage() != null ? e.getMessage() : "unexpected end of data";
+        arena.close();
+        throw e;
+      }
+      if (phase == Phase.END) {
+        arena.close(); // the last member checked: no more native calls
+      }
     }
     int n = Math.min(len, outLimit - outPos);
     MemorySegment.copy(outBuf, ValueLayout.JAVA_BYTE, outPos, b, off, n);
@@ -114,7 +130,9 @@ final class IsalGzipInputStream extends InputStream {
   public void close() throws IOException {
     if (!closed) {
       closed = true;
-      arena.close();
+      if (arena.scope().isAlive()) {
+        arena.close();
+      }
       in.close();
     }
   }

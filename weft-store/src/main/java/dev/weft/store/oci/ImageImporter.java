@@ -624,8 +624,9 @@ public final class ImageImporter {
       SplitResult result;
       String blobHash;
       String diff;
+      InputStream body = null;
       try {
-        InputStream body = decompress(blob, l, what, inflater);
+        body = decompress(blob, l, what, inflater);
         // An uncompressed layer's tar is the blob itself: its diff_id is the blob digest already being
         // computed, so it is not hashed a second time.
         // decompress returns the blob itself, or behind a PushbackInputStream when it peeked at the magic
@@ -646,6 +647,8 @@ public final class ImageImporter {
         }
         throw blobMismatchOr(blob, l,
             new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + why(e)));
+      } finally {
+        closeDecompressor(body);
       }
       checkBlobDigest(l, blobHash);
       if (!diff.equals(l.diffId())) {
@@ -653,6 +656,20 @@ public final class ImageImporter {
             + l.diffId());
       }
       return result;
+    }
+  }
+
+  /**
+   * Frees a decompressor's native memory (ISA-L's state and buffers) also when the layer stopped half-way
+   * (a tar error, a cancel). Closing it closes the blob's stream too, which the caller closes anyway.
+   */
+  private static void closeDecompressor(InputStream body) {
+    if (body != null) {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // only the file's close can fail here, and the file is closed again (and reported) by the caller
+      }
     }
   }
 

@@ -128,8 +128,15 @@ class GunzipTest {
     bad[bad.length - 6] ^= 1;
     IsalGzipInputStream z = new IsalGzipInputStream(isal, new ByteArrayInputStream(bad));
     assertThrows(IOException.class, () -> z.transferTo(java.io.OutputStream.nullOutputStream()));
+    assertFalse(z.nativeMemoryAlive(), "freed at the failure, before close");
+    IOException again = assertThrows(IOException.class, () -> z.read(new byte[10], 0, 10));
+    assertEquals("Gzip-compressed data is corrupt (CRC32 error).", again.getMessage());
     z.close();
-    assertFalse(z.nativeMemoryAlive());
+    IsalGzipInputStream whole = new IsalGzipInputStream(isal, new ByteArrayInputStream(gz));
+    assertArrayEquals(TEXT, whole.readAllBytes());
+    assertFalse(whole.nativeMemoryAlive(), "freed at the end of the data");
+    assertEquals(-1, whole.read());
+    whole.close();
     // a cut header fails in the constructor, which frees what it allocated (nothing to close for the caller)
     IOException e = assertThrows(IOException.class,
         () -> new IsalGzipInputStream(isal, new ByteArrayInputStream(Arrays.copyOf(gz, 5))));
