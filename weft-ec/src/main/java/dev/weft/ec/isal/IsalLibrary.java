@@ -14,13 +14,10 @@ import java.util.Optional;
  * The FFM binding to Intel ISA-L's erasure-code functions ({@code libisal.so.2}). Loaded once, lazily; when
  * the library is absent {@link #get()} is empty and weft runs on its Java kernels alone.
  *
- * <p>Set {@code weft.isal.path} (system property) or {@code WEFT_ISAL} (environment) to a library file to
- * override the search; set either to {@code none} to pretend it is absent.
+ * <p>The library is found by {@link IsalLocator} ({@code WEFT_ISAL} / {@code weft.isal.path} override it).
  */
 public final class IsalLibrary {
-  /** Why the library is absent (set by {@link #load} before INSTANCE, so it is final once INSTANCE is). */
-  private static String absentReason = "";
-  private static final Optional<IsalLibrary> INSTANCE = load();
+  private static final IsalLocator.Bound<IsalLibrary> BOUND = IsalLocator.bind(IsalLibrary::new);
 
   private final Path file;
   private final MethodHandle initTables;
@@ -47,28 +44,12 @@ public final class IsalLibrary {
    * through {@code WEFT_ISAL} and what the loader said about it.
    */
   public static String absentReason() {
-    get();
-    return absentReason;
+    return BOUND.absentReason();
   }
 
   /** The library, if it is installed and loadable. */
   public static Optional<IsalLibrary> get() {
-    return INSTANCE;
-  }
-
-  private static Optional<IsalLibrary> load() {
-    Optional<IsalLocator.Found> found = IsalLocator.library();
-    if (found.isEmpty()) {
-      absentReason = IsalLocator.absentReason();
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new IsalLibrary(found.get().file(), found.get().symbols()));
-    } catch (RuntimeException | LinkageError e) {
-      // e.g. an old libisal without one of the symbols: Java kernels, with the reason kept
-      absentReason = IsalLocator.failure(found.get().file(), false, e);
-      return Optional.empty();
-    }
+    return BOUND.binding();
   }
 
   public Path file() {
@@ -80,7 +61,7 @@ public final class IsalLibrary {
     try {
       initTables.invokeExact(k, rows, coefficients, tables);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -89,7 +70,7 @@ public final class IsalLibrary {
     try {
       encodeData.invokeExact(len, k, rows, tables, data, coding);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -100,7 +81,7 @@ public final class IsalLibrary {
       genCauchy1.invokeExact(a, totalRows, k);
       return toRows(a, totalRows, k);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -116,7 +97,7 @@ public final class IsalLibrary {
       int rc = (int) invertMatrix.invokeExact(in, out, n);
       return rc == 0 ? toRows(out, n, n) : null;
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -126,15 +107,5 @@ public final class IsalLibrary {
       MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, (long) r * cols, out[r], 0, cols);
     }
     return out;
-  }
-
-  private static RuntimeException rethrow(Throwable t) {
-    if (t instanceof RuntimeException re) {
-      return re;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    return new IllegalStateException("ISA-L call failed", t);
   }
 }

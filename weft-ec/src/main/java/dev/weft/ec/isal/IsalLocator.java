@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Finds and maps {@code libisal.so.2} once per process, for every binding that uses it (erasure coding here,
- * gzip inflate in weft-store), so they agree on which file is used and why none is.
+ * gzip inflate in weft-store), so they agree on which file is used and why none is; and the two things
+ * every binding does the same way: binding with a reason when it cannot, and rethrowing what a downcall threw.
  *
  * <p>Set {@code weft.isal.path} (system property) or {@code WEFT_ISAL} (environment) to a library file to
  * override the search; set either to {@code none} to pretend it is absent.
@@ -68,8 +70,38 @@ public final class IsalLocator {
     return new Result(Optional.empty(), reason);
   }
 
+  /** A binding made on the located library ({@code binding} present), or why there is none. */
+  public record Bound<T>(Optional<T> binding, String absentReason) {}
+
+  /**
+   * Makes a binding on the library: absent with the locator's reason when the library is, and absent with
+   * what went wrong when {@code bind} throws (an older libisal without a symbol, a failed self-test).
+   */
+  public static <T> Bound<T> bind(BiFunction<Path, SymbolLookup, T> bind) {
+    Optional<Found> found = library();
+    if (found.isEmpty()) {
+      return new Bound<>(Optional.empty(), absentReason());
+    }
+    try {
+      return new Bound<>(Optional.of(bind.apply(found.get().file(), found.get().symbols())), "");
+    } catch (RuntimeException | LinkageError e) {
+      return new Bound<>(Optional.empty(), failure(found.get().file(), false, e));
+    }
+  }
+
+  /** What a downcall threw, for callers that declare none: unchecked as it was, errors as they are. */
+  public static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException re) {
+      return re;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException("ISA-L call failed", t);
+  }
+
   /** "ISA-L library FILE could not be loaded: first line of what the loader said". */
-  public static String failure(Path path, boolean named, Throwable e) {
+  private static String failure(Path path, boolean named, Throwable e) {
     return "ISA-L library " + path + (named ? " (WEFT_ISAL)" : "") + " could not be loaded: "
         + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
   }

@@ -46,8 +46,7 @@ final class IsalInflate {
   /** Raw deflate of {@link #KNOWN_TEXT}, made once with java.util.zip (level 9, then level 0 for a stored block). */
   static final byte[] KNOWN = known();
 
-  private static String absentReason = "";
-  private static final Optional<IsalInflate> INSTANCE = load();
+  private static final IsalLocator.Bound<IsalInflate> BOUND = IsalLocator.bind(IsalInflate::checked);
 
   private final Path file;
   private final MethodHandle init;
@@ -66,37 +65,26 @@ final class IsalInflate {
 
   /** The binding, when libisal is installed, not turned off, and passed the self-test. */
   static Optional<IsalInflate> get() {
-    return INSTANCE;
+    return BOUND.binding();
   }
 
   /** Why {@link #get()} is empty. */
   static String absentReason() {
-    return absentReason;
+    return BOUND.absentReason();
   }
 
   Path file() {
     return file;
   }
 
-  private static Optional<IsalInflate> load() {
-    Optional<IsalLocator.Found> found = IsalLocator.library();
-    if (found.isEmpty()) {
-      absentReason = IsalLocator.absentReason();
-      return Optional.empty();
+  /** The binding, once the self-test passed; else what failed, as the reason ISA-L is not used. */
+  private static IsalInflate checked(Path file, SymbolLookup symbols) {
+    IsalInflate lib = new IsalInflate(file, symbols);
+    String failed = lib.selfTest();
+    if (failed != null) {
+      throw new IllegalStateException("the inflate self-test failed: " + failed);
     }
-    Path file = found.get().file();
-    try {
-      IsalInflate lib = new IsalInflate(file, found.get().symbols());
-      String failed = lib.selfTest();
-      if (failed != null) {
-        absentReason = "ISA-L library " + file + " failed the inflate self-test: " + failed;
-        return Optional.empty();
-      }
-      return Optional.of(lib);
-    } catch (RuntimeException | LinkageError e) {
-      absentReason = IsalLocator.failure(file, false, e);
-      return Optional.empty();
-    }
+    return lib;
   }
 
   /** {@code isal_inflate_init(state)}, then raw deflate with the gzip CRC kept. */
@@ -104,7 +92,7 @@ final class IsalInflate {
     try {
       init.invokeExact(state);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
     state.set(ValueLayout.JAVA_INT, CRC_FLAG, GZIP_NO_HDR);
   }
@@ -114,7 +102,7 @@ final class IsalInflate {
     try {
       return (int) inflate.invokeExact(state);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -196,15 +184,5 @@ final class IsalInflate {
     } finally {
       d.end();
     }
-  }
-
-  private static RuntimeException rethrow(Throwable t) {
-    if (t instanceof RuntimeException re) {
-      return re;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    return new IllegalStateException("ISA-L call failed", t);
   }
 }
