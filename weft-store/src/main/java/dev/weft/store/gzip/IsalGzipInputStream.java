@@ -143,8 +143,8 @@ final class IsalGzipInputStream extends InputStream {
       finishMember();
       return;
     }
-    if (inPos == inLimit && !fill()) {
-      throw new EOFException();
+    if (inPos == inLimit) {
+      fill(); // at the end of the input isal_inflate may still finish from the bits it holds
     }
     state.set(ValueLayout.ADDRESS, IsalInflate.NEXT_IN, inBuf.asSlice(inPos));
     state.set(ValueLayout.JAVA_INT, IsalInflate.AVAIL_IN, inLimit - inPos);
@@ -158,13 +158,12 @@ final class IsalGzipInputStream extends InputStream {
     inPos = (int) (state.get(ValueLayout.ADDRESS, IsalInflate.NEXT_IN).address() - inBuf.address());
     outPos = 0;
     outLimit = OUT_SIZE - state.get(ValueLayout.JAVA_INT, IsalInflate.AVAIL_OUT);
-    if (inPos == before && outLimit == 0 && !fill()) { // stuck on a few bytes: more input, or it is cut short
-      throw new EOFException();
-    }
     memberSize += outLimit;
     if (state.get(ValueLayout.JAVA_INT, IsalInflate.BLOCK_STATE) == IsalInflate.BLOCK_FINISH) {
       inPos = (int) (IsalInflate.endOfData(state) - inBuf.address()); // the trailer follows
       phase = Phase.TRAILER;
+    } else if (inPos == before && outLimit == 0 && !fill()) { // no progress: more input, or it is cut short
+      throw new EOFException();
     }
   }
 
@@ -285,7 +284,10 @@ final class IsalGzipInputStream extends InputStream {
       inLimit -= inPos - keep;
       inPos = keep;
     }
-    int n = in.read(staging, 0, Math.min(staging.length, IN_SIZE - inLimit)); // never 0: inLimit < IN_SIZE here
+    if (inLimit == IN_SIZE) { // a full buffer isal_inflate takes nothing from: it always does, so never here
+      throw new IOException("Gzip-compressed data is corrupt.");
+    }
+    int n = in.read(staging, 0, Math.min(staging.length, IN_SIZE - inLimit));
     if (n < 0) {
       inEnded = true;
       return false;
