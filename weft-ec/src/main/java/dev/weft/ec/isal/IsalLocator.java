@@ -24,7 +24,7 @@ public final class IsalLocator {
   /** A mapped library: the file and its symbols (mapped in the global arena, for the life of the process). */
   public record Found(Path file, SymbolLookup symbols) {}
 
-  private record Result(Optional<Found> found, String absentReason) {}
+  private record Result(Optional<Found> found, String absentReason, boolean named) {}
 
   private static final Result RESULT = locate();
 
@@ -46,7 +46,7 @@ public final class IsalLocator {
   private static Result locate() {
     String override = System.getProperty("weft.isal.path", System.getenv("WEFT_ISAL"));
     if ("none".equals(override)) {
-      return new Result(Optional.empty(), "ISA-L is turned off (WEFT_ISAL=none)");
+      return new Result(Optional.empty(), "ISA-L is turned off (WEFT_ISAL=none)", true);
     }
     boolean named = override != null && !override.isBlank();
     String reason = "ISA-L (libisal.so.2) is not installed";
@@ -60,14 +60,14 @@ public final class IsalLocator {
       }
       try {
         // The global arena: the library stays mapped for the life of the process, as its tables are shared.
-        return new Result(Optional.of(new Found(path, SymbolLookup.libraryLookup(path, Arena.global()))), reason);
+        return new Result(Optional.of(new Found(path, SymbolLookup.libraryLookup(path, Arena.global()))), reason, named);
       } catch (RuntimeException | LinkageError e) {
         // A broken or foreign-architecture file, or FFM denied: fall back to Java as if it were absent,
         // but keep what the loader said, so a user who named the file learns why it was not used.
         reason = failure(path, named, e);
       }
     }
-    return new Result(Optional.empty(), reason);
+    return new Result(Optional.empty(), reason, named);
   }
 
   /** A binding made on the located library ({@code binding} present), or why there is none. */
@@ -85,7 +85,7 @@ public final class IsalLocator {
     try {
       return new Bound<>(Optional.of(bind.apply(found.get().file(), found.get().symbols())), "");
     } catch (RuntimeException | LinkageError e) {
-      return new Bound<>(Optional.empty(), failure(found.get().file(), false, e));
+      return new Bound<>(Optional.empty(), failure(found.get().file(), RESULT.named(), e));
     }
   }
 
