@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <pre>
  *   java -cp .launcher-build/weft-bench.jar scripts/ImportCpuProbe.java gen DIR MB
- *   java -cp .launcher-build/weft-bench.jar scripts/ImportCpuProbe.java cpu|import DIR none|gzip|zstd THREADS N
+ *   java -cp .launcher-build/weft-bench.jar scripts/ImportCpuProbe.java cpu|import DIR none|gzip|zstd THREADS N [isal|java]
+ *   java -cp .launcher-build/weft-bench.jar scripts/ImportCpuProbe.java inflate DIR gzip 1 N [isal|java]
  * </pre>
  */
 public class ImportCpuProbe {
@@ -63,7 +64,8 @@ public class ImportCpuProbe {
       long m0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       long[] sw0 = switches();
       double wall = switch (a[0]) {
-        case "cpu" -> (double) call("cpuOnly", dir, dir.resolve("img-" + c), c, threads);
+        case "cpu" -> (double) call("cpuOnly", dir, dir.resolve("img-" + c), c, threads, inflater(a));
+        case "inflate" -> inflateOnly(dir, inflater(a));
         case "cpu-inline" -> inlineDigests(dir, c, threads);
         default -> (double) call("importOnce", repo, dir.resolve("img-" + c), threads);
       };
@@ -91,6 +93,28 @@ public class ImportCpuProbe {
     Arrays.sort(readerPerMb);
     System.out.printf("MEDIAN %s %s t=%d: %.0f MB/s, %.3f ms CPU per MB, reader thread %.3f ms/MB (n=%d)%n", a[0], c,
         threads, rate[n / 2], cpuPerMb[n / 2], readerPerMb[n / 2], n);
+  }
+
+  /** The gzip inflater named by the optional 6th argument (isal|java), else the default. */
+  static dev.weft.store.gzip.Gunzip.Inflater inflater(String[] a) {
+    return a.length > 5 ? dev.weft.store.gzip.Gunzip.Inflater.valueOf(a[5].toUpperCase(java.util.Locale.ROOT))
+        : dev.weft.store.gzip.Gunzip.best();
+  }
+
+  /** Round 8: the gzip blob inflated on this thread and thrown away (no hashing, no split): the inflater alone. */
+  static double inflateOnly(Path dir, dev.weft.store.gzip.Gunzip.Inflater inflater) throws Exception {
+    Path blob;
+    try (var s = Files.list(dir.resolve("img-gzip").resolve("blobs/sha256"))) {
+      blob = s.max((x, y) -> Long.compare(x.toFile().length(), y.toFile().length())).orElseThrow();
+    }
+    long t0 = System.nanoTime();
+    byte[] buf = new byte[256 << 10];
+    try (var in = dev.weft.store.gzip.Gunzip.open(Files.newInputStream(blob), inflater)) {
+      while (in.read(buf, 0, buf.length) >= 0) {
+        // discard
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   /** Context switches of the calling thread so far: voluntary (it waited), involuntary (it was preempted). */

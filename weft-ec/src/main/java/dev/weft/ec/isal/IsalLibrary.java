@@ -7,26 +7,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * The FFM binding to Intel ISA-L's erasure-code functions ({@code libisal.so.2}). Loaded once, lazily; when
  * the library is absent {@link #get()} is empty and weft runs on its Java kernels alone.
  *
- * <p>Set {@code weft.isal.path} (system property) or {@code WEFT_ISAL} (environment) to a library file to
- * override the search; set either to {@code none} to pretend it is absent.
+ * <p>The library is found by {@link IsalLocator} ({@code WEFT_ISAL} / {@code weft.isal.path} override it).
  */
 public final class IsalLibrary {
-  private static final List<String> CANDIDATES = List.of(
-      "/usr/lib/x86_64-linux-gnu/libisal.so.2", "/usr/lib64/libisal.so.2", "/usr/local/lib/libisal.so.2",
-      "/usr/lib/libisal.so.2", "/usr/lib/aarch64-linux-gnu/libisal.so.2");
-
-  /** Why the library is absent (set by {@link #load} before INSTANCE, so it is final once INSTANCE is). */
-  private static String absentReason = "ISA-L (libisal.so.2) is not installed";
-  private static final Optional<IsalLibrary> INSTANCE = load();
+  private static final IsalLocator.Bound<IsalLibrary> BOUND = IsalLocator.bind(IsalLibrary::new);
 
   private final Path file;
   private final MethodHandle initTables;
@@ -53,42 +44,12 @@ public final class IsalLibrary {
    * through {@code WEFT_ISAL} and what the loader said about it.
    */
   public static String absentReason() {
-    get();
-    return absentReason;
+    return BOUND.absentReason();
   }
 
   /** The library, if it is installed and loadable. */
   public static Optional<IsalLibrary> get() {
-    return INSTANCE;
-  }
-
-  private static Optional<IsalLibrary> load() {
-    String override = System.getProperty("weft.isal.path", System.getenv("WEFT_ISAL"));
-    if ("none".equals(override)) {
-      absentReason = "ISA-L is turned off (WEFT_ISAL=none)";
-      return Optional.empty();
-    }
-    boolean named = override != null && !override.isBlank();
-    List<String> paths = named ? List.of(override) : CANDIDATES;
-    for (String candidate : paths) {
-      Path path = Path.of(candidate);
-      if (!Files.isReadable(path)) {
-        if (named) {
-          absentReason = "ISA-L library " + path + " (WEFT_ISAL) does not exist or is not readable";
-        }
-        continue;
-      }
-      try {
-        // The global arena: the library stays mapped for the life of the process, as its tables are shared.
-        return Optional.of(new IsalLibrary(path, SymbolLookup.libraryLookup(path, Arena.global())));
-      } catch (RuntimeException | LinkageError e) {
-        // A broken or foreign-architecture file, or FFM denied: fall back to Java as if it were absent,
-        // but keep what the loader said, so a user who named the file learns why it was not used.
-        absentReason = "ISA-L library " + path + (named ? " (WEFT_ISAL)" : "") + " could not be loaded: "
-            + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
-      }
-    }
-    return Optional.empty();
+    return BOUND.binding();
   }
 
   public Path file() {
@@ -100,7 +61,7 @@ public final class IsalLibrary {
     try {
       initTables.invokeExact(k, rows, coefficients, tables);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -109,7 +70,7 @@ public final class IsalLibrary {
     try {
       encodeData.invokeExact(len, k, rows, tables, data, coding);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -120,7 +81,7 @@ public final class IsalLibrary {
       genCauchy1.invokeExact(a, totalRows, k);
       return toRows(a, totalRows, k);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -136,7 +97,7 @@ public final class IsalLibrary {
       int rc = (int) invertMatrix.invokeExact(in, out, n);
       return rc == 0 ? toRows(out, n, n) : null;
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw IsalLocator.rethrow(t);
     }
   }
 
@@ -146,15 +107,5 @@ public final class IsalLibrary {
       MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, (long) r * cols, out[r], 0, cols);
     }
     return out;
-  }
-
-  private static RuntimeException rethrow(Throwable t) {
-    if (t instanceof RuntimeException re) {
-      return re;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    return new IllegalStateException("ISA-L call failed", t);
   }
 }

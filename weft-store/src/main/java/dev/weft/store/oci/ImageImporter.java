@@ -13,6 +13,7 @@ import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
 import dev.weft.runtime.progress.ProgressTask;
+import dev.weft.store.gzip.Gunzip;
 import dev.weft.store.repo.JsonErrors;
 import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
@@ -37,7 +38,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Imports an OCI image (layout directory or {@code docker save} archive) into a repository.
@@ -71,11 +71,22 @@ public final class ImageImporter {
   private final Repository repo;
   private final TaskPool pool;
   private final ProgressListener progress;
+  private final Gunzip.Inflater inflater;
 
+  /** An importer whose gzip layers use the best inflater here ({@link Gunzip#best()}). */
   public ImageImporter(Repository repo, TaskPool pool, ProgressListener progress) {
+    this(repo, pool, progress, Gunzip.best());
+  }
+
+  /** An importer whose gzip layers use {@code inflater} (tests and benches compare the two). */
+  public ImageImporter(Repository repo, TaskPool pool, ProgressListener progress, Gunzip.Inflater inflater) {
+    if (!inflater.available()) {
+      throw new IllegalArgumentException("inflater " + inflater.label() + " is not available");
+    }
     this.repo = repo;
     this.pool = pool;
     this.progress = progress;
+    this.inflater = inflater;
   }
 
   /** The image to import after reading its manifest and config. */
@@ -128,7 +139,7 @@ public final class ImageImporter {
       }
       java.util.Set<String> verified = toVerify.isEmpty() ? java.util.Set.of() : verifiedPairs();
       for (Layer l : toVerify) {
-        verifyPresentLayer(src, l, verified);
+        verifyPresentLayer(src, l, verified, inflater);
       }
       Map<String, SplitResult> done = new ConcurrentHashMap<>();
       try {
@@ -613,11 +624,14 @@ public final class ImageImporter {
       SplitResult result;
       String blobHash;
       String diff;
+      InputStream body = null;
       try {
-        InputStream body = decompress(blob, l, what);
+        body = decompress(blob, l, what, inflater);
         // An uncompressed layer's tar is the blob itself: its diff_id is the blob digest already being
         // computed, so it is not hashed a second time.
-        boolean plain = !(body instanceof GzipCompressorInputStream || body instanceof ZstdInputStream);
+        // decompress returns the blob itself, or behind a PushbackInputStream when it peeked at the magic
+        // and found none; a decompressor wraps it otherwise.
+        boolean plain = body == blob || body instanceof PushbackInputStream;
         HashingReader tar = plain ? null : hashing(body, work);
         result = new TarSplitter(repo, pool, budget, what, true).split(plain ? body : tar, work); // body: the blob, perhaps behind a peek at its magic
         String tarHash = plain ? null : Digests.formatted(tar.digest()); // reads to the end of the decompressed data
@@ -633,6 +647,8 @@ public final class ImageImporter {
         }
         throw blobMismatchOr(blob, l,
             new BadDataException(what + ": corrupt or truncated " + compressionLabel(l) + " data: " + why(e)));
+      } finally {
+        closeDecompressor(body);
       }
       checkBlobDigest(l, blobHash);
       if (!diff.equals(l.diffId())) {
@@ -640,6 +656,20 @@ public final class ImageImporter {
             + l.diffId());
       }
       return result;
+    }
+  }
+
+  /**
+   * Frees a decompressor's native memory (ISA-L's state and buffers) also when the layer stopped half-way
+   * (a tar error, a cancel). Closing it closes the blob's stream too, which the caller closes anyway.
+   */
+  private static void closeDecompressor(InputStream body) {
+    if (body != null) {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // only the file's close can fail here, and the file is closed again (and reported) by the caller
+      }
     }
   }
 
@@ -719,7 +749,8 @@ public final class ImageImporter {
    * next to decompressing); a blob not seen before is decompressed and hashed (nothing is written), so
    * a corrupt blob is refused whether or not its diff_id is stored.
    */
-  private static void verifyPresentLayer(OciSource src, Layer l, java.util.Set<String> verified) throws IOException {
+  private static void verifyPresentLayer(OciSource src, Layer l, java.util.Set<String> verified, Gunzip.Inflater inflater)
+      throws IOException {
     // A docker archive names its layers by path and has no blob digest: its layers are never in
     // `verified` (media type "detect"), so they are always hashed against their diff_id.
     MessageDigest md = Digests.sha256();
@@ -739,7 +770,7 @@ public final class ImageImporter {
         @Override
         public void close() {}
       };
-      try (InputStream body = new DigestInputStream(decompress(unclosable, l, what), tar)) {
+      try (InputStream body = new DigestInputStream(decompress(unclosable, l, what, inflater), tar)) {
         body.transferTo(java.io.OutputStream.nullOutputStream());
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) {
@@ -763,7 +794,8 @@ public final class ImageImporter {
     return l.mediaType().equals("detect") ? "layer" : compressionOf(l.mediaType(), "") + " layer";
   }
 
-  private static InputStream decompress(InputStream in, Layer l, String what) throws IOException {
+  private static InputStream decompress(InputStream in, Layer l, String what, Gunzip.Inflater inflater)
+      throws IOException {
     String c = compressionOf(l.mediaType(), what);
     if (c.equals("detect")) {
       PushbackInputStream p = new PushbackInputStream(in, 4);
@@ -780,33 +812,18 @@ public final class ImageImporter {
       }
     }
     return switch (c) {
-      case "gzip" -> gunzip(in);
+      case "gzip" -> Gunzip.open(in, inflater);
       case "zstd" -> new ZstdInputStream(in);
       default -> in;
     };
   }
 
   /**
-   * A gzip layer's tar, as the import reads it (the import bench's CPU-only path uses it too).
-   *
-   * <p>Concatenated members are one gzip file (RFC 1952), but bytes after the last member are refused
-   * ("Garbage after a valid .gz stream"), as zstd refuses bytes after its last frame. java.util.zip's
-   * GZIPInputStream silently stops at them, which would let a blob carry anything at its end. The reader
-   * reads ahead and steps back with mark/reset when its input supports them, which a DigestInputStream
-   * underneath would hash twice: so it gets an input without mark, which it buffers itself (every byte then
-   * passes the digests once).
+   * A gzip layer's tar, as the import reads it (the import bench's CPU-only path uses it too): ISA-L's
+   * igzip when libisal is installed, else java.util.zip; see {@link Gunzip}.
    */
   public static InputStream gunzip(InputStream in) throws IOException {
-    return GzipCompressorInputStream.builder().setInputStream(withoutMark(in)).setDecompressConcatenated(true).get();
-  }
-
-  private static InputStream withoutMark(InputStream in) {
-    return new FilterInputStream(in) {
-      @Override
-      public boolean markSupported() {
-        return false;
-      }
-    };
+    return Gunzip.open(in);
   }
 
   static String shortDigest(String d) {
