@@ -39,6 +39,8 @@ import org.apache.hadoop.io.erasurecode.rawcoder.RSRawEncoder;
  * <p>Two ratio targets of the issue are also measured directly, as interleaved pairs on the same buffers
  * (10+4, 1 MiB, hot and cold): {@code op=reconstruct-ratio} (reconstruct of 4 lost data shards over encode)
  * and {@code op=threads-ratio} (encode at all threads over 1 thread), unit {@code x}; see {@link #pairedRatio}.
+ * Every shard comes from the product's allocator ({@link ShardBuffers}, huge pages where the machine offers
+ * them); {@code op=huge-pages-ratio} is encode on those buffers over encode on base-page ones, paired.
  */
 public final class EcBenchArea implements BenchArea {
   private static final long COLD_BYTES = 96L << 20;

@@ -119,8 +119,10 @@ public final class ShardBuffers {
 
     private static Syscalls bind() {
       String arch = System.getProperty("os.arch", "");
-      // The flag values above are those of Linux on these architectures.
-      if (HugePages.size().isEmpty() || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
+      // The flag values above are those of Linux on these architectures. Without native access (the launcher
+      // grants it) a restricted call would print the JVM's warning: base pages instead, quietly.
+      if (HugePages.size().isEmpty() || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))
+          || !ShardBuffers.class.getModule().isNativeAccessEnabled()) {
         return null;
       }
       try {
