@@ -14,9 +14,9 @@ import java.util.OptionalLong;
  *
  * <p>With {@link Pages#HUGE} and transparent huge pages available ({@code always} or {@code madvise} mode,
  * Linux on x86-64 or AArch64), the cells are one anonymous mapping aligned to the huge page size and advised
- * {@code MADV_HUGEPAGE} before it is first touched: a 10+4 stripe of 1 MiB cells then sits in 8 huge pages
- * instead of 3,600 base pages. Paired runs on this project's VM measured cold encode about 5 % faster that
- * way (docs/bench/ec.md, Round 8). Consecutive cells start 65 cache lines apart beyond their length, so
+ * {@code MADV_HUGEPAGE} before it is first touched: a 10+4 stripe of 1 MiB cells then sits in 7 huge pages
+ * (and base pages for the last 56 KiB) instead of 3,600 base pages. Paired runs on this project's shared
+ * VM measured cold encode 5–19 % faster that way (docs/bench/ec.md, Round 8). Consecutive cells start 65 cache lines apart beyond their length, so
  * cells that are physically contiguous do not all begin in the same L2 set and 4 KiB page offset. A region
  * smaller than one huge page, a failed {@code mmap}, or no THP takes {@link Pages#BASE}: each cell its own
  * {@link Arena#allocate} — silently, as the cells behave the same either way.
@@ -77,17 +77,19 @@ public final class ShardBuffers {
   }
 
   /**
-   * A zeroed mapping of {@code length} bytes whose start and end are huge-page aligned, advised for huge
-   * pages, unmapped when {@code arena} closes; null when the mapping fails. It maps one huge page more than
-   * it needs and starts at the first aligned address inside: the slack is never touched, so never resident.
+   * A zeroed mapping of {@code length} (at least {@code huge}) bytes starting on a huge page boundary, its
+   * whole huge pages advised for huge pages (a partial last one stays on base pages, so the resident size
+   * is no more than asked for), unmapped when {@code arena} closes; null when the mapping fails. It maps one
+   * huge page more than it needs and starts at the first aligned address inside: the slack is never
+   * touched, so never resident.
    */
   private static MemorySegment mapHuge(Arena arena, long length, long huge) {
     Syscalls sys = Syscalls.INSTANCE;
     if (sys == null) {
       return null;
     }
-    long advised = alignUp(length, huge);
-    long mapped = advised + huge;
+    long advised = length & -huge;
+    long mapped = length + huge;
     long base;
     try {
       base = ((MemorySegment) sys.mmap.invokeExact(MemorySegment.NULL, mapped, PROT_READ_WRITE,
