@@ -4,6 +4,7 @@ import dev.weft.bench.analysis.AnalysisBench;
 import dev.weft.cli.bench.BenchArea;
 import dev.weft.cli.bench.BenchContext;
 import dev.weft.cli.bench.BenchOutput;
+import dev.weft.ec.buffer.ShardBuffers;
 import dev.weft.ec.codec.ParallelCoder;
 import dev.weft.ec.codec.ReedSolomon;
 import dev.weft.ec.gf.MatrixKind;
@@ -38,6 +39,8 @@ import org.apache.hadoop.io.erasurecode.rawcoder.RSRawEncoder;
  * <p>Two ratio targets of the issue are also measured directly, as interleaved pairs on the same buffers
  * (10+4, 1 MiB, hot and cold): {@code op=reconstruct-ratio} (reconstruct of 4 lost data shards over encode)
  * and {@code op=threads-ratio} (encode at all threads over 1 thread), unit {@code x}; see {@link #pairedRatio}.
+ * Every shard comes from the product's allocator ({@link ShardBuffers}, huge pages where the machine offers
+ * them); {@code op=huge-pages-ratio} is encode on those buffers over encode on base-page ones, paired.
  */
 public final class EcBenchArea implements BenchArea {
   private static final long COLD_BYTES = 96L << 20;
@@ -250,18 +253,23 @@ public final class EcBenchArea implements BenchArea {
   }
 
   /**
-   * {@code sets} sets of k + m native, 64-byte aligned shards, each its own allocation, as ShardDirectory and
-   * IsalKernel use them and as the C reference allocates (posix_memalign 64). Every byte is written here
-   * (inputs with noise, outputs zeroed by allocate), so no timed operation takes a first-touch page fault.
+   * {@code sets} sets of k + m native, 64-byte aligned shards from the product's allocator
+   * ({@link ShardBuffers}, as {@code weft ec encode}/decode/repair allocate their stripes: one huge-page
+   * region per set where the machine offers transparent huge pages). Every byte is written here (inputs
+   * with noise, outputs zeroed by the allocator), so no timed operation takes a first-touch page fault.
    */
   private static MemorySegment[][] shardSets(Arena arena, Shape s, int sets) {
+    return shardSets(arena, s, sets, ShardBuffers.Pages.HUGE);
+  }
+
+  private static MemorySegment[][] shardSets(Arena arena, Shape s, int sets, ShardBuffers.Pages pages) {
     int n = s.k() + s.m();
-    MemorySegment[][] bufs = new MemorySegment[sets][n];
+    MemorySegment[][] bufs = new MemorySegment[sets][];
     Random rnd = new Random(1);
     byte[] noise = new byte[s.shardBytes()];
-    for (MemorySegment[] set : bufs) {
+    for (int j = 0; j < sets; j++) {
+      MemorySegment[] set = bufs[j] = ShardBuffers.allocate(arena, n, s.shardBytes(), pages);
       for (int i = 0; i < n; i++) {
-        set[i] = arena.allocate(s.shardBytes(), 64);
         rnd.nextBytes(noise);
         MemorySegment.copy(MemorySegment.ofArray(noise), 0, set[i], 0, s.shardBytes());
       }
@@ -304,6 +312,13 @@ public final class EcBenchArea implements BenchArea {
             + threadCounts[threadCounts.length - 1] + " threads over 1 thread, wall GB/s of data, median of " + pairs
             + " ABBA pairs on the same buffers; busy_cores under the thread count means another process held a core");
       }
+      // The same encode on buffers of base pages (each shard its own arena allocation, as before round 8):
+      // what the product's huge-page stripes gain, paired; 1 when this machine offers no huge pages.
+      MemorySegment[][] base = shardSets(arena, s, sets(s, cold), ShardBuffers.Pages.BASE);
+      Paired h = pairedRatio(encode, base, encode, bufs, pairs);
+      emitRatio(out, "huge-pages-ratio", s, 0, 1, cache, h, "encode on the product's huge-page stripe buffers over "
+          + "base-page buffers (one allocation per shard), 1 thread, wall GB/s of data, median of " + pairs
+          + " ABBA pairs; huge_pages false means this machine offers none and both sides had base pages");
     }
   }
 
@@ -327,26 +342,32 @@ public final class EcBenchArea implements BenchArea {
    * which moved the unpaired reconstruct/encode ratio from 1.06× to 0.61× between two quiet runs.
    */
   private static Paired pairedRatio(ShardOp a, ShardOp b, MemorySegment[][] sets, int pairs) {
+    return pairedRatio(a, sets, b, sets, pairs);
+  }
+
+  /** As {@link #pairedRatio(ShardOp, ShardOp, MemorySegment[][], int)}, each side on its own buffer sets. */
+  private static Paired pairedRatio(ShardOp a, MemorySegment[][] setsA, ShardOp b, MemorySegment[][] setsB,
+      int pairs) {
     int[] next = {0};
     // Warm-up, alternating, until both ran three times and 0.5 s passed; then size a side from a's rate.
     long warm = System.nanoTime();
     for (int i = 0; i < 3 || System.nanoTime() - warm < 500_000_000L; i++) {
-      a.run(sets[next[0]++ % sets.length]);
-      b.run(sets[next[0]++ % sets.length]);
+      a.run(setsA[next[0]++ % setsA.length]);
+      b.run(setsB[next[0]++ % setsB.length]);
     }
     long t0 = System.nanoTime();
     for (int i = 0; i < 5; i++) {
-      a.run(sets[next[0]++ % sets.length]);
+      a.run(setsA[next[0]++ % setsA.length]);
     }
     int ops = (int) Math.clamp(SIDE_NANOS * 5 / Math.max(1, System.nanoTime() - t0), 1, 1000);
     double[] wall = new double[pairs];
     double[] cpu = new double[pairs];
     double[] busy = new double[pairs];
     for (int p = 0; p < pairs; p++) {
-      long[] aSide = p % 2 == 0 ? timeSide(a, sets, next, ops) : null;
-      long[] bSide = timeSide(b, sets, next, ops);
+      long[] aSide = p % 2 == 0 ? timeSide(a, setsA, next, ops) : null;
+      long[] bSide = timeSide(b, setsB, next, ops);
       if (aSide == null) {
-        aSide = timeSide(a, sets, next, ops);
+        aSide = timeSide(a, setsA, next, ops);
       }
       wall[p] = (double) aSide[0] / bSide[0];
       cpu[p] = (double) aSide[1] / Math.max(1, bSide[1]);
@@ -384,7 +405,7 @@ public final class EcBenchArea implements BenchArea {
         .param("q1", round3(r.wall()[n / 4])).param("q3", round3(r.wall()[n - 1 - n / 4]))
         .param("min", round3(r.wall()[0])).param("max", round3(r.wall()[n - 1]))
         .param("cpu_ratio", round3(r.cpu()[n / 2])).param("busy_cores", round3(r.busy()[n / 2]))
-        .emit(round3(r.wall()[n / 2]), "x");
+        .param("huge_pages", ShardBuffers.hugePagesAvailable()).emit(round3(r.wall()[n / 2]), "x");
   }
 
   private static Rate measureHadoop(Shape s, int lost, boolean cold, double seconds, int batches) {

@@ -1,5 +1,6 @@
 package dev.weft.ec.files;
 
+import dev.weft.ec.buffer.ShardBuffers;
 import dev.weft.ec.codec.ParallelCoder;
 import dev.weft.ec.codec.ReedSolomon;
 import dev.weft.ec.codec.TooManyErasuresException;
@@ -130,8 +131,8 @@ public final class ShardDirectory {
         ProgressTask task = ProgressTask.start(progress, "encode " + input.getFileName(), length, "bytes")) {
       // Two sets of data cells: the next stripe is read into one while the other is encoded, hashed and
       // written on the pool. Parity cells are only touched by that work, so one set suffices.
-      MemorySegment[][] data = {allocate(arena, k, unit), allocate(arena, k, unit)};
-      MemorySegment[] parity = allocate(arena, opt.m(), unit);
+      MemorySegment[][] data = {ShardBuffers.allocate(arena, k, unit), ShardBuffers.allocate(arena, k, unit)};
+      MemorySegment[] parity = ShardBuffers.allocate(arena, opt.m(), unit);
       FileChannel[] outs = new FileChannel[n];
       MessageDigest[] digests = new MessageDigest[n];
       try {
@@ -420,7 +421,7 @@ public final class ShardDirectory {
     long unit = manifest.stripeUnit();
     FileChannel[] ins = new FileChannel[n];
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment[] cells = allocate(arena, n, unit);
+      MemorySegment[] cells = ShardBuffers.allocate(arena, n, unit);
       for (int s : sources) {
         ins[s] = FileChannel.open(dir.resolve(manifest.shards().get(s).file()), StandardOpenOption.READ);
         ins[s].position((manifest.stripes() - 1) * unit);
@@ -564,10 +565,12 @@ public final class ShardDirectory {
             manifest.stripes() * unit * k, "bytes")) {
       // The source cells twice — the next stripe is read into one set while the other is rebuilt and
       // handed to the sink on the pool — and the rebuilt cells once, shared by both sets.
-      MemorySegment[] shared = allocate(arena, n, unit);
+      MemorySegment[] shared = ShardBuffers.allocate(arena, n, unit);
       MemorySegment[][] sets = {shared.clone(), shared.clone()};
-      for (int s : sources) {
-        sets[1][s] = arena.allocate(Math.max(1, unit), 64).asSlice(0, unit);
+      MemorySegment[] second = ShardBuffers.allocate(arena, sources.length, unit);
+      for (int j = 0; j < sources.length; j++) {
+        int s = sources[j];
+        sets[1][s] = second[j];
         ins[s] = FileChannel.open(dir.resolve(manifest.shards().get(s).file()), StandardOpenOption.READ);
       }
       long stripes = manifest.stripes();
@@ -667,14 +670,6 @@ public final class ShardDirectory {
 
   static String shardName(int index, int width) {
     return String.format("shard-%0" + width + "d.bin", index);
-  }
-
-  private static MemorySegment[] allocate(Arena arena, int n, long unit) {
-    MemorySegment[] cells = new MemorySegment[n];
-    for (int i = 0; i < n; i++) {
-      cells[i] = arena.allocate(Math.max(1, unit), 64).asSlice(0, unit);
-    }
-    return cells;
   }
 
   private static long readFully(FileChannel ch, ByteBuffer buf) throws IOException {
