@@ -266,7 +266,12 @@ public final class ImportBench implements BenchArea {
    * the kept outputs deleted, written back, and left to age past that window before the run starts.
    */
   private static Path fresh(Path work, String base, PrintWriter log) throws Exception {
-    if (Files.getFileStore(work).getUsableSpace() < reserveBytes && !KEPT.isEmpty()) {
+    long free = Files.getFileStore(work).getUsableSpace();
+    if (free < reserveBytes && KEPT.isEmpty()) {
+      throw new IOException(work + ": " + (free >> 20) + " MiB free, a run needs about " + (reserveBytes >> 20)
+          + " MiB (free some space, or set java.io.tmpdir through WEFT_JAVA_OPTS to a larger file system)");
+    }
+    if (free < reserveBytes) {
       int n = KEPT.size();
       while (!KEPT.isEmpty()) {
         deleteTree(KEPT.pollFirst());

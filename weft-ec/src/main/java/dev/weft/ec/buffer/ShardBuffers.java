@@ -36,6 +36,7 @@ public final class ShardBuffers {
   private static final int PROT_READ_WRITE = 0x1 | 0x2;
   private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
   private static final int MADV_HUGEPAGE = 14;
+  private static final int MADV_NOHUGEPAGE = 15;
 
   private ShardBuffers() {}
 
@@ -105,6 +106,12 @@ public final class ShardBuffers {
       // Before any touch: a page faulted in as 4 KiB stays so until khugepaged collapses it, maybe never.
       // A refusal (an old kernel, THP switched off since the probe) leaves base pages, which still work.
       int ignored = (int) sys.madvise.invokeExact(MemorySegment.ofAddress(start), advised, MADV_HUGEPAGE);
+      // In THP "always" mode the rest of the mapping could still become a huge page (a fault, or khugepaged)
+      // and make the partial last page 2 MiB resident: keep it on base pages explicitly.
+      long tail = base + mapped - (start + advised);
+      if (tail > 0) {
+        ignored = (int) sys.madvise.invokeExact(MemorySegment.ofAddress(start + advised), tail, MADV_NOHUGEPAGE);
+      }
     } catch (Throwable e) {
       // As a refusal.
     }

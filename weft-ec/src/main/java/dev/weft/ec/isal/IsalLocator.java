@@ -24,7 +24,8 @@ public final class IsalLocator {
   /** A mapped library: the file and its symbols (mapped in the global arena, for the life of the process). */
   public record Found(Path file, SymbolLookup symbols) {}
 
-  private record Result(Optional<Found> found, String absentReason, boolean named) {}
+  /** Every candidate that mapped, in search order (the first is {@link #library()}), or why none did. */
+  private record Result(List<Found> found, String absentReason, boolean named) {}
 
   private static final Result RESULT = locate();
 
@@ -32,7 +33,7 @@ public final class IsalLocator {
 
   /** The mapped library, if it is installed, loadable and not turned off. */
   public static Optional<Found> library() {
-    return RESULT.found();
+    return RESULT.found().stream().findFirst();
   }
 
   /**
@@ -46,10 +47,11 @@ public final class IsalLocator {
   private static Result locate() {
     String override = System.getProperty("weft.isal.path", System.getenv("WEFT_ISAL"));
     if ("none".equals(override)) {
-      return new Result(Optional.empty(), "ISA-L is turned off (WEFT_ISAL=none)", true);
+      return new Result(List.of(), "ISA-L is turned off (WEFT_ISAL=none)", true);
     }
     boolean named = override != null && !override.isBlank();
     String reason = "ISA-L (libisal.so.2) is not installed";
+    List<Found> found = new java.util.ArrayList<>();
     for (String candidate : named ? List.of(override) : CANDIDATES) {
       Path path = Path.of(candidate);
       if (!Files.isReadable(path)) {
@@ -60,33 +62,39 @@ public final class IsalLocator {
       }
       try {
         // The global arena: the library stays mapped for the life of the process, as its tables are shared.
-        return new Result(Optional.of(new Found(path, SymbolLookup.libraryLookup(path, Arena.global()))), reason, named);
+        found.add(new Found(path, SymbolLookup.libraryLookup(path, Arena.global())));
       } catch (RuntimeException | LinkageError e) {
         // A broken or foreign-architecture file, or FFM denied: fall back to Java as if it were absent,
         // but keep what the loader said, so a user who named the file learns why it was not used.
         reason = failure(path, named, e);
       }
     }
-    return new Result(Optional.empty(), reason, named);
+    return new Result(List.copyOf(found), found.isEmpty() ? reason : "", named);
   }
 
   /** A binding made on the located library ({@code binding} present), or why there is none. */
   public record Bound<T>(Optional<T> binding, String absentReason) {}
 
   /**
-   * Makes a binding on the library: absent with the locator's reason when the library is, and absent with
-   * what went wrong when {@code bind} throws (an older libisal without a symbol, a failed self-test).
+   * Makes a binding on the first library file it works on, in search order: absent with the locator's
+   * reason when there is none, and absent with what went wrong on the first file when {@code bind} throws on
+   * every one (an older libisal without a symbol, a failed self-test), so a newer copy elsewhere is still used.
    */
   public static <T> Bound<T> bind(BiFunction<Path, SymbolLookup, T> bind) {
-    Optional<Found> found = library();
-    if (found.isEmpty()) {
+    if (RESULT.found().isEmpty()) {
       return new Bound<>(Optional.empty(), absentReason());
     }
-    try {
-      return new Bound<>(Optional.of(bind.apply(found.get().file(), found.get().symbols())), "");
-    } catch (RuntimeException | LinkageError e) {
-      return new Bound<>(Optional.empty(), failure(found.get().file(), RESULT.named(), e));
+    String why = null;
+    for (Found f : RESULT.found()) {
+      try {
+        return new Bound<>(Optional.of(bind.apply(f.file(), f.symbols())), "");
+      } catch (RuntimeException | LinkageError e) {
+        if (why == null) {
+          why = failure(f.file(), RESULT.named(), e);
+        }
+      }
     }
+    return new Bound<>(Optional.empty(), why);
   }
 
   /** What a downcall threw, for callers that declare none: unchecked as it was, errors as they are. */

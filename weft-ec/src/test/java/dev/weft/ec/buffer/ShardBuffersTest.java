@@ -50,6 +50,11 @@ class ShardBuffersTest {
       }
       assertTrue(mapped(first), "mapped while the arena is open");
       assertEquals("1", smapsField(first, "THPeligible"), "the mapping is advised for huge pages");
+      // "hg" is set by MADV_HUGEPAGE only (THPeligible alone is 1 for any large mapping in "always" mode);
+      // "nh" on the partial last huge page keeps it on base pages in that mode.
+      assertTrue(List.of(smapsField(first, "VmFlags").split(" ")).contains("hg"), "advised MADV_HUGEPAGE");
+      long tail = first + (cells[K + M - 1].address() + UNIT - first & -huge);
+      assertTrue(List.of(smapsField(tail, "VmFlags").split(" ")).contains("nh"), "tail advised MADV_NOHUGEPAGE");
     }
     assertFalse(mapped(first), "unmapped when the arena closes");
   }

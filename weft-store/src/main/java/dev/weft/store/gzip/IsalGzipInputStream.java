@@ -10,13 +10,15 @@ import java.lang.foreign.ValueLayout;
 /**
  * A gzip file inflated by ISA-L: headers and trailers are parsed here, each member's deflate data goes to
  * {@code isal_inflate}. Behaves as commons-compress's GzipCompressorInputStream with concatenated members
- * (the Java path): same bytes, same checks, same messages, which {@code GunzipEquivalenceTest} holds it to.
+ * (the Java path): same bytes, the same files refused, and for damaged framing the same messages, which
+ * {@code GunzipEquivalenceTest} holds it to.
  *
- * <p>Owned by the thread that reads it. The native state and both buffers are allocated once, in an arena
- * this stream owns, freed by {@link #close()}, or earlier: at the end of the data, or when reading fails
- * (a failed stream keeps failing). Any read after close fails.
- * Every input byte is read once from {@code in}, in order, and none is read past the end of the gzip data
- * before it is needed, so a digest under {@code in} sees each byte exactly once.
+ * <p>Not thread-safe, like any stream: one thread reads it at a time. The native state and both buffers are
+ * allocated once, in a shared arena this stream owns (so a close from another thread, such as a cancelling
+ * one, frees them too), and freed by {@link #close()}, or earlier: at the end of the data, or when reading
+ * fails (a failed stream keeps failing). Any read after close fails.
+ * Every input byte is read once from {@code in}, in order (in pieces of up to 64 KiB, so a gzip file embedded
+ * in a longer stream loses what follows it), so a digest under {@code in} sees each byte exactly once.
  */
 final class IsalGzipInputStream extends InputStream {
   /** Compressed bytes handed to one call, and decompressed bytes produced by one call at most. */
@@ -34,7 +36,7 @@ final class IsalGzipInputStream extends InputStream {
 
   private final IsalInflate isal;
   private final InputStream in;
-  private final Arena arena = Arena.ofConfined();
+  private final Arena arena = Arena.ofShared();
   private final MemorySegment state;
   private final MemorySegment inBuf;
   private final MemorySegment outBuf;
@@ -102,6 +104,8 @@ final class IsalGzipInputStream extends InputStream {
       } catch (IOException | RuntimeException e) {
         // nothing more can be read: free the native memory now, whether or not the owner closes this
         failed = e.getMessage() != null ? e.getMessage() : "unexpected end of data";
+        outPos = 0; // a step that failed after publishing its output: none of it is readable any more
+        outLimit = 0;
         arena.close();
         throw e;
       }
@@ -129,11 +133,14 @@ final class IsalGzipInputStream extends InputStream {
   @Override
   public void close() throws IOException {
     if (!closed) {
-      closed = true;
-      if (arena.scope().isAlive()) {
-        arena.close();
+      try {
+        if (arena.scope().isAlive()) {
+          arena.close();
+        }
+      } finally {
+        closed = true;
+        in.close();
       }
-      in.close();
     }
   }
 

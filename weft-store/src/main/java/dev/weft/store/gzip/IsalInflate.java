@@ -40,7 +40,7 @@ final class IsalInflate {
   /** {@code ISAL_GZIP_NO_HDR}: raw deflate, with the gzip CRC-32 of the output kept in {@code crc}. */
   static final int GZIP_NO_HDR = 2;
   /** Bytes after the state that must stay untouched: a library with a larger struct would write there. */
-  static final long GUARD = 4096;
+  static final long GUARD = 128 * 1024;
 
   static final String KNOWN_TEXT = "weft weft weft: gzip layers through igzip, checked at load. ".repeat(8);
   /** Raw deflate of {@link #KNOWN_TEXT}, made once with java.util.zip (level 9, then level 0 for a stored block). */
