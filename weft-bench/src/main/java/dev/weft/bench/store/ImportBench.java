@@ -124,6 +124,12 @@ public final class ImportBench implements BenchArea {
     }
     Path many = writeLayout(work.resolve("img-many"), parts, "gzip");
     int[] threadCounts = all > 1 ? new int[] {1, all} : new int[] {1};
+    // A JVM's first import also compiles the split, hash and write paths (C1 and C2 threads: ≈ 1–4 CPU-s on
+    // this VM). One import first, reported on its own as import-cold (what a one-off `weft oci import` pays),
+    // so that the rows below measure the steady state of a running JVM.
+    Sample cold = medianSample(1, () -> importOnce(fresh(work, "repo", log), layouts.get("none"), all));
+    withCpu(out.row("weft", "import-cold", all).param("compression", "none").param("layers", 1), mb, cold)
+        .emit(mb / cold.wall(), "MB/s");
     for (String c : COMPRESSIONS) {
       for (int threads : threadCounts) {
         // gzip: a row per inflater available (ISA-L's igzip and java.util.zip), so the gain shows in one run.

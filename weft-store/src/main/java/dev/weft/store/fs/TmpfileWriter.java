@@ -22,12 +22,17 @@ import java.nio.file.Path;
  *
  * <p>The link is made from the file descriptor itself ({@code AT_EMPTY_PATH}) where the kernel allows it,
  * and otherwise through {@code /proc/self/fd/N} with {@code AT_SYMLINK_FOLLOW}, which needs no privilege.
- * Thread-safe; each platform thread keeps one staging buffer (below).
+ * Objects from {@link DirectIo#MIN_BYTES} on are written with {@code O_DIRECT} ({@link DirectIo}). Thread-safe;
+ * each platform thread keeps one staging buffer.
  */
 public final class TmpfileWriter {
   private static final int O_WRONLY = 01;
   private static final int O_CLOEXEC = 02000000;
   private static final int O_TMPFILE = 020000000 | 0200000; // __O_TMPFILE | O_DIRECTORY, as glibc defines it
+  private static final int O_DIRECT = 040000;
+  private static final int F_GETFL = 3;
+  private static final int F_SETFL = 4;
+  private static final int EINVAL = 22;
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_FOLLOW = 0x400;
   private static final int AT_EMPTY_PATH = 0x1000;
@@ -35,17 +40,12 @@ public final class TmpfileWriter {
   private static final int EPERM = 1;
   private static final int EINTR = 4;
   private static final int EEXIST = 17;
-  /** The native buffer the bytes are copied through, at most. */
-  private static final int COPY_CHUNK = 256 * 1024;
-  /**
-   * Each thread's staging buffer for {@code write(2)}, reused from object to object. A fresh buffer per
-   * object was a native allocation (zeroed; above 128 KiB glibc serves it with a new {@code mmap}) whose
-   * pages faulted in anew every time, and new pages cost 2.7–10 µs each in this VM (docs/notes/store.md).
-   * Owned by its thread (pool workers live as long as the pool); freed by GC once the thread is gone.
-   * Platform threads only: a virtual thread stages through its call's own arena.
+  /*
+   * The bytes are copied through each thread's staging buffer (DirectIo.staging: 1 MiB, aligned for
+   * O_DIRECT), reused from object to object. A fresh buffer per object was a native allocation (zeroed; above
+   * 128 KiB glibc serves it with a new mmap) whose pages faulted in anew every time, and new pages cost
+   * 2.7–10 µs each in this VM (docs/notes/store.md).
    */
-  private static final ThreadLocal<MemorySegment> STAGING =
-      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(COPY_CHUNK));
   /**
    * Whether {@code linkat(fd, "", …, AT_EMPTY_PATH)} works here: since Linux 6.10 for a file the caller
    * opened itself, before that only with {@code CAP_DAC_READ_SEARCH}. It saves resolving {@code
@@ -60,6 +60,8 @@ public final class TmpfileWriter {
   private static final MethodHandle WRITE;
   private static final MethodHandle CLOSE;
   private static final MethodHandle LINKAT;
+  private static final MethodHandle FTRUNCATE;
+  private static final MethodHandle FCNTL;
   private static final MethodHandle STRERROR;
   private static final StructLayout CAPTURE;
   private static final VarHandle ERRNO;
@@ -69,6 +71,8 @@ public final class TmpfileWriter {
     MethodHandle write = null;
     MethodHandle close = null;
     MethodHandle linkat = null;
+    MethodHandle ftruncate = null;
+    MethodHandle fcntl = null;
     MethodHandle strerror = null;
     StructLayout capture = null;
     VarHandle errno = null;
@@ -91,6 +95,11 @@ public final class TmpfileWriter {
       linkat = linker.downcallHandle(lookup.find("linkat").orElseThrow(),
           FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
               ValueLayout.ADDRESS, ValueLayout.JAVA_INT), errnoOption);
+      ftruncate = linker.downcallHandle(lookup.find("ftruncate").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), errnoOption);
+      fcntl = linker.downcallHandle(lookup.find("fcntl").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+          errnoOption, Linker.Option.firstVariadicArg(2));
       strerror = linker.downcallHandle(lookup.find("strerror").orElseThrow(),
           FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
       errno = capture.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -101,6 +110,8 @@ public final class TmpfileWriter {
     WRITE = open == null ? null : write;
     CLOSE = open == null ? null : close;
     LINKAT = open == null ? null : linkat;
+    FTRUNCATE = open == null ? null : ftruncate;
+    FCNTL = open == null ? null : fcntl;
     STRERROR = open == null ? null : strerror;
     CAPTURE = open == null ? null : capture;
     ERRNO = open == null ? null : errno;
@@ -151,25 +162,49 @@ public final class TmpfileWriter {
     Path target = dir.resolve(name);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(CAPTURE);
-      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(dir.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, MODE);
+      MemorySegment dirName = arena.allocateFrom(dir.toString());
+      // Large objects bypass the page cache (DirectIo says why); a file system that refuses is asked once.
+      boolean direct = DirectIo.wanted(length);
+      int fd = (int) OPEN.invokeExact(state, dirName, O_TMPFILE | O_WRONLY | O_CLOEXEC | (direct ? O_DIRECT : 0), MODE);
+      if (fd < 0 && direct && (int) ERRNO.get(state, 0L) == EINVAL) {
+        DirectIo.refused();
+        direct = false;
+        fd = (int) OPEN.invokeExact(state, dirName, O_TMPFILE | O_WRONLY | O_CLOEXEC, MODE);
+      }
       if (fd < 0) {
         throw failure("creating an unnamed file in " + dir, state);
       }
       try {
         MemorySegment bytes = MemorySegment.ofArray(data);
-        // A virtual thread would keep a 256 KiB native buffer per (short-lived) thread: it stages per call.
-        MemorySegment buffer = Thread.currentThread().isVirtual()
-            ? arena.allocate(Math.max(1, Math.min(COPY_CHUNK, length))) : STAGING.get();
+        MemorySegment buffer = DirectIo.staging(arena);
         long pos = offset;
         long end = (long) offset + length;
+        boolean padded = false;
         while (pos < end) {
           long chunk = Math.min(buffer.byteSize(), end - pos);
           MemorySegment.copy(bytes, pos, buffer, 0, chunk);
+          long out = chunk;
+          if (direct && chunk % DirectIo.ALIGN != 0) {
+            out = DirectIo.roundUp(chunk); // a direct write is whole blocks: the padding is cut off below
+            buffer.asSlice(chunk, out - chunk).fill((byte) 0);
+            padded = true;
+          }
           long done = 0;
-          while (done < chunk) {
-            long n = (long) WRITE.invokeExact(state, fd, buffer.asSlice(done), chunk - done);
+          while (done < out) {
+            long n = (long) WRITE.invokeExact(state, fd, buffer.asSlice(done), out - done);
             if (n < 0) {
-              if ((int) ERRNO.get(state, 0L) == EINTR) {
+              int err = (int) ERRNO.get(state, 0L);
+              if (err == EINTR) {
+                continue;
+              }
+              if (err == EINVAL && direct) {
+                // The file system took O_DIRECT at open but not this write's alignment: buffered from now on.
+                DirectIo.refused();
+                direct = false;
+                int flags = (int) FCNTL.invokeExact(state, fd, F_GETFL, 0);
+                if (flags < 0 || (int) FCNTL.invokeExact(state, fd, F_SETFL, flags & ~O_DIRECT) < 0) {
+                  throw failure("writing " + target, state);
+                }
                 continue;
               }
               throw failure("writing " + target, state);
@@ -177,6 +212,9 @@ public final class TmpfileWriter {
             done += n;
           }
           pos += chunk;
+        }
+        if (padded && (int) FTRUNCATE.invokeExact(state, fd, (long) length) != 0) {
+          throw failure("writing " + target, state);
         }
         MemorySegment targetName = arena.allocateFrom(target.toString());
         int rc = -1;

@@ -5,6 +5,7 @@ import dev.weft.runtime.limit.ByteBudget;
 import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
+import dev.weft.store.fs.DirectIo;
 import dev.weft.store.repo.Repository;
 import dev.weft.store.splitstream.SplitStreamWriter;
 import dev.weft.store.verity.FsVerity;
@@ -13,10 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -137,7 +135,8 @@ public final class TarSplitter {
   /** A file above {@link #PIECE}: its pieces are hashed (and written) by separate tasks. */
   private final class Large implements StreamAssembler.Part {
     final Path tmp;
-    final FileChannel channel;
+    /** The temporary file, written directly (bypassing the page cache) where the file system allows. */
+    final DirectIo.Output channel;
     final long size;
     /** Each piece's fs-verity leaf hashes, set by its task before it counts itself in {@link #piecesDone}. */
     final byte[][] leaves;
@@ -147,7 +146,7 @@ public final class TarSplitter {
     volatile boolean allForked;
     boolean committed;
 
-    Large(Path tmp, FileChannel channel, long size) {
+    Large(Path tmp, DirectIo.Output channel, long size) {
       this.tmp = tmp;
       this.channel = channel;
       this.size = size;
@@ -168,7 +167,7 @@ public final class TarSplitter {
       }
       ObjectId id = FsVerity.digestFromLeaves(all.toByteArray(), size);
       if (channel != null) {
-        channel.close();
+        channel.finish(size);
         repo.commitTemp(tmp, id, size);
         committed = true;
       }
@@ -470,14 +469,14 @@ public final class TarSplitter {
       } else {
         forkBatch();
         Path tmp = writeObjects ? repo.newTempFile() : null;
-        FileChannel ch = null;
+        DirectIo.Output ch = null;
         try {
-          ch = tmp == null ? null : FileChannel.open(tmp, StandardOpenOption.WRITE);
+          ch = tmp == null ? null : DirectIo.open(tmp, size);
         } catch (IOException e) {
           Repository.deleteQuietly(tmp);
           throw e;
         }
-        FileChannel channel = ch;
+        DirectIo.Output channel = ch;
         Large lg = new Large(tmp, ch, size);
         asm.add(lg);
         for (long pos = 0; pos < size; pos += PIECE) {
@@ -491,10 +490,8 @@ public final class TarSplitter {
           long at = pos;
           int index = (int) (pos / PIECE);
           Task<Void> piece = scope.fork(() -> {
-            ByteBuffer buf = ByteBuffer.wrap(data);
-            long p = at;
-            while (channel != null && buf.hasRemaining()) {
-              p += channel.write(buf, p);
+            if (channel != null) {
+              channel.write(data, 0, len, at);
             }
             lg.leaves[index] = FsVerity.leafHashes(data, 0, data.length);
             lg.piecesDone.incrementAndGet();
