@@ -219,7 +219,8 @@ public final class ImportBench implements BenchArea {
   private static BenchOutput.Row withCpu(BenchOutput.Row row, double mb, Sample s) {
     return row.param("cpu_s", Math.round(s.cpu() * 1000) / 1000.0)
         .param("cores_busy", Math.round(s.cpu() / s.wall() * 100) / 100.0)
-        .param("mb_per_cpu_s", Math.round(mb / s.cpu() * 10) / 10.0);
+        .param("mb_per_cpu_s", Math.round(mb / s.cpu() * 10) / 10.0)
+        .param("direct_io", dev.weft.store.fs.DirectIo.enabled());
   }
 
   private static double median(int runs, Timed t) throws Exception {

@@ -54,6 +54,8 @@ public final class OciCommand implements Runnable {
           "gzip layers are inflated by Intel ISA-L's igzip when libisal.so.2 is installed",
           "(less CPU per MB), else by java.util.zip; the results are identical.",
           "WEFT_ISAL=none turns ISA-L off; --debug names the inflater used.",
+          "Objects from 1 MiB on are written with O_DIRECT, past the page cache (buffered",
+          "where the file system refuses it; WEFT_DIRECT_IO=off buffers every write).",
           "--threads N: at most N busy threads, the threads reading layers included",
           "(1 = all on one thread). Limits (--limit NAME=N):",
           "  store.import.layers   layers split at once (default: the thread count)",
@@ -78,6 +80,7 @@ public final class OciCommand implements Runnable {
       Repository repo = ctx.repository(true);
       if (ctx.global().debug()) {
         ctx.err().println("weft: gzip inflater " + Gunzip.describe());
+        ctx.err().println("weft: direct I/O " + dev.weft.store.fs.DirectIo.describe());
         ctx.err().flush();
       }
       ImportReport r = new ImageImporter(repo, ctx.pool(), ctx.progress()).importImage(source, name);

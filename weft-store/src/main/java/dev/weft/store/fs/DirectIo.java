@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -22,29 +21,37 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Durability is unchanged: a direct write reaches the device, possibly only its volatile cache, and the
  * repository's barrier ({@code syncfs}) flushes that cache together with the new files' metadata, as for
- * buffered writes. A file's last block is written whole (zero-padded) and the file then truncated to its
- * size, all before the file gets its name.
+ * buffered writes. Only whole 4 KiB blocks are written directly; the rest of a file's last block is written
+ * buffered into the block after them (so no padding and no truncate, which would make the file system
+ * read the last block back). All of it happens before the file gets its name.
  *
  * <p>Where the file system refuses {@code O_DIRECT} (tmpfs before Linux 6.6, some FUSE and network file
- * systems) or needs a coarser alignment, the first refusal switches it off for the process and every write
- * is buffered, as before. {@code WEFT_DIRECT_IO=off} (or {@code -Dweft.directio=off}) switches it off.
+ * systems) or a direct write's alignment ({@code EINVAL}), the first refusal switches it off for the
+ * process and the refused write is retried buffered; {@link #describe()} says why. {@code
+ * WEFT_DIRECT_IO=off} (or {@code -Dweft.directio=off}) switches it off. btrfs since Linux 6.14 turns direct
+ * writes of checksummed files back into buffered ones, so there it saves nothing. Objects written without
+ * {@code O_TMPFILE} (file systems that lack it) are always buffered.
  */
 public final class DirectIo {
   /** Buffer address, file offset and length alignment of every direct write (the usual 4 KiB block). */
-  public static final int ALIGN = 4096;
+  static final int ALIGN = 4096;
   /** Objects from this size on are written directly (about 60 % of a root filesystem's bytes). */
-  public static final long MIN_BYTES = 1L << 20;
-  /** The staging buffer each thread copies through: 1 MiB per direct write. */
+  static final long MIN_BYTES = 1L << 20;
+  /** The staging buffer each platform thread copies through: 1 MiB per write. */
   static final int CHUNK = 1 << 20;
 
   private static volatile boolean enabled = !"off".equalsIgnoreCase(setting());
+  /** Why direct writes are off, when a file system refused them; null otherwise. */
+  private static volatile String refusal;
+  /** Tests: stage through a buffer one byte off alignment, so that every direct write is refused. */
+  static volatile boolean misalignForTests;
   /**
    * Each platform thread's aligned staging buffer, reused for every object it writes (new pages are
-   * expensive in this VM, see {@link TmpfileWriter}). Freed by GC once the thread is gone; virtual threads
-   * stage through a buffer of their own call instead.
+   * expensive in this VM, see docs/notes/store.md). Freed by GC once the thread is gone; virtual threads
+   * (each layer's reader is one) stage through a buffer of their own call instead, sized by the write.
    */
   private static final ThreadLocal<MemorySegment> STAGING =
-      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CHUNK, ALIGN));
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CHUNK + ALIGN, ALIGN));
 
   private DirectIo() {}
 
@@ -54,18 +61,22 @@ public final class DirectIo {
   }
 
   /** Whether an object of {@code size} bytes is to be written directly. */
-  public static boolean wanted(long size) {
+  static boolean wanted(long size) {
     return enabled && size >= MIN_BYTES;
   }
 
-  /** The file system refused a direct open or write: write buffered from now on. */
-  static void refused() {
-    enabled = false;
+  /** A file system refused a direct open or write ({@code why}): write buffered from now on. */
+  static void refused(String why) {
+    if (enabled) {
+      refusal = why;
+      enabled = false;
+    }
   }
 
   /** Tests and benchmarks: switch direct writes on or off for this process. */
   public static void enable(boolean on) {
     enabled = on;
+    refusal = null;
   }
 
   /** Whether direct writes are on at the moment. */
@@ -73,62 +84,82 @@ public final class DirectIo {
     return enabled;
   }
 
+  /** One line for {@code --debug}: on, off by setting, or off because a file system refused. */
+  public static String describe() {
+    if (enabled) {
+      return "on (objects from " + (MIN_BYTES >> 20) + " MiB; WEFT_DIRECT_IO=off turns it off)";
+    }
+    String why = refusal;
+    return why != null ? "off: " + why : "off (WEFT_DIRECT_IO=off)";
+  }
+
   /**
-   * This thread's staging buffer: {@link #CHUNK} bytes aligned to {@link #ALIGN}, for platform threads
-   * reused, for a virtual thread allocated in {@code arena}.
+   * A staging buffer of at most {@link #CHUNK} bytes aligned to {@link #ALIGN} for writing {@code length}
+   * bytes: a platform thread's own, reused; on a virtual thread one from {@code arena} no larger than the
+   * write needs (zeroed on allocation, so a 1 MiB buffer per small object would cost more than the write).
    */
-  static MemorySegment staging(Arena arena) {
-    return Thread.currentThread().isVirtual() ? arena.allocate(CHUNK, ALIGN) : STAGING.get();
-  }
-
-  static long roundUp(long n) {
-    return (n + ALIGN - 1) & -ALIGN;
+  static MemorySegment staging(Arena arena, long length) {
+    int off = misalignForTests ? 1 : 0;
+    if (!Thread.currentThread().isVirtual()) {
+      return STAGING.get().asSlice(off, CHUNK);
+    }
+    long size = Math.min(CHUNK, Math.max(1, (length + ALIGN - 1) & -ALIGN));
+    return arena.allocate(size + off, ALIGN).asSlice(off, size);
   }
 
   /**
-   * Opens an existing, empty temporary file for writing {@code size} bytes: directly when the size calls for
-   * it and the file system takes it (its alignment is at most {@link #ALIGN}), else buffered.
+   * Opens an existing, empty temporary file for writing {@code size} bytes in pieces: directly when the
+   * size calls for it and the file system takes it, else buffered.
    */
   public static Output open(Path file, long size) throws IOException {
-    if (wanted(size)) {
-      try {
-        long block = Files.getFileStore(file).getBlockSize();
-        if (block > 0 && block <= ALIGN && ALIGN % block == 0) {
-          return new Output(FileChannel.open(file, StandardOpenOption.WRITE,
-              com.sun.nio.file.ExtendedOpenOption.DIRECT), true);
-        }
-      } catch (UnsupportedOperationException | IOException refusedHere) {
-        // EINVAL from open(O_DIRECT), or no block size: this file system writes buffered
-      }
-      refused();
+    if (!Posix.available()) {
+      return new Output(file, -1, FileChannel.open(file, StandardOpenOption.WRITE));
     }
-    return new Output(FileChannel.open(file, StandardOpenOption.WRITE), false);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Posix.CAPTURE);
+      MemorySegment name = arena.allocateFrom(file.toString());
+      int flags = Posix.O_WRONLY | Posix.O_CLOEXEC;
+      boolean direct = wanted(size);
+      int fd = (int) Posix.OPEN.invokeExact(state, name, flags | (direct ? Posix.O_DIRECT : 0), 0);
+      if (fd < 0 && direct && Posix.errno(state) == Posix.EINVAL) {
+        refused("opening " + file + " with O_DIRECT was refused (EINVAL)");
+        fd = (int) Posix.OPEN.invokeExact(state, name, flags, 0);
+      }
+      if (fd < 0) {
+        throw Posix.failure("opening " + file, state);
+      }
+      return new Output(file, fd, null);
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException(file + ": native open failed: " + t, t);
+    }
   }
 
   /**
-   * A file being written in pieces at known offsets, from any thread, directly or buffered. Owned by its
-   * writer, which calls {@link #finish} once every piece is written, or {@link #close} to give up.
+   * A file being written in pieces at known offsets, from any threads. Owned by its writer, which calls
+   * {@link #close} once every piece is written (or to give up).
    */
   public static final class Output implements java.io.Closeable {
+    private final Path file;
+    /** The native descriptor, maybe with {@code O_DIRECT}; -1 where the JDK channel below is used. */
+    private final int fd;
     private final FileChannel channel;
-    private final boolean direct;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Output(FileChannel channel, boolean direct) {
+    private Output(Path file, int fd, FileChannel channel) {
+      this.file = file;
+      this.fd = fd;
       this.channel = channel;
-      this.direct = direct;
-    }
-
-    /** Whether the bytes bypass the page cache. */
-    public boolean direct() {
-      return direct;
     }
 
     /**
-     * Writes {@code data[offset, offset+length)} at {@code position}, which must be {@link #ALIGN}-aligned
-     * when direct; a partial last block is padded with zeros, which {@link #finish} cuts off.
+     * Writes {@code data[offset, offset+length)} at {@code position}. On a direct descriptor the whole blocks
+     * go directly (so {@code position} must be {@link #ALIGN}-aligned) and the rest of the last block buffered,
+     * through a second, buffered descriptor.
      */
     public void write(byte[] data, int offset, int length, long position) throws IOException {
-      if (!direct) {
+      if (channel != null) {
         ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
         long p = position;
         while (buf.hasRemaining()) {
@@ -136,42 +167,73 @@ public final class DirectIo {
         }
         return;
       }
-      if (position % ALIGN != 0) {
-        throw new IllegalArgumentException("direct write at unaligned offset " + position);
-      }
       try (Arena arena = Arena.ofConfined()) {
-        MemorySegment staging = staging(arena);
+        MemorySegment state = arena.allocate(Posix.CAPTURE);
+        MemorySegment staging = staging(arena, length);
         MemorySegment src = MemorySegment.ofArray(data);
+        boolean direct = (position & (ALIGN - 1)) == 0 && isDirect(state);
+        long whole = direct ? length & -ALIGN : length;
         long done = 0;
-        while (done < length) {
-          int chunk = (int) Math.min(CHUNK, length - done);
+        while (done < whole) {
+          long chunk = Math.min(staging.byteSize(), whole - done);
           MemorySegment.copy(src, offset + done, staging, 0, chunk);
-          int out = (int) roundUp(chunk);
-          if (out > chunk) {
-            staging.asSlice(chunk, out - chunk).fill((byte) 0);
-          }
-          ByteBuffer buf = staging.asSlice(0, out).asByteBuffer();
-          long p = position + done;
-          while (buf.hasRemaining()) {
-            p += channel.write(buf, p);
-          }
+          Posix.writeFully(state, fd, staging.asSlice(0, chunk), position + done, file.toString());
           done += chunk;
         }
+        if (done < length) { // the tail of a direct file's last block
+          long tail = length - done;
+          MemorySegment.copy(src, offset + done, staging, 0, tail);
+          int buffered = (int) Posix.OPEN.invokeExact(state, arena.allocateFrom(file.toString()),
+              Posix.O_WRONLY | Posix.O_CLOEXEC, 0);
+          if (buffered < 0) {
+            throw Posix.failure("opening " + file, state);
+          }
+          try {
+            Posix.writeFully(state, buffered, staging.asSlice(0, tail), position + done, file.toString());
+          } finally {
+            int ignored = (int) Posix.CLOSE.invokeExact(buffered);
+          }
+        }
+      } catch (IOException e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IOException(file + ": native write failed: " + t, t);
       }
     }
 
-    /** Cuts the file back to {@code size} (a direct write padded its last block) and closes it. */
-    public void finish(long size) throws IOException {
-      try (channel) {
-        if (direct && channel.size() > size) {
-          channel.truncate(size);
-        }
+    /** Whether the descriptor still has {@code O_DIRECT} (a refused write clears it). */
+    private boolean isDirect(MemorySegment state) throws Throwable {
+      int flags = (int) Posix.FCNTL.invokeExact(state, fd, Posix.F_GETFL, 0);
+      return flags >= 0 && (flags & Posix.O_DIRECT) != 0;
+    }
+
+    /** Whether the bytes bypass the page cache at the moment. */
+    boolean direct() throws IOException {
+      if (channel != null) {
+        return false;
+      }
+      try (Arena arena = Arena.ofConfined()) {
+        return isDirect(arena.allocate(Posix.CAPTURE));
+      } catch (Throwable t) {
+        throw new IOException(file + ": fcntl failed: " + t, t);
       }
     }
 
     @Override
     public void close() throws IOException {
-      channel.close();
+      if (channel != null) {
+        channel.close();
+      } else if (closed.compareAndSet(false, true)) {
+        try {
+          if ((int) Posix.CLOSE.invokeExact(fd) != 0) {
+            throw new IOException("closing " + file + " failed");
+          }
+        } catch (IOException e) {
+          throw e;
+        } catch (Throwable t) {
+          throw new IOException(file + ": native close failed: " + t, t);
+        }
+      }
     }
   }
 }

@@ -136,7 +136,7 @@ public final class TarSplitter {
   private final class Large implements StreamAssembler.Part {
     final Path tmp;
     /** The temporary file, written directly (bypassing the page cache) where the file system allows. */
-    final DirectIo.Output channel;
+    final DirectIo.Output out;
     final long size;
     /** Each piece's fs-verity leaf hashes, set by its task before it counts itself in {@link #piecesDone}. */
     final byte[][] leaves;
@@ -146,9 +146,9 @@ public final class TarSplitter {
     volatile boolean allForked;
     boolean committed;
 
-    Large(Path tmp, DirectIo.Output channel, long size) {
+    Large(Path tmp, DirectIo.Output out, long size) {
       this.tmp = tmp;
-      this.channel = channel;
+      this.out = out;
       this.size = size;
       this.leaves = new byte[Math.toIntExact((size + PIECE - 1) / PIECE)][];
     }
@@ -166,8 +166,8 @@ public final class TarSplitter {
         all.writeBytes(l);
       }
       ObjectId id = FsVerity.digestFromLeaves(all.toByteArray(), size);
-      if (channel != null) {
-        channel.finish(size);
+      if (out != null) {
+        out.close();
         repo.commitTemp(tmp, id, size);
         committed = true;
       }
@@ -178,8 +178,8 @@ public final class TarSplitter {
     public void discard() {
       leases.forEach(ByteBudget.Lease::close);
       try {
-        if (channel != null) {
-          channel.close();
+        if (out != null) {
+          out.close();
         }
       } catch (IOException ignored) {
         // closing a temp file we are about to delete
@@ -469,15 +469,15 @@ public final class TarSplitter {
       } else {
         forkBatch();
         Path tmp = writeObjects ? repo.newTempFile() : null;
-        DirectIo.Output ch = null;
+        DirectIo.Output opened = null;
         try {
-          ch = tmp == null ? null : DirectIo.open(tmp, size);
+          opened = tmp == null ? null : DirectIo.open(tmp, size);
         } catch (IOException e) {
           Repository.deleteQuietly(tmp);
           throw e;
         }
-        DirectIo.Output channel = ch;
-        Large lg = new Large(tmp, ch, size);
+        DirectIo.Output out = opened;
+        Large lg = new Large(tmp, out, size);
         asm.add(lg);
         for (long pos = 0; pos < size; pos += PIECE) {
           int len = (int) Math.min(PIECE, size - pos);
@@ -490,8 +490,8 @@ public final class TarSplitter {
           long at = pos;
           int index = (int) (pos / PIECE);
           Task<Void> piece = scope.fork(() -> {
-            if (channel != null) {
-              channel.write(data, 0, len, at);
+            if (out != null) {
+              out.write(data, 0, len, at);
             }
             lg.leaves[index] = FsVerity.leafHashes(data, 0, data.length);
             lg.piecesDone.incrementAndGet();
