@@ -167,8 +167,13 @@ public final class TarSplitter {
       }
       ObjectId id = FsVerity.digestFromLeaves(all.toByteArray(), size);
       if (out != null) {
-        out.close();
-        repo.commitTemp(tmp, id, size);
+        try {
+          out.close();
+          repo.commitTemp(tmp, id, size);
+        } catch (IOException e) {
+          // The repository's failure, not the layer's: unchecked, so the importer does not call it bad data.
+          throw new java.io.UncheckedIOException("cannot write object " + id + " (" + tmp + "): " + e.getMessage(), e);
+        }
         committed = true;
       }
       writer.writeExternal(id, size);
@@ -491,7 +496,11 @@ public final class TarSplitter {
           int index = (int) (pos / PIECE);
           Task<Void> piece = scope.fork(() -> {
             if (out != null) {
-              out.write(data, 0, len, at);
+              try {
+                out.write(data, 0, len, at);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write a large object: " + e.getMessage(), e);
+              }
             }
             lg.leaves[index] = FsVerity.leafHashes(data, 0, data.length);
             lg.piecesDone.incrementAndGet();
