@@ -14,10 +14,11 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Why: an import writes its whole layer once and reads none of it back, so caching it only evicts what
  * the machine had cached, and the copy into fresh page-cache pages is a large part of an import's CPU
- * (docs/notes/store.md, round 9: 0.45 ms per MB on this VM once the page cache recycles its pages,
- * 2.4 ms per MB while the kernel still hands out pages the hypervisor has not backed yet; an
- * {@code O_DIRECT} write costs 0.06). Small objects stay buffered: most of an object's cost there is the
- * inode, and a direct write waits for the device, which for a 4 KiB file would cost more than it saves.
+ * (docs/notes/store.md, round 9: {@code dd} of 1.2 GB into a new file on this VM took 0.4–0.6 ms of
+ * system time per MB once the page cache recycled its own pages, 2.4–3.3 ms while the kernel handed out
+ * pages the hypervisor had not backed; with {@code O_DIRECT}, 0.06–0.18). Small objects stay buffered: most
+ * of an object's cost there is the inode, and a direct write waits for the device, which for a 4 KiB file
+ * would cost more than it saves.
  *
  * <p>Durability is unchanged: a direct write reaches the device, possibly only its volatile cache, and the
  * repository's barrier ({@code syncfs}) flushes that cache together with the new files' metadata, as for
