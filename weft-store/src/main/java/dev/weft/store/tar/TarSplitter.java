@@ -479,7 +479,7 @@ public final class TarSplitter {
           opened = tmp == null ? null : DirectIo.open(tmp, size);
         } catch (IOException e) {
           Repository.deleteQuietly(tmp);
-          throw e;
+          throw new java.io.UncheckedIOException("cannot write a large object: " + e.getMessage(), e); // see writeTo
         }
         DirectIo.Output out = opened;
         Large lg = new Large(tmp, out, size);
