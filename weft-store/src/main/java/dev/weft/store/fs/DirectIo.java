@@ -74,8 +74,8 @@ public final class DirectIo {
     }
   }
 
-  /** Tests and benchmarks: switch direct writes on or off for this process. */
-  public static void enable(boolean on) {
+  /** Tests: switch direct writes on or off for this process ({@code WEFT_DIRECT_IO=off} for everyone else). */
+  static void enable(boolean on) {
     enabled = on;
     refusal = null;
   }
