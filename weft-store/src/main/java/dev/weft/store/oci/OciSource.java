@@ -4,8 +4,11 @@ import dev.weft.runtime.BadDataException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -82,26 +85,32 @@ abstract sealed class OciSource implements AutoCloseable {
    * reading the link entry itself would give an empty file. A link that leaves the archive (absolute, or
    * {@code ..} above its root), names nothing in it, names no regular file, or loops is bad data, reported
    * when it is read.
+   *
+   * <p>Entries are read with positional reads on one channel of our own, never through {@link
+   * TarFile#getInputStream}: that stream moves the shared channel's position and then reads, unlocked,
+   * so two layers read at once (the importer does) can get each other's bytes.
    */
   static final class Archive extends OciSource {
     /** Longest chain of links followed; docker writes one, anything much longer is hostile or a loop. */
     private static final int MAX_LINKS = 16;
 
-    private final TarFile tar;
+    private final FileChannel channel;
     private final Map<String, TarArchiveEntry> entries = new HashMap<>();
     /** Link entries that do not lead to a regular file of the archive, with the reason. */
     private final Map<String, String> broken = new HashMap<>();
 
     Archive(Path file) throws IOException {
       super(file);
-      try {
-        tar = new TarFile(file);
-      } catch (IOException | IllegalArgumentException e) {
-        throw new BadDataException(file + ": not a readable image archive: " + e.getMessage());
-      }
+      channel = FileChannel.open(file, StandardOpenOption.READ);
       Map<String, TarArchiveEntry> all = new HashMap<>();
-      for (TarArchiveEntry e : tar.getEntries()) {
-        all.put(clean(e.getName()), e);
+      // TarFile only lists the entries here (single-threaded); it must not close our channel
+      try (TarFile listing = new TarFile(new UnclosedChannel(channel))) {
+        for (TarArchiveEntry e : listing.getEntries()) {
+          all.put(clean(e.getName()), e);
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        channel.close();
+        throw new BadDataException(file + ": not a readable image archive: " + e.getMessage());
       }
       for (var e : all.entrySet()) {
         if (regular(e.getValue())) {
@@ -208,7 +217,12 @@ abstract sealed class OciSource implements AutoCloseable {
 
     @Override
     InputStream open(String path) throws IOException {
-      return new BufferedInputStream(tar.getInputStream(entry(path)), 1 << 20);
+      TarArchiveEntry e = entry(path);
+      if (e.isSparse()) {
+        // docker save never writes one; its data is not a contiguous run of the archive
+        throw new BadDataException(location + ": " + path + " is a sparse tar entry, which is not supported");
+      }
+      return new BufferedInputStream(new EntryStream(channel, e.getDataOffset(), e.getSize()), 1 << 20);
     }
 
     private TarArchiveEntry entry(String path) {
@@ -221,7 +235,97 @@ abstract sealed class OciSource implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-      tar.close();
+      channel.close();
     }
+  }
+
+  /** One entry's bytes, {@code [offset, offset + size)} of the channel, by positional reads (safe from any thread). */
+  private static final class EntryStream extends InputStream {
+    private final FileChannel channel;
+    private final long end;
+    private long at;
+
+    EntryStream(FileChannel channel, long offset, long size) {
+      this.channel = channel;
+      this.at = offset;
+      this.end = offset + size;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (at >= end) {
+        return -1;
+      }
+      int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - at)), at);
+      if (n < 0) {
+        throw new java.io.EOFException("the archive ends at byte " + at + ", inside this entry");
+      }
+      at += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) {
+      long k = Math.max(0, Math.min(n, end - at));
+      at += k;
+      return k;
+    }
+
+    @Override
+    public int available() {
+      return (int) Math.min(Integer.MAX_VALUE, end - at);
+    }
+  }
+
+  /** The archive's channel lent to {@link TarFile} for listing: its close leaves the channel open. */
+  private record UnclosedChannel(FileChannel channel) implements java.nio.channels.SeekableByteChannel {
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return channel.read(dst);
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      throw new java.nio.channels.NonWritableChannelException();
+    }
+
+    @Override
+    public long position() throws IOException {
+      return channel.position();
+    }
+
+    @Override
+    public UnclosedChannel position(long p) throws IOException {
+      channel.position(p);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public UnclosedChannel truncate(long size) {
+      throw new java.nio.channels.NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() {}
   }
 }
