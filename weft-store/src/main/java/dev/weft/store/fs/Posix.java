@@ -1,18 +1,20 @@
 package dev.weft.store.fs;
 
 import java.io.IOException;
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The libc calls the object writers make ({@link TmpfileWriter}, {@link DirectIo}), bound once through the
- * FFM API with {@code errno} captured. All handles are null off Linux/glibc or without native access; callers
+ * The libc calls of this package ({@link TmpfileWriter}, {@link DirectIo}, {@link NativeFs}), bound once
+ * through the FFM API with {@code errno} captured. All handles are null off Linux/glibc or without native access; callers
  * check {@link #available()}.
  */
 final class Posix {
@@ -28,8 +30,11 @@ final class Posix {
   static final int EPERM = 1;
   static final int ENOENT = 2;
   static final int EINTR = 4;
+  static final int E2BIG = 7;
   static final int EEXIST = 17;
   static final int EINVAL = 22;
+  static final int ERANGE = 34;
+  static final int ENODATA = 61;
 
   static final MethodHandle OPEN;
   static final MethodHandle WRITE;
@@ -37,60 +42,68 @@ final class Posix {
   static final MethodHandle CLOSE;
   static final MethodHandle LINKAT;
   static final MethodHandle FCNTL;
+  static final MethodHandle MKNOD;
+  static final MethodHandle CHMOD;
+  static final MethodHandle UTIMENSAT;
+  static final MethodHandle LSETXATTR;
+  static final MethodHandle LGETXATTR;
   static final MethodHandle STRERROR;
   static final StructLayout CAPTURE;
   private static final VarHandle ERRNO;
 
+  /** The handles in the order of the fields above, all bound or (off Linux/glibc, no native access) all null. */
+  private static final MethodHandle[] BOUND = bindAll();
+
   static {
-    MethodHandle open = null;
-    MethodHandle write = null;
-    MethodHandle pwrite = null;
-    MethodHandle close = null;
-    MethodHandle linkat = null;
-    MethodHandle fcntl = null;
-    MethodHandle strerror = null;
-    StructLayout capture = null;
-    VarHandle errno = null;
+    MethodHandle[] h = BOUND;
+    OPEN = h == null ? null : h[0];
+    WRITE = h == null ? null : h[1];
+    PWRITE = h == null ? null : h[2];
+    CLOSE = h == null ? null : h[3];
+    LINKAT = h == null ? null : h[4];
+    FCNTL = h == null ? null : h[5];
+    MKNOD = h == null ? null : h[6];
+    CHMOD = h == null ? null : h[7];
+    UTIMENSAT = h == null ? null : h[8];
+    LSETXATTR = h == null ? null : h[9];
+    LGETXATTR = h == null ? null : h[10];
+    STRERROR = h == null ? null : h[11];
+    CAPTURE = h == null ? null : Linker.Option.captureStateLayout();
+    ERRNO = h == null ? null : CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  }
+
+  private static MethodHandle[] bindAll() {
     try {
       Linker linker = Linker.nativeLinker();
-      var lookup = linker.defaultLookup();
-      capture = Linker.Option.captureStateLayout();
-      Linker.Option errnoOption = Linker.Option.captureCallState("errno");
-      open = linker.downcallHandle(lookup.find("open").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-          errnoOption, Linker.Option.firstVariadicArg(2));
+      SymbolLookup libc = linker.defaultLookup();
+      Linker.Option errno = Linker.Option.captureCallState("errno");
+      ValueLayout.OfInt i = ValueLayout.JAVA_INT;
+      ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
+      AddressLayout a = ValueLayout.ADDRESS;
       // Not critical calls: write(2) can sleep (dirty-page throttling, a slow disk, a direct write waiting for
       // the device), and a critical call would hold every safepoint (GC included) of the JVM until it returns.
       // The bytes go through a native buffer instead (one copy, ~1 % of an import's CPU).
-      write = linker.downcallHandle(lookup.find("write").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-          errnoOption);
-      pwrite = linker.downcallHandle(lookup.find("pwrite").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-              ValueLayout.JAVA_LONG), errnoOption);
-      close = linker.downcallHandle(lookup.find("close").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-      linkat = linker.downcallHandle(lookup.find("linkat").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-              ValueLayout.ADDRESS, ValueLayout.JAVA_INT), errnoOption);
-      fcntl = linker.downcallHandle(lookup.find("fcntl").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-          errnoOption, Linker.Option.firstVariadicArg(2));
-      strerror = linker.downcallHandle(lookup.find("strerror").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-      errno = capture.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+      return new MethodHandle[] {
+          bind(linker, libc, "open", FunctionDescriptor.of(i, a, i, i), errno, Linker.Option.firstVariadicArg(2)),
+          bind(linker, libc, "write", FunctionDescriptor.of(l, i, a, l), errno),
+          bind(linker, libc, "pwrite", FunctionDescriptor.of(l, i, a, l, l), errno),
+          bind(linker, libc, "close", FunctionDescriptor.of(i, i)),
+          bind(linker, libc, "linkat", FunctionDescriptor.of(i, i, a, i, a, i), errno),
+          bind(linker, libc, "fcntl", FunctionDescriptor.of(i, i, i, i), errno, Linker.Option.firstVariadicArg(2)),
+          bind(linker, libc, "mknod", FunctionDescriptor.of(i, a, i, l), errno),
+          bind(linker, libc, "chmod", FunctionDescriptor.of(i, a, i), errno),
+          bind(linker, libc, "utimensat", FunctionDescriptor.of(i, i, a, a, i), errno),
+          bind(linker, libc, "lsetxattr", FunctionDescriptor.of(i, a, a, a, l, i), errno),
+          bind(linker, libc, "lgetxattr", FunctionDescriptor.of(l, a, a, a, l), errno),
+          bind(linker, libc, "strerror", FunctionDescriptor.of(a, i))};
     } catch (Throwable t) {
-      open = null; // not Linux/glibc, or native access denied
+      return null; // not Linux/glibc, or native access denied
     }
-    OPEN = open;
-    WRITE = open == null ? null : write;
-    PWRITE = open == null ? null : pwrite;
-    CLOSE = open == null ? null : close;
-    LINKAT = open == null ? null : linkat;
-    FCNTL = open == null ? null : fcntl;
-    STRERROR = open == null ? null : strerror;
-    CAPTURE = open == null ? null : capture;
-    ERRNO = open == null ? null : errno;
+  }
+
+  private static MethodHandle bind(Linker linker, SymbolLookup libc, String name, FunctionDescriptor f,
+      Linker.Option... options) {
+    return linker.downcallHandle(libc.find(name).orElseThrow(), f, options);
   }
 
   private Posix() {}
@@ -105,9 +118,11 @@ final class Posix {
 
   /** "WHAT: strerror(errno)" as an exception, for a call that just failed. */
   static IOException failure(String what, MemorySegment state) throws Throwable {
-    int errno = errno(state);
-    MemorySegment msg = ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256);
-    return new IOException(what + ": " + msg.getString(0));
+    return new IOException(what + ": " + strerror(errno(state)));
+  }
+
+  static String strerror(int errno) throws Throwable {
+    return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
   }
 
   /**
