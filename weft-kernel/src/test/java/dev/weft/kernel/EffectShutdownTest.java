@@ -115,7 +115,7 @@ class EffectShutdownTest {
       Thread.sleep(50); // room for a wrong fourth release to show (it cannot make the test fail spuriously)
       assertEquals(3, calls.size(), "only the oldest three outcomes fit below seq 53");
       calls.forEach(f -> f.complete(new Outcome.Failed("x.Test", "made up", "")));
-      assertTrue(k.awaitEffects(5_000), "held-back effects are not waited for");
+      assertTrue(k.awaitEffects(30_000), "held-back effects are not waited for");
       assertEquals(53, k.lastSeq());
       assertEquals(-1, k.submitWithin(jobsEvery5.event(54), 53));
     }

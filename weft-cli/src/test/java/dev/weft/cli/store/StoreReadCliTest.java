@@ -121,17 +121,23 @@ class StoreReadCliTest {
       }
     });
     locked.await();
-    Thread releaser = Thread.ofPlatform().start(() -> {
-      try {
-        Thread.sleep(1500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      release.countDown();
-    });
-    Run gc = weft(repoDir, "gc");
-    releaser.join();
+    // gc runs on its own thread; the lock is released once gc has said it waits (after 500 ms of waiting),
+    // not after a fixed time, which a slow start of gc (a cold JVM on a loaded machine) could use up.
+    StringWriter gcOut = new StringWriter();
+    StringWriter gcErr = new StringWriter(); // synchronized: safe to read while gc writes
+    int[] gcCode = {-1};
+    Thread gcThread = Thread.ofPlatform().start(() -> gcCode[0] = Main.run(
+        new String[] {"--repo", repoDir.toString(), "gc"}, new PrintWriter(gcOut, true), new PrintWriter(gcErr, true),
+        false));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (!gcErr.toString().contains("waiting for the repository lock") && gcThread.isAlive()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    release.countDown();
+    gcThread.join();
     holder.join();
+    Run gc = new Run(gcCode[0], gcOut.toString(), gcErr.toString());
     assertEquals(0, gc.code(), gc.err());
     assertTrue(gc.err().contains("weft: waiting for the repository lock " + repoDir.resolve(".lock")), gc.err());
     assertEquals(1, gc.err().lines().filter(l -> l.contains("waiting")).count(), gc.err());

@@ -10,7 +10,9 @@ import java.util.Objects;
  *
  * @param timeout how long the function may run before its worker's whole process tree is killed
  * @param heapBytes the worker's maximum heap ({@code -Xmx}), at least 16 MiB
- * @param nice the worker's nice level, 0 (normal) to 19 (lowest priority)
+ * @param nice the worker's nice level, 0 (normal) to 19 (lowest priority); absolute, not added to weft's
+ *     own, and a worker never runs at a higher priority than weft (a weft run at nice 10 gets workers at
+ *     10 or more)
  */
 public record CallLimits(Duration timeout, long heapBytes, int nice) {
   public static final long MIN_HEAP_BYTES = 16L << 20;

@@ -46,11 +46,26 @@ final class Worker {
     this.errDrain = Thread.ofPlatform().daemon().name(name + "-err").unstarted(this::drainStderr);
   }
 
+  /** This JVM's nice level (weft itself may run niced), read once; 0 where /proc cannot tell. */
+  static final int OWN_NICE = ownNice();
+
+  private static int ownNice() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+      // fields after the command name, which is in parentheses and may contain spaces: nice is field 19
+      return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
   /** Starts the process; its HELLO (or its early death) completes {@link #started()}. */
   static Worker start(WorkerPool.Key key, WorkerPool.Config config, String name) throws IOException {
     List<String> command = new ArrayList<>();
-    if (key.nice() != 0) {
-      command.addAll(List.of("nice", "-n", Integer.toString(key.nice())));
+    // nice(1) adds to the caller's level; the key's level is absolute (CallLimits), and never below ours.
+    int raise = key.nice() - OWN_NICE;
+    if (raise > 0) {
+      command.addAll(List.of("nice", "-n", Integer.toString(raise)));
     }
     command.add(config.javaBinary().toString());
     command.add("-Xmx" + (key.heapBytes() >> 10) + "k");

@@ -290,7 +290,8 @@ class WorkerPoolTest {
       assertTrue(dies(pa), "the idle worker of the other key was evicted");
       String stat = Files.readString(Path.of("/proc/" + pb + "/stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      assertEquals("5", fields[16], "field 19 of /proc/pid/stat is the nice value");
+      // field 19 of /proc/pid/stat is the nice value: 5 as asked, or ours if this JVM runs niced more
+      assertEquals(Integer.toString(Math.max(5, Worker.OWN_NICE)), fields[16], "the worker's nice level");
       assertEquals(1, one.metrics().live());
     }
   }
