@@ -1,7 +1,6 @@
 package dev.weft.store.fs;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,22 +37,14 @@ public final class DirectIo {
   static final int ALIGN = 4096;
   /** Objects from this size on are written directly (about 60 % of a root filesystem's bytes). */
   static final long MIN_BYTES = 1L << 20;
-  /** The staging buffer each platform thread copies through: 1 MiB per write. */
+  /** The staging buffer a write copies through ({@link Scratch}): 1 MiB per write. */
   static final int CHUNK = 1 << 20;
 
   private static volatile boolean enabled = !"off".equalsIgnoreCase(setting());
   /** Why direct writes are off, when a file system refused them; null otherwise. */
   private static volatile String refusal;
-  /** Tests: stage through a buffer one byte off alignment, so that every direct write is refused. */
+  /** Tests: stage through a buffer one byte off alignment ({@link Scratch#staging}), so that every direct write is refused. */
   static volatile boolean misalignForTests;
-  /**
-   * Each platform thread's aligned staging buffer, reused for every object it writes (new pages are
-   * expensive in this VM, see docs/notes/store.md). Freed by GC once the thread is gone; virtual threads
-   * (each layer's reader is one) stage through a buffer of their own call instead, sized by the write.
-   */
-  private static final ThreadLocal<MemorySegment> STAGING =
-      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CHUNK + ALIGN, ALIGN));
-
   private DirectIo() {}
 
   private static String setting() {
@@ -95,20 +86,6 @@ public final class DirectIo {
   }
 
   /**
-   * A staging buffer of at most {@link #CHUNK} bytes aligned to {@link #ALIGN} for writing {@code length}
-   * bytes: a platform thread's own, reused; on a virtual thread one from {@code arena} no larger than the
-   * write needs (zeroed on allocation, so a 1 MiB buffer per small object would cost more than the write).
-   */
-  static MemorySegment staging(Arena arena, long length) {
-    int off = misalignForTests ? 1 : 0;
-    if (!Thread.currentThread().isVirtual()) {
-      return STAGING.get().asSlice(off, CHUNK);
-    }
-    long size = Math.min(CHUNK, Math.max(1, (length + ALIGN - 1) & -ALIGN));
-    return arena.allocate(size + off, ALIGN).asSlice(off, size);
-  }
-
-  /**
    * Opens an existing, empty temporary file for writing {@code size} bytes in pieces: directly when the
    * size calls for it and the file system takes it, else buffered.
    */
@@ -116,9 +93,9 @@ public final class DirectIo {
     if (!Posix.available()) {
       return new Output(file, -1, FileChannel.open(file, StandardOpenOption.WRITE));
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Posix.CAPTURE);
-      MemorySegment name = arena.allocateFrom(file.toString());
+    try (Scratch scratch = Scratch.take()) {
+      MemorySegment state = scratch.state;
+      MemorySegment name = scratch.cString(0, file.toString());
       int flags = Posix.O_WRONLY | Posix.O_CLOEXEC;
       boolean direct = wanted(size);
       int fd = (int) Posix.OPEN.invokeExact(state, name, flags | (direct ? Posix.O_DIRECT : 0), 0);
@@ -168,9 +145,9 @@ public final class DirectIo {
         }
         return;
       }
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment state = arena.allocate(Posix.CAPTURE);
-        MemorySegment staging = staging(arena, length);
+      try (Scratch scratch = Scratch.take()) {
+        MemorySegment state = scratch.state;
+        MemorySegment staging = scratch.staging();
         MemorySegment src = MemorySegment.ofArray(data);
         boolean direct = (position & (ALIGN - 1)) == 0 && isDirect(state);
         long whole = direct ? length & -ALIGN : length;
@@ -184,7 +161,7 @@ public final class DirectIo {
         if (done < length) { // the tail of a direct file's last block
           long tail = length - done;
           MemorySegment.copy(src, offset + done, staging, 0, tail);
-          int buffered = (int) Posix.OPEN.invokeExact(state, arena.allocateFrom(file.toString()),
+          int buffered = (int) Posix.OPEN.invokeExact(state, scratch.cString(0, file.toString()),
               Posix.O_WRONLY | Posix.O_CLOEXEC, 0);
           if (buffered < 0) {
             throw Posix.failure("opening " + file, state);
@@ -213,8 +190,8 @@ public final class DirectIo {
       if (channel != null) {
         return false;
       }
-      try (Arena arena = Arena.ofConfined()) {
-        return isDirect(arena.allocate(Posix.CAPTURE));
+      try (Scratch scratch = Scratch.take()) {
+        return isDirect(scratch.state);
       } catch (Throwable t) {
         throw new IOException(file + ": fcntl failed: " + t, t);
       }

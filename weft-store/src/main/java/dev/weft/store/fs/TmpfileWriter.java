@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * <p>The link is made from the file descriptor itself ({@code AT_EMPTY_PATH}) where the kernel allows it,
  * and otherwise through {@code /proc/self/fd/N} with {@code AT_SYMLINK_FOLLOW}, which needs no privilege.
  * Objects from {@link DirectIo#MIN_BYTES} on are written with {@code O_DIRECT} ({@link DirectIo}): their
- * whole blocks directly, the rest of the last block buffered. The bytes are copied through the calling
- * thread's staging buffer ({@link DirectIo#staging}). Thread-safe.
+ * whole blocks directly, the rest of the last block buffered. The bytes are copied through a borrowed
+ * staging buffer ({@link Scratch}). Thread-safe.
  */
 public final class TmpfileWriter {
   /**
@@ -74,9 +74,9 @@ public final class TmpfileWriter {
       throw new IOException("O_TMPFILE writes are unavailable (not Linux/glibc, or no native access)");
     }
     Path target = dir.resolve(name);
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Posix.CAPTURE);
-      MemorySegment dirName = arena.allocateFrom(dir.toString());
+    try (Scratch scratch = Scratch.take()) {
+      MemorySegment state = scratch.state;
+      MemorySegment dirName = scratch.cString(0, dir.toString());
       int flags = Posix.O_TMPFILE | Posix.O_WRONLY | Posix.O_CLOEXEC;
       // Large objects bypass the page cache (DirectIo says why); a file system that refuses is asked once.
       boolean direct = DirectIo.wanted(length);
@@ -91,7 +91,7 @@ public final class TmpfileWriter {
       }
       try {
         MemorySegment bytes = MemorySegment.ofArray(data);
-        MemorySegment buffer = DirectIo.staging(arena, length);
+        MemorySegment buffer = scratch.staging();
         long pos = offset;
         long end = (long) offset + length;
         while (pos < end) {
@@ -108,10 +108,10 @@ public final class TmpfileWriter {
           Posix.writeFully(state, fd, buffer.asSlice(0, chunk), -1, target.toString());
           pos += chunk;
         }
-        MemorySegment targetName = arena.allocateFrom(target.toString());
+        MemorySegment targetName = scratch.cString(1, target.toString());
         int rc = -1;
         if (emptyPathLink) {
-          rc = (int) Posix.LINKAT.invokeExact(state, fd, arena.allocateFrom(""), Posix.AT_FDCWD, targetName,
+          rc = (int) Posix.LINKAT.invokeExact(state, fd, Scratch.EMPTY, Posix.AT_FDCWD, targetName,
               Posix.AT_EMPTY_PATH);
           int err = rc == 0 ? 0 : Posix.errno(state);
           if (err == Posix.ENOENT || err == Posix.EPERM) {
@@ -119,7 +119,7 @@ public final class TmpfileWriter {
           }
         }
         if (!emptyPathLink) {
-          rc = (int) Posix.LINKAT.invokeExact(state, Posix.AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd),
+          rc = (int) Posix.LINKAT.invokeExact(state, Posix.AT_FDCWD, scratch.cString(0, "/proc/self/fd/" + fd),
               Posix.AT_FDCWD, targetName, Posix.AT_SYMLINK_FOLLOW);
         }
         if (rc != 0) {

@@ -156,7 +156,7 @@ class DirectIoTest {
     }
   }
 
-  /** Each layer's reader is a virtual thread: its writes stage through buffers of its own, same bytes. */
+  /** Each layer's reader is a virtual thread: its writes stage through borrowed buffers too, same bytes. */
   @Test
   void writesFromAVirtualThreadAreExact() throws Exception {
     assumeTrue(TmpfileWriter.supported(dir), "no O_TMPFILE here");
