@@ -132,8 +132,9 @@ public final class ImportBench implements BenchArea {
         .emit(mb / cold.wall(), "MB/s");
     for (String c : COMPRESSIONS) {
       // The CPU-only split has code of its own (no object writes) and each compression its decompressor:
-      // one unreported run at all threads compiles them, so that the 1-thread row is not helped by C2 on the
-      // second core (round 9: the first of these rows kept 1.2 cores busy, the others 1.0).
+      // one unreported run at all threads (gzip: with the default inflater) compiles them, so that the
+      // 1-thread row is not helped by C2 on the second core (round 9: the first of these rows kept 1.2 cores
+      // busy, the others 1.0).
       cpuOnly(work, layouts.get(c), c, all, Gunzip.best());
       for (int threads : threadCounts) {
         // gzip: a row per inflater available (ISA-L's igzip and java.util.zip), so the gain shows in one run.

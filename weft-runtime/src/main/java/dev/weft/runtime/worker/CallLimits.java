@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Limits of one worker call. The heap limit and the nice level are fixed when a worker JVM starts
- * ({@code nice -n N java -Xmx…}), so a worker serves only calls with the same pair; the timeout is per call
+ * ({@code nice -n K java -Xmx…}, K raising the starting thread's level to the asked one), so a worker serves only calls with the same pair; the timeout is per call
  * and counts from the moment the request is sent to a started worker (a cold start does not eat into it).
  *
  * @param timeout how long the function may run before its worker's whole process tree is killed

@@ -46,12 +46,14 @@ final class Worker {
     this.errDrain = Thread.ofPlatform().daemon().name(name + "-err").unstarted(this::drainStderr);
   }
 
-  /** This JVM's nice level (weft itself may run niced), read once; 0 where /proc cannot tell. */
-  static final int OWN_NICE = ownNice();
-
-  private static int ownNice() {
+  /**
+   * The calling thread's nice level (Linux keeps it per thread, and a started process inherits the level of
+   * the thread that starts it; a {@code renice} of weft may have changed it since start-up); 0 where /proc
+   * cannot tell.
+   */
+  static int callerNice() {
     try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
       // fields after the command name, which is in parentheses and may contain spaces: nice is field 19
       return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
     } catch (IOException | RuntimeException e) {
@@ -62,8 +64,9 @@ final class Worker {
   /** Starts the process; its HELLO (or its early death) completes {@link #started()}. */
   static Worker start(WorkerPool.Key key, WorkerPool.Config config, String name) throws IOException {
     List<String> command = new ArrayList<>();
-    // nice(1) adds to the caller's level; the key's level is absolute (CallLimits), and never below ours.
-    int raise = key.nice() - OWN_NICE;
+    // nice(1) adds to the starting thread's level; the key's level is absolute (CallLimits), and a worker
+    // never runs at a higher priority than the thread that starts it.
+    int raise = key.nice() - callerNice();
     if (raise > 0) {
       command.addAll(List.of("nice", "-n", Integer.toString(raise)));
     }

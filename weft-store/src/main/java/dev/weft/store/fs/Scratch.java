@@ -37,6 +37,8 @@ final class Scratch implements AutoCloseable {
   final MemorySegment state;
   private final MemorySegment staging;
   private final MemorySegment text;
+  /** Whether the scratch is on the free list: a second close would put it there twice, shared by two writers. */
+  private boolean free;
 
   private Scratch() {
     Arena arena = Arena.ofAuto();
@@ -52,6 +54,7 @@ final class Scratch implements AutoCloseable {
       return new Scratch();
     }
     KEPT.decrementAndGet();
+    s.free = false;
     return s;
   }
 
@@ -78,6 +81,10 @@ final class Scratch implements AutoCloseable {
   /** Gives the scratch back; it must not be used after. */
   @Override
   public void close() {
+    if (free) {
+      throw new IllegalStateException("scratch given back twice");
+    }
+    free = true;
     if (KEPT.incrementAndGet() <= KEEP) {
       FREE.offerFirst(this);
     } else {

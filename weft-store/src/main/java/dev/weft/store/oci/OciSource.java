@@ -111,6 +111,9 @@ abstract sealed class OciSource implements AutoCloseable {
       } catch (IOException | IllegalArgumentException e) {
         channel.close();
         throw new BadDataException(file + ": not a readable image archive: " + e.getMessage());
+      } catch (Throwable t) {
+        channel.close();
+        throw t;
       }
       for (var e : all.entrySet()) {
         if (regular(e.getValue())) {
@@ -222,7 +225,12 @@ abstract sealed class OciSource implements AutoCloseable {
         // docker save never writes one; its data is not a contiguous run of the archive
         throw new BadDataException(location + ": " + path + " is a sparse tar entry, which is not supported");
       }
-      return new BufferedInputStream(new EntryStream(channel, e.getDataOffset(), e.getSize()), 1 << 20);
+      long end = e.getDataOffset() + e.getSize();
+      if (e.getDataOffset() < 0 || e.getSize() < 0 || end < 0 || end > channel.size()) {
+        throw new BadDataException(location + ": " + path + " runs past the end of the archive");
+      }
+      return new BufferedInputStream(new EntryStream(channel, e.getDataOffset(), e.getSize(), location + ": " + path),
+          1 << 20);
     }
 
     private TarArchiveEntry entry(String path) {
@@ -239,16 +247,22 @@ abstract sealed class OciSource implements AutoCloseable {
     }
   }
 
-  /** One entry's bytes, {@code [offset, offset + size)} of the channel, by positional reads (safe from any thread). */
+  /**
+   * One entry's bytes, {@code [offset, offset + size)} of the channel, by positional reads: several entries can
+   * be read from different threads at once. The channel is interruptible: interrupting any reader (a cancel)
+   * closes it for all of them, which is what a cancel wants.
+   */
   private static final class EntryStream extends InputStream {
     private final FileChannel channel;
     private final long end;
+    private final String what;
     private long at;
 
-    EntryStream(FileChannel channel, long offset, long size) {
+    EntryStream(FileChannel channel, long offset, long size, String what) {
       this.channel = channel;
       this.at = offset;
       this.end = offset + size;
+      this.what = what;
     }
 
     @Override
@@ -268,7 +282,7 @@ abstract sealed class OciSource implements AutoCloseable {
       }
       int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - at)), at);
       if (n < 0) {
-        throw new java.io.EOFException("the archive ends at byte " + at + ", inside this entry");
+        throw new java.io.EOFException(what + ": the archive ends at byte " + at + ", inside this entry");
       }
       at += n;
       return n;

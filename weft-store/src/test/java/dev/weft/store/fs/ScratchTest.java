@@ -2,6 +2,8 @@ package dev.weft.store.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,6 +29,17 @@ class ScratchTest {
   }
 
   @Test
+  void aScratchGivenBackTwiceIsRefused() {
+    assumeTrue(Posix.available(), "no native access");
+    Scratch s = Scratch.take();
+    s.close();
+    assertThrows(IllegalStateException.class, s::close);
+    try (Scratch again = Scratch.take()) {
+      assertNotNull(again.staging());
+    }
+  }
+
+  @Test
   void cStringsAreTerminatedAndTheTwoSlotsAreIndependent() {
     assumeTrue(Posix.available(), "no native access");
     try (Scratch s = Scratch.take()) {
@@ -35,10 +48,12 @@ class ScratchTest {
       assertEquals("/repo/objects/ab", dir.getString(0));
       assertEquals("/repo/objects/ab/" + "é".repeat(40), target.getString(0));
       assertEquals(17 + 80 + 1, target.byteSize());
+      String full = "y".repeat(4095); // the longest string a 4 KiB slot holds with its NUL
+      MemorySegment fits = s.cString(0, full);
+      assertEquals(full, fits.getString(0));
+      assertEquals("/repo/objects/ab/" + "é".repeat(40), target.getString(0), "slot 1 untouched by a full slot 0");
       String longer = "x".repeat(10_000); // past any slot: still a correct C string
-      MemorySegment big = s.cString(0, longer);
-      assertEquals(longer, big.getString(0));
-      assertTrue(target.getString(0).endsWith("é"), "slot 1 untouched by slot 0's long string");
+      assertEquals(longer, s.cString(1, longer).getString(0));
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.weft.store.oci;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.runtime.BadDataException;
 import java.io.IOException;
@@ -74,12 +75,15 @@ class OciSourceTest {
     }
     try (OciSource src = OciSource.open(archive)) {
       assertEquals(b.length, src.size("x"));
-      try (var ch = java.nio.channels.FileChannel.open(archive, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.truncate(512 + 4000);
-      }
       try (InputStream in = src.open("x")) {
-        assertThrows(java.io.EOFException.class, in::readAllBytes);
+        try (var ch = java.nio.channels.FileChannel.open(archive, java.nio.file.StandardOpenOption.WRITE)) {
+          ch.truncate(512 + 4000); // cut while the entry is being read
+        }
+        java.io.EOFException e = assertThrows(java.io.EOFException.class, in::readAllBytes);
+        assertTrue(e.getMessage().startsWith(archive + ": x: the archive ends at byte 4512"), e.getMessage());
       }
+      BadDataException e = assertThrows(BadDataException.class, () -> src.open("x")); // cut before the open
+      assertEquals(archive + ": x runs past the end of the archive", e.getMessage());
     }
   }
 

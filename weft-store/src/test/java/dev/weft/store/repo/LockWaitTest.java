@@ -81,7 +81,7 @@ class LockWaitTest {
     CountDownLatch holding = new CountDownLatch(1);
     Thread.ofPlatform().start(() -> {
       // A RepoLock belongs to the thread that took it: this one takes it, holds it 20 ms, releases it
-      // (far below the notice's 500 ms, so that a stalled thread on a loaded machine cannot reach it).
+      // (far below the notice's 500 ms: only a stall of the holder of more than 480 ms would reach it).
       try (RepoLock held = repo.lockShared()) {
         holding.countDown();
         Thread.sleep(20);
