@@ -43,7 +43,10 @@ public final class DirectIo {
   private static volatile boolean enabled = !"off".equalsIgnoreCase(setting());
   /** Why direct writes are off, when a file system refused them; null otherwise. */
   private static volatile String refusal;
-  /** Tests: stage through a buffer one byte off alignment ({@link Scratch#staging}), so that every direct write is refused. */
+  /**
+   * Tests: stage through a buffer one byte off alignment ({@link Scratch#staging}), so that every direct
+   * write is refused.
+   */
   static volatile boolean misalignForTests;
   private DirectIo() {}
 
