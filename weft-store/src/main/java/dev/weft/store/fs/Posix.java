@@ -7,15 +7,14 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
  * The libc calls of this package ({@link TmpfileWriter}, {@link DirectIo}, {@link NativeFs}), bound once
- * through the FFM API with {@code errno} captured. All handles are null off Linux/glibc or without native access; callers
- * check {@link #available()}.
+ * through the FFM API with {@code errno} captured. A handle that cannot be bound (off Linux/glibc, without
+ * native access) is null; callers check {@link #available()}, true only when every handle is bound.
  */
 final class Posix {
   static final int O_WRONLY = 01;
@@ -36,80 +35,61 @@ final class Posix {
   static final int ERANGE = 34;
   static final int ENODATA = 61;
 
-  static final MethodHandle OPEN;
-  static final MethodHandle WRITE;
-  static final MethodHandle PWRITE;
-  static final MethodHandle CLOSE;
-  static final MethodHandle LINKAT;
-  static final MethodHandle FCNTL;
-  static final MethodHandle MKNOD;
-  static final MethodHandle CHMOD;
-  static final MethodHandle UTIMENSAT;
-  static final MethodHandle LSETXATTR;
-  static final MethodHandle LGETXATTR;
-  static final MethodHandle STRERROR;
-  static final StructLayout CAPTURE;
-  private static final VarHandle ERRNO;
+  private static final Linker LINKER = linkerOrNull();
+  private static final Linker.Option ERRNO_STATE = Linker.Option.captureCallState("errno");
+  private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+  private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
+  private static final AddressLayout A = ValueLayout.ADDRESS;
 
-  /** The handles in the order of the fields above, all bound or (off Linux/glibc, no native access) all null. */
-  private static final MethodHandle[] BOUND = bindAll();
+  // Not critical calls: write(2) can sleep (dirty-page throttling, a slow disk, a direct write waiting for
+  // the device), and a critical call would hold every safepoint (GC included) of the JVM until it returns.
+  // The bytes go through a native buffer instead (one copy, ~1 % of an import's CPU).
+  static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(I, A, I, I), ERRNO_STATE,
+      Linker.Option.firstVariadicArg(2));
+  static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(L, I, A, L), ERRNO_STATE);
+  static final MethodHandle PWRITE = bind("pwrite", FunctionDescriptor.of(L, I, A, L, L), ERRNO_STATE);
+  static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(I, I));
+  static final MethodHandle LINKAT = bind("linkat", FunctionDescriptor.of(I, I, A, I, A, I), ERRNO_STATE);
+  static final MethodHandle FCNTL = bind("fcntl", FunctionDescriptor.of(I, I, I, I), ERRNO_STATE,
+      Linker.Option.firstVariadicArg(2));
+  static final MethodHandle MKNOD = bind("mknod", FunctionDescriptor.of(I, A, I, L), ERRNO_STATE);
+  static final MethodHandle CHMOD = bind("chmod", FunctionDescriptor.of(I, A, I), ERRNO_STATE);
+  static final MethodHandle UTIMENSAT = bind("utimensat", FunctionDescriptor.of(I, I, A, A, I), ERRNO_STATE);
+  static final MethodHandle LSETXATTR = bind("lsetxattr", FunctionDescriptor.of(I, A, A, A, L, I), ERRNO_STATE);
+  static final MethodHandle LGETXATTR = bind("lgetxattr", FunctionDescriptor.of(L, A, A, A, L), ERRNO_STATE);
+  static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(A, I));
+  static final StructLayout CAPTURE = LINKER == null ? null : Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO =
+      CAPTURE == null ? null : CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  /** All or nothing: callers check this once and then use any handle. */
+  private static final boolean AVAILABLE = java.util.stream.Stream.of(OPEN, WRITE, PWRITE, CLOSE, LINKAT, FCNTL,
+      MKNOD, CHMOD, UTIMENSAT, LSETXATTR, LGETXATTR, STRERROR).allMatch(java.util.Objects::nonNull);
 
-  static {
-    MethodHandle[] h = BOUND;
-    OPEN = h == null ? null : h[0];
-    WRITE = h == null ? null : h[1];
-    PWRITE = h == null ? null : h[2];
-    CLOSE = h == null ? null : h[3];
-    LINKAT = h == null ? null : h[4];
-    FCNTL = h == null ? null : h[5];
-    MKNOD = h == null ? null : h[6];
-    CHMOD = h == null ? null : h[7];
-    UTIMENSAT = h == null ? null : h[8];
-    LSETXATTR = h == null ? null : h[9];
-    LGETXATTR = h == null ? null : h[10];
-    STRERROR = h == null ? null : h[11];
-    CAPTURE = h == null ? null : Linker.Option.captureStateLayout();
-    ERRNO = h == null ? null : CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  }
-
-  private static MethodHandle[] bindAll() {
+  /** The native linker, or null off a supported platform. */
+  private static Linker linkerOrNull() {
     try {
-      Linker linker = Linker.nativeLinker();
-      SymbolLookup libc = linker.defaultLookup();
-      Linker.Option errno = Linker.Option.captureCallState("errno");
-      ValueLayout.OfInt i = ValueLayout.JAVA_INT;
-      ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-      AddressLayout a = ValueLayout.ADDRESS;
-      // Not critical calls: write(2) can sleep (dirty-page throttling, a slow disk, a direct write waiting for
-      // the device), and a critical call would hold every safepoint (GC included) of the JVM until it returns.
-      // The bytes go through a native buffer instead (one copy, ~1 % of an import's CPU).
-      return new MethodHandle[] {
-          bind(linker, libc, "open", FunctionDescriptor.of(i, a, i, i), errno, Linker.Option.firstVariadicArg(2)),
-          bind(linker, libc, "write", FunctionDescriptor.of(l, i, a, l), errno),
-          bind(linker, libc, "pwrite", FunctionDescriptor.of(l, i, a, l, l), errno),
-          bind(linker, libc, "close", FunctionDescriptor.of(i, i)),
-          bind(linker, libc, "linkat", FunctionDescriptor.of(i, i, a, i, a, i), errno),
-          bind(linker, libc, "fcntl", FunctionDescriptor.of(i, i, i, i), errno, Linker.Option.firstVariadicArg(2)),
-          bind(linker, libc, "mknod", FunctionDescriptor.of(i, a, i, l), errno),
-          bind(linker, libc, "chmod", FunctionDescriptor.of(i, a, i), errno),
-          bind(linker, libc, "utimensat", FunctionDescriptor.of(i, i, a, a, i), errno),
-          bind(linker, libc, "lsetxattr", FunctionDescriptor.of(i, a, a, a, l, i), errno),
-          bind(linker, libc, "lgetxattr", FunctionDescriptor.of(l, a, a, a, l), errno),
-          bind(linker, libc, "strerror", FunctionDescriptor.of(a, i))};
+      return Linker.nativeLinker();
     } catch (Throwable t) {
-      return null; // not Linux/glibc, or native access denied
+      return null;
     }
   }
 
-  private static MethodHandle bind(Linker linker, SymbolLookup libc, String name, FunctionDescriptor f,
-      Linker.Option... options) {
-    return linker.downcallHandle(libc.find(name).orElseThrow(), f, options);
+  /** A downcall handle to libc's {@code name}, or null (no linker, no such symbol, native access denied). */
+  private static MethodHandle bind(String name, FunctionDescriptor f, Linker.Option... options) {
+    if (LINKER == null) {
+      return null;
+    }
+    try {
+      return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), f, options);
+    } catch (Throwable t) {
+      return null;
+    }
   }
 
   private Posix() {}
 
   static boolean available() {
-    return OPEN != null;
+    return AVAILABLE;
   }
 
   static int errno(MemorySegment state) {

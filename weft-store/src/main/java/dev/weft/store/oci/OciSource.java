@@ -103,8 +103,8 @@ abstract sealed class OciSource implements AutoCloseable {
       super(file);
       channel = FileChannel.open(file, StandardOpenOption.READ);
       Map<String, TarArchiveEntry> all = new HashMap<>();
-      // TarFile only lists the entries here (single-threaded); it must not close our channel
-      try (TarFile listing = new TarFile(new UnclosedChannel(channel))) {
+      // TarFile only lists the entries, through a handle of its own
+      try (TarFile listing = new TarFile(file)) {
         for (TarArchiveEntry e : listing.getEntries()) {
           all.put(clean(e.getName()), e);
         }
@@ -299,47 +299,5 @@ abstract sealed class OciSource implements AutoCloseable {
     public int available() {
       return (int) Math.min(Integer.MAX_VALUE, end - at);
     }
-  }
-
-  /** The archive's channel lent to {@link TarFile} for listing: its close leaves the channel open. */
-  private record UnclosedChannel(FileChannel channel) implements java.nio.channels.SeekableByteChannel {
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return channel.read(dst);
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new java.nio.channels.NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      return channel.position();
-    }
-
-    @Override
-    public UnclosedChannel position(long p) throws IOException {
-      channel.position(p);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return channel.size();
-    }
-
-    @Override
-    public UnclosedChannel truncate(long size) {
-      throw new java.nio.channels.NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return channel.isOpen();
-    }
-
-    @Override
-    public void close() {}
   }
 }
