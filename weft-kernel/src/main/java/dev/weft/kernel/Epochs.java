@@ -7,6 +7,7 @@ import dev.weft.kernel.machine.Handler;
 import dev.weft.kernel.snapshot.Snapshot;
 import dev.weft.kernel.snapshot.SnapshotStore;
 import dev.weft.runtime.UsageException;
+import dev.weft.runtime.io.Fsync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -71,7 +72,7 @@ public final class Epochs {
           Path gone = e.dir().resolveSibling(e.dir().getFileName() + ".tmp");
           DurableFiles.deleteTree(gone);
           Files.move(e.dir(), gone, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-          DurableFiles.syncDir(dir);
+          Fsync.directory(dir);
           DurableFiles.deleteTree(gone);
         }
         return null;

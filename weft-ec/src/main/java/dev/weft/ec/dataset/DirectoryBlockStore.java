@@ -1,13 +1,11 @@
 package dev.weft.ec.dataset;
 
-import dev.weft.ec.files.OutputFiles;
+import dev.weft.runtime.io.Fsync;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,16 +84,14 @@ public final class DirectoryBlockStore implements BlockStore {
     List<Path> files = new ArrayList<>(unsynced);
     Set<Path> dirs = new TreeSet<>();
     for (Path f : files) {
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-        ch.force(true);
-      }
+      Fsync.file(f);
       dirs.add(f.getParent());
     }
     for (Path d : dirs) {
-      OutputFiles.syncDirectory(d);
+      Fsync.directory(d);
     }
     if (!files.isEmpty()) {
-      OutputFiles.syncDirectory(dir);
+      Fsync.directory(dir);
     }
     unsynced.removeAll(files);
   }

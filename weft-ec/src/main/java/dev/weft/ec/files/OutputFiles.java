@@ -1,12 +1,11 @@
 package dev.weft.ec.files;
 
 import dev.weft.runtime.UsageException;
+import dev.weft.runtime.io.Fsync;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -59,7 +58,7 @@ public final class OutputFiles {
     /** Renames the (already forced) temporary file into place and fsyncs the directory holding it. */
     public void publish() throws IOException {
       Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      syncDirectory(temp.getParent());
+      Fsync.directory(temp.getParent());
       syncCreatedParents(createdDirs);
     }
 
@@ -109,22 +108,12 @@ public final class OutputFiles {
     }
   }
 
-  /**
-   * Forces a directory's entries (renames, new files) to disk: DESIGN.md §3, a rename publishes data only
-   * once the directory holding the new name is durable too.
-   */
-  public static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
   /** Syncs the parent of each directory this run created, so the new directories themselves are durable. */
   public static void syncCreatedParents(List<Path> created) throws IOException {
     for (Path d : created) {
       Path parent = d.getParent();
       if (parent != null) {
-        syncDirectory(parent);
+        Fsync.directory(parent);
       }
     }
   }

@@ -8,6 +8,7 @@ import dev.weft.ec.gf.MatrixKind;
 import dev.weft.ec.kernel.GfKernel;
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.UsageException;
+import dev.weft.runtime.io.Fsync;
 import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
@@ -183,14 +184,14 @@ public final class ShardDirectory {
       }
       // DESIGN.md §3: the shards' names are durable before the manifest that publishes them, and the
       // manifest (forced by write) is durable before encode reports success.
-      OutputFiles.syncDirectory(outDir);
+      Fsync.directory(outDir);
       ShardManifest manifest = new ShardManifest(ShardManifest.FORMAT, opt.matrix().id(), k, opt.m(), length, unit,
           stripes * unit, entries, tailSha256);
       Path tmpManifest = outDir.resolve(".tmp-" + ShardManifest.FILE_NAME);
       temps.add(tmpManifest);
       manifest.write(tmpManifest);
       Files.move(tmpManifest, outDir.resolve(ShardManifest.FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
-      OutputFiles.syncDirectory(outDir);
+      Fsync.directory(outDir);
       OutputFiles.syncCreatedParents(createdDirs);
       done = true;
       return new ShardDirectory(outDir, manifest);
@@ -514,7 +515,7 @@ public final class ShardDirectory {
         Files.move(dir.resolve(".tmp-" + s.file()), dir.resolve(s.file()), StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
       }
-      OutputFiles.syncDirectory(dir);
+      Fsync.directory(dir);
       done = true;
     } finally {
       for (FileChannel c : outs) {

@@ -89,25 +89,6 @@ public final class DurableFiles {
     }
   }
 
-  /** fsyncs a file. */
-  public static void syncFile(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-  }
-
-  /** fsyncs a directory so a created or renamed entry in it survives power loss (Linux semantics). */
-  public static void syncDir(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems refuse to open directories; durability of the entry then rests on the OS.
-      if (e instanceof java.nio.channels.ClosedByInterruptException) {
-        throw e;
-      }
-    }
-  }
-
   /** Deletes a directory tree if it exists. */
   public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

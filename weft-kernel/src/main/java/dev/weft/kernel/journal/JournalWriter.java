@@ -1,5 +1,6 @@
 package dev.weft.kernel.journal;
 
+import dev.weft.runtime.io.Fsync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -176,7 +177,7 @@ public final class JournalWriter implements AutoCloseable {
       if (lastSegment != null && validBytes < RecordFormat.SEGMENT_HEADER) {
         // A crash while the segment was being created: not even its header is intact. Start it afresh.
         java.nio.file.Files.delete(lastSegment);
-        Layout.syncDir(epochDir);
+        Fsync.directory(epochDir);
       } else if (lastSegment != null) {
         FileChannel ch = FileChannel.open(lastSegment, StandardOpenOption.READ, StandardOpenOption.WRITE);
         boolean keep = false;
@@ -607,7 +608,7 @@ public final class JournalWriter implements AutoCloseable {
     }
     allocated = segmentSize;
     preallocate(segmentSize);
-    Layout.syncDir(epochDir);
+    Fsync.directory(epochDir);
   }
 
   private void rethrowFailure() {

@@ -2,6 +2,7 @@ package dev.weft.kernel.journal;
 
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.UsageException;
+import dev.weft.runtime.io.Fsync;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -101,7 +102,7 @@ public record Layout(Path dir, List<Epoch> epochs) {
         removed.add("removed " + dirs.getLast().getFileName() + "/, an epoch whose creation did not complete");
       }
       if (!removed.isEmpty()) {
-        DurableFiles.syncDir(dir);
+        Fsync.directory(dir);
       }
       return null;
     });
@@ -188,21 +189,16 @@ public record Layout(Path dir, List<Epoch> epochs) {
       try (Writer w = Files.newBufferedWriter(file)) {
         props.store(w, "weft journal epoch");
       }
-      DurableFiles.syncFile(file);
-      DurableFiles.syncDir(tmpDir);
+      Fsync.file(file);
+      Fsync.directory(tmpDir);
       try {
         Files.move(tmpDir, epochDir, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmpDir, epochDir);
       }
-      DurableFiles.syncDir(dir);
+      Fsync.directory(dir);
       return null;
     });
     return new Epoch(number, firstSeq, code, epochDir, List.of());
-  }
-
-  /** fsyncs a directory so a created or renamed entry in it survives power loss (Linux semantics). */
-  static void syncDir(Path dir) throws IOException {
-    DurableFiles.syncDir(dir);
   }
 }

@@ -4,6 +4,7 @@ import dev.weft.kernel.effect.EffectCodec;
 import dev.weft.kernel.effect.EffectRequest;
 import dev.weft.kernel.journal.DurableFiles;
 import dev.weft.kernel.state.StateMap;
+import dev.weft.runtime.io.Fsync;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -70,7 +71,7 @@ public final class SnapshotStore {
         }
         throw e;
       }
-      DurableFiles.syncDir(dir);
+      Fsync.directory(dir);
       return null;
     });
     return target;
@@ -133,7 +134,7 @@ public final class SnapshotStore {
       file.write(new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
       file.flush();
     }
-    DurableFiles.syncFile(path);
+    Fsync.file(path);
   }
 
   /** Snapshot files, newest first. */

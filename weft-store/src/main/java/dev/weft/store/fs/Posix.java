@@ -12,14 +12,16 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The libc calls of this package ({@link TmpfileWriter}, {@link DirectIo}, {@link NativeFs}), bound once
+ * The libc calls of this package ({@link TmpfileWriter}, {@link DirectIo}, {@link NativeFs}, {@link FsBarrier}), bound once
  * through the FFM API with {@code errno} captured. A handle that cannot be bound (off Linux/glibc, without
  * native access) is null; callers check {@link #available()}, true only when every handle is bound.
  */
 final class Posix {
+  static final int O_RDONLY = 0;
   static final int O_WRONLY = 01;
+  static final int O_DIRECTORY = 0200000;
   static final int O_CLOEXEC = 02000000;
-  static final int O_TMPFILE = 020000000 | 0200000; // __O_TMPFILE | O_DIRECTORY, as glibc defines it
+  static final int O_TMPFILE = 020000000 | O_DIRECTORY; // __O_TMPFILE | O_DIRECTORY, as glibc defines it
   static final int O_DIRECT = 040000; // x86-64 and aarch64 alike
   static final int F_GETFL = 3;
   static final int F_SETFL = 4;
@@ -34,6 +36,7 @@ final class Posix {
   static final int EINVAL = 22;
   static final int ERANGE = 34;
   static final int ENODATA = 61;
+  static final int ENOSYS = 38;
 
   private static final Linker LINKER = linkerOrNull();
   private static final Linker.Option ERRNO_STATE = Linker.Option.captureCallState("errno");
@@ -57,13 +60,14 @@ final class Posix {
   static final MethodHandle UTIMENSAT = bind("utimensat", FunctionDescriptor.of(I, I, A, A, I), ERRNO_STATE);
   static final MethodHandle LSETXATTR = bind("lsetxattr", FunctionDescriptor.of(I, A, A, A, L, I), ERRNO_STATE);
   static final MethodHandle LGETXATTR = bind("lgetxattr", FunctionDescriptor.of(L, A, A, A, L), ERRNO_STATE);
+  static final MethodHandle SYNCFS = bind("syncfs", FunctionDescriptor.of(I, I), ERRNO_STATE);
   static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(A, I));
   static final StructLayout CAPTURE = LINKER == null ? null : Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO =
       CAPTURE == null ? null : CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
   /** All or nothing: callers check this once and then use any handle. */
   private static final boolean AVAILABLE = java.util.stream.Stream.of(OPEN, WRITE, PWRITE, CLOSE, LINKAT, FCNTL,
-      MKNOD, CHMOD, UTIMENSAT, LSETXATTR, LGETXATTR, STRERROR).allMatch(java.util.Objects::nonNull);
+      MKNOD, CHMOD, UTIMENSAT, LSETXATTR, LGETXATTR, SYNCFS, STRERROR).allMatch(java.util.Objects::nonNull);
 
   /** The native linker, or null off a supported platform. */
   private static Linker linkerOrNull() {

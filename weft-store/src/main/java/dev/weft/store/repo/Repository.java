@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.UsageException;
+import dev.weft.runtime.io.Fsync;
+import dev.weft.store.fs.FsBarrier;
 import dev.weft.store.fs.TmpfileWriter;
 import dev.weft.store.verity.FsVerity;
 import dev.weft.store.verity.ObjectId;
@@ -28,6 +30,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -59,6 +62,11 @@ public final class Repository {
   private final AtomicLongArray prefixDirs = new AtomicLongArray(4);
   /** Files and directories written since the last barrier; fsynced only when syncfs is unavailable. */
   private final Queue<Path> unsynced = new ConcurrentLinkedQueue<>();
+  /**
+   * The next barrier's handle, opened before the first change since the last barrier so that it sees every
+   * writeback error of those changes ({@link FsBarrier} says why); null while nothing has changed.
+   */
+  private final AtomicReference<FsBarrier> nextBarrier = new AtomicReference<>();
   private final AtomicLong objectsWritten = new AtomicLong();
   private final AtomicLong bytesWritten = new AtomicLong();
   /** Null until the first object write finds out whether {@code objects/} takes O_TMPFILE files. */
@@ -214,6 +222,7 @@ public final class Repository {
       if (present(target, length)) {
         return false;
       }
+      beforeChange();
       ensurePrefixDir(id, target.getParent());
       boolean written = useTmpfile() ? linkNew(target, data, offset, length) : writeViaTempName(target, data, offset, length);
       if (written) {
@@ -282,6 +291,7 @@ public final class Repository {
   /** A new empty file under {@code objects/} for an object written piecewise; commit or delete it. */
   public Path newTempFile() {
     try {
+      beforeChange();
       Path tmp = tempName();
       Files.createFile(tmp);
       return tmp;
@@ -301,6 +311,7 @@ public final class Repository {
   /** Renames a fully written temporary file into place as object {@code id} (its digest, computed by the caller). */
   public void commitTemp(Path tmp, ObjectId id, long size) throws IOException {
     Path target = objectPath(id);
+    beforeChange();
     ensurePrefixDir(id, target.getParent());
     if (present(target, size)) {
       Files.deleteIfExists(tmp);
@@ -435,17 +446,31 @@ public final class Repository {
     return !unsynced.isEmpty();
   }
 
+  /** Opens the next barrier's handle unless it is open: call before any change the barrier covers. */
+  private void beforeChange() throws IOException {
+    if (nextBarrier.get() == null) {
+      FsBarrier opened = FsBarrier.open(root);
+      if (!nextBarrier.compareAndSet(null, opened)) {
+        opened.close(); // another writer opened it first
+      }
+    }
+  }
+
   /**
    * Makes every object written so far durable: one {@code syncfs} of the repository's filesystem, or,
-   * where that is unavailable, an fsync of each file and directory written since the last barrier.
+   * where that is unavailable, an fsync of each file and directory written since the last barrier. A
+   * failed {@code syncfs} is an {@link IOException} (the data may be lost: nothing may be published).
    */
   public void barrier() throws IOException {
     List<Path> pending = new ArrayList<>();
     for (Path p; (p = unsynced.poll()) != null; ) {
       pending.add(p);
     }
-    if (Syncfs.sync(root)) {
-      return;
+    FsBarrier opened = nextBarrier.getAndSet(null);
+    try (FsBarrier b = opened != null ? opened : FsBarrier.open(root)) {
+      if (b.sync()) {
+        return;
+      }
     }
     // Without syncfs: each file, then every directory a file was renamed into (a rename is durable only
     // once its directory is), then objects/ for the prefix directories created.
@@ -462,8 +487,8 @@ public final class Repository {
   }
 
   private static void fsync(Path p) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      ch.force(true);
+    try {
+      Fsync.file(p);
     } catch (NoSuchFileException e) {
       // removed by a concurrent gc; nothing to make durable
     }
@@ -546,6 +571,7 @@ public final class Repository {
   public void removeStream(String name) throws IOException {
     checkName(name);
     Path link = streams.resolve(name);
+    beforeChange();
     Files.deleteIfExists(link);
     // The next barrier makes the removal durable: fsync of the gone link is skipped, its directory is synced.
     unsynced.add(link);
@@ -600,6 +626,7 @@ public final class Repository {
 
   public boolean removeRef(String ref) throws IOException {
     Path link = refPath(ref);
+    beforeChange();
     boolean removed = Files.deleteIfExists(link);
     unsynced.add(link); // as removeStream: the next barrier syncs its directory
     return removed;

@@ -40,6 +40,31 @@ class RepositoryTest {
     assertEquals(java.util.List.of(), repo.listTempFiles());
   }
 
+  /**
+   * The barrier's descriptor is opened by the first change after a barrier (so it sees that change's
+   * writeback errors) and closed by the barrier: many import-sized cycles leave no descriptor open.
+   */
+  @Test
+  void eachBarrierClosesTheDescriptorItsChangesOpened() throws IOException {
+    Repository repo = Repository.open(dir.resolve("r"), true);
+    long before = openDescriptors();
+    for (int i = 0; i < 200; i++) {
+      repo.putObject(("object " + i + " with more than sixty-four bytes of content, so it is a file").getBytes());
+      repo.putObject(("another " + i).getBytes());
+      assertTrue(repo.hasUnsyncedWrites());
+      repo.barrier();
+      assertFalse(repo.hasUnsyncedWrites());
+    }
+    repo.barrier(); // nothing changed: still a barrier, and still nothing left open
+    assertTrue(openDescriptors() <= before + 2, "descriptors before " + before + ", after " + openDescriptors());
+  }
+
+  private static long openDescriptors() throws IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
   /** The flow the erasure-coding datasets use: objects, a manifest stream naming them, a ref. */
   @Test
   void datasetAsObjectsPlusManifestSurvivesGc() throws IOException {
