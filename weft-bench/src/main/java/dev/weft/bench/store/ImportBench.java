@@ -85,7 +85,7 @@ public final class ImportBench implements BenchArea {
     }
     int all = ctx.allThreads();
     KEPT.clear(); // outputs of an earlier call went with its scratch directory
-    try (ScratchDir scratch = ScratchDir.create("weft-bench-import-")) {
+    try (ScratchDir scratch = ScratchDir.create("weft-bench-import-", log)) {
       Path work = scratch.path();
       log.printf("bench import: generating a %d MB layer from /usr in %s…%n", target >> 20, work);
       log.flush();
