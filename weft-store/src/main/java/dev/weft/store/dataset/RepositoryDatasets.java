@@ -151,7 +151,7 @@ public final class RepositoryDatasets {
   public static Got get(String id, Repository repo, Path output, GfKernel kernel, boolean repairStore,
       TaskPool pool, ProgressListener progress) throws IOException {
     checkId(id);
-    try (RepoLock lock = repo.lockShared()) {
+    try (RepoLock lock = repairStore ? repo.lockShared() : repo.lockForReading()) {
       if (repo.refTarget(refName(id)).isEmpty()) {
         throw new BadDataException("no dataset " + id + " in " + repo.root() + " (no ref " + refName(id) + ")");
       }

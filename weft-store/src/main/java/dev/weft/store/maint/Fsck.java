@@ -55,7 +55,7 @@ public final class Fsck {
   }
 
   public Report run(boolean repair) throws IOException {
-    try (RepoLock lock = repair ? repo.lockExclusive() : repo.lockShared()) {
+    try (RepoLock lock = repair ? repo.lockExclusive() : repo.lockForReading()) {
       List<String> problems = new ArrayList<>();
       List<String> removed = new ArrayList<>();
       List<ObjectId> objects = repo.listObjects();

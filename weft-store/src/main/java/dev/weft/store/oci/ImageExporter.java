@@ -51,7 +51,7 @@ public final class ImageExporter {
       throw new UsageException(dir + ": not a directory; export writes an OCI image layout directory");
     }
     ArrayNode earlier = existingManifests(dir);
-    try (RepoLock lock = repo.lockShared()) {
+    try (RepoLock lock = repo.lockForReading()) {
       StoredImage img = StoredImage.load(repo, name);
       Path blobs = dir.resolve("blobs").resolve("sha256");
       Files.createDirectories(blobs);

@@ -99,7 +99,7 @@ public final class ImageImporter {
   public ImportReport importImage(String source, String name) throws IOException {
     long t0 = System.nanoTime();
     if (name != null) {
-      OciNames.ref(name); // a bad --name is refused before any work
+      OciNames.newRef(name); // a bad --name is refused before any work
     }
     SourceSpec spec = SourceSpec.parse(source);
     Path path = spec.path();
@@ -112,7 +112,7 @@ public final class ImageImporter {
       }
       if (name == null) {
         try {
-          OciNames.ref(imageName);
+          OciNames.newRef(imageName);
         } catch (UsageException unusable) {
           throw new BadDataException(source + ": the image's own name '" + imageName + "' cannot be used; give one with --name");
         }

@@ -32,6 +32,18 @@ public final class OciNames {
     return REF_PREFIX + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("%3A", ":").replace("+", "%20");
   }
 
+  /**
+   * The ref a new image is stored under: as {@link #ref}, and the name may not start with '.'. OCI names
+   * never do, and the repository treats names starting with {@code .tmp-} as leftovers of a killed write,
+   * which {@code weft gc} removes: an image named so would vanish from {@code oci ls} and then be collected.
+   */
+  public static String newRef(String name) {
+    if (name.startsWith(".")) {
+      throw new UsageException("bad image name '" + name + "': a name may not start with '.'; give a name such as app:1.0");
+    }
+    return ref(name);
+  }
+
   /** The image name of a ref under {@code oci/}. */
   public static String name(String ref) {
     return URLDecoder.decode(ref.substring(REF_PREFIX.length()), StandardCharsets.UTF_8);

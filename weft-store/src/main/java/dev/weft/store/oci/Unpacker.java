@@ -50,7 +50,7 @@ public final class Unpacker {
   public record Report(long entries, List<String> skipped) {}
 
   public Report unpack(String name, Path dir) throws IOException {
-    try (RepoLock lock = repo.lockShared()) {
+    try (RepoLock lock = repo.lockForReading()) {
       StoredImage img = StoredImage.load(repo, name);
       if (Files.exists(dir)) {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {

@@ -19,6 +19,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * processes it is a {@link FileChannel#lock} on {@code REPO/.lock}; inside one JVM (where file locks do not
  * exclude each other) a read-write lock per repository does the same job, and the file lock is held while
  * any thread of this JVM holds the repository.
+ *
+ * <p>A command that only reads (export, unpack, fsck without repair) may hold the shared lock through a
+ * read-only descriptor, so it works on a repository it cannot write (another user's, or a read-only mount);
+ * where even that is impossible ({@code .lock} missing and not creatable) it reads without the file lock,
+ * since nobody who could run gc has used the repository.
  */
 public final class RepoLock implements AutoCloseable {
   private static final Map<Path, Holder> HOLDERS = new ConcurrentHashMap<>();
@@ -41,7 +46,7 @@ public final class RepoLock implements AutoCloseable {
    * queued behind a long gc or import must not look hung. Interrupting the waiting thread cancels the wait
    * ({@link CancellationException}).
    */
-  static RepoLock acquire(Path lockFile, boolean exclusive, Consumer<String> onWait) {
+  static RepoLock acquire(Path lockFile, boolean exclusive, boolean readOnly, Consumer<String> onWait) {
     Holder h = HOLDERS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), Holder::new);
     Lock l = exclusive ? h.rw.writeLock() : h.rw.readLock();
     try {
@@ -54,7 +59,7 @@ public final class RepoLock implements AutoCloseable {
       throw new CancellationException("cancelled while waiting for the repository lock " + h.file);
     }
     try {
-      h.enter(exclusive, onWait);
+      h.enter(exclusive, readOnly, onWait);
     } catch (RuntimeException e) {
       l.unlock();
       throw e;
@@ -92,10 +97,14 @@ public final class RepoLock implements AutoCloseable {
       this.file = file;
     }
 
-    synchronized void enter(boolean exclusive, Consumer<String> onWait) {
+    synchronized void enter(boolean exclusive, boolean readOnly, Consumer<String> onWait) {
       try {
         if (holders == 0) {
-          channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+          channel = open(readOnly && !exclusive);
+          if (channel == null) {
+            holders++; // a reader of a repository nobody could write: see the class comment
+            return;
+          }
           fileLock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);
           // Polled for a moment (another command may be just finishing), then one notice and a blocking wait.
           long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTICE_AFTER_MS);
@@ -117,6 +126,22 @@ public final class RepoLock implements AutoCloseable {
       } catch (IOException e) {
         closeQuietly();
         throw new UncheckedIOException("cannot lock " + file, e);
+      }
+    }
+
+    /** The lock file opened for writing, or, for a reader that may not write it, for reading or null. */
+    private FileChannel open(boolean readOnly) throws IOException {
+      try {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+      } catch (java.nio.file.FileSystemException e) { // no permission, or a read-only file system
+        if (!readOnly || e instanceof java.nio.file.NoSuchFileException) {
+          throw e;
+        }
+        try {
+          return FileChannel.open(file, StandardOpenOption.READ); // a shared lock needs only read access
+        } catch (java.nio.file.NoSuchFileException noLockFile) {
+          return null;
+        }
       }
     }
 

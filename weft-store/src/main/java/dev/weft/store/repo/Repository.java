@@ -173,14 +173,22 @@ public final class Repository {
     return this;
   }
 
-  /** Shared lock: imports, exports, fsck without repair. */
+  /** Shared lock for a command that adds data (import, put): needs write access to the repository. */
   public RepoLock lockShared() {
-    return RepoLock.acquire(root.resolve(".lock"), false, lockWaitNotice);
+    return RepoLock.acquire(root.resolve(".lock"), false, false, lockWaitNotice);
+  }
+
+  /**
+   * Shared lock for a command that only reads (export, unpack, fsck without repair, get): works on a
+   * repository this user cannot write, see {@link RepoLock}.
+   */
+  public RepoLock lockForReading() {
+    return RepoLock.acquire(root.resolve(".lock"), false, true, lockWaitNotice);
   }
 
   /** Exclusive lock: gc, fsck --repair. */
   public RepoLock lockExclusive() {
-    return RepoLock.acquire(root.resolve(".lock"), true, lockWaitNotice);
+    return RepoLock.acquire(root.resolve(".lock"), true, false, lockWaitNotice);
   }
 
   // ---- objects ----

@@ -254,6 +254,22 @@ class ImageSelectionTest {
     assertEquals("oci/a%2Fb:1", OciNames.ref("a/b:1"));
   }
 
+  /** QA round 11: an image named .tmp-… was hidden from oci ls and collected by gc with all its data. */
+  @Test
+  void aNewImageNameStartingWithADotIsRefusedBeforeAnyWork() throws IOException {
+    Path a = archive("named.tar", List.of(new Image(List.of("x:1"), List.of(TestImages.layers().get(1)))), Map.of());
+    for (String bad : new String[] {".tmp-foo", ".hidden"}) {
+      UsageException e = assertThrows(UsageException.class,
+          () -> new ImageImporter(repo, pool, ProgressListener.NONE).importImage(a.toString(), bad));
+      assertTrue(e.getMessage().contains("may not start with '.'"), e.getMessage());
+    }
+    assertEquals(List.of(), repo.refs(""), "nothing imported");
+    Path dotTag = archive("dottag.tar", List.of(new Image(List.of(".tmp-x:1"), List.of(TestImages.layers().get(1)))),
+        Map.of());
+    BadDataException e = assertThrows(BadDataException.class, () -> importImage(dotTag.toString()));
+    assertTrue(e.getMessage().contains("give one with --name"), e.getMessage());
+  }
+
   @Test
   void aLayerFileThatIsASymlinkToAnotherLayerIsReadThroughIt() throws IOException {
     // Legacy docker save: a layer shared by two saved images is stored once, the second is a symlink.
