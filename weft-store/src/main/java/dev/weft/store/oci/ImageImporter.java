@@ -444,7 +444,7 @@ public final class ImageImporter {
       boolean shortMatch = false;
       for (JsonNode t : e.path("RepoTags")) {
         String repoTag = t.asText("");
-        fullMatch |= repoTag.equals(tag);
+        fullMatch |= namesImage(repoTag, tag);
         shortMatch |= repoTag.substring(repoTag.lastIndexOf(':') + 1).equals(tag);
       }
       if (fullMatch) {
@@ -470,14 +470,27 @@ public final class ImageImporter {
     return matches.get(0);
   }
 
-  /** The RepoTags entry that names the chosen image: the one {@code tag} matched, else its first, else null. */
+  /**
+   * True if RepoTags entry {@code repoTag} is the full name {@code tag}, with or without a registry prefix:
+   * {@code docker save} writes {@code foo/bar:1}, skopeo {@code docker.io/foo/bar:1} (as layouts' containerd
+   * names are matched).
+   */
+  private static boolean namesImage(String repoTag, String tag) {
+    return repoTag.equals(tag) || repoTag.endsWith("/" + tag);
+  }
+
+  /**
+   * The name of the chosen image: {@code tag} when it named the image in full, else the RepoTags entry its
+   * short tag matched, else the first entry (without {@code docker.io/library/}, as a layout's default
+   * name), else null.
+   */
   private static String archiveTag(JsonNode image, String tag) {
     String first = null;
     String shortMatch = null;
     for (JsonNode t : image.path("RepoTags")) {
       String repoTag = t.asText("");
-      if (repoTag.equals(tag)) {
-        return repoTag;
+      if (tag != null && namesImage(repoTag, tag)) {
+        return tag;
       }
       if (tag != null && shortMatch == null && repoTag.substring(repoTag.lastIndexOf(':') + 1).equals(tag)) {
         shortMatch = repoTag;
@@ -486,7 +499,10 @@ public final class ImageImporter {
         first = repoTag;
       }
     }
-    return shortMatch != null ? shortMatch : first;
+    if (shortMatch != null) {
+      return shortMatch;
+    }
+    return first != null && first.startsWith(DOCKER_LIBRARY) ? first.substring(DOCKER_LIBRARY.length()) : first;
   }
 
   /** Every RepoTags entry of the archive, for messages ("untagged" for an image without one). */

@@ -89,6 +89,9 @@ public final class Repository {
   public static Repository open(Path root, boolean create) {
     Repository repo = new Repository(root);
     Path meta = root.resolve("meta.json");
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new UsageException(root + ": not a directory; --repo names a repository directory (or a new one to create)");
+    }
     try {
       if (!Files.exists(meta)) {
         if (!create && !Files.exists(root)) {

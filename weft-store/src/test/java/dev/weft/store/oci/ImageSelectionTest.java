@@ -130,6 +130,25 @@ class ImageSelectionTest {
         new Image(List.of("z:latest"), List.of(t.get(2)))), Map.of());
   }
 
+  /**
+   * QA round 11: skopeo writes RepoTags with the registry ({@code docker.io/foo/bar:1}) where docker save
+   * writes {@code foo/bar:1}; the name the user knows matches either, and a default name drops
+   * {@code docker.io/library/} as a layout's does.
+   */
+  @Test
+  void anArchiveNameMatchesWithoutItsRegistryPrefix() throws IOException {
+    List<byte[]> t = TestImages.layers();
+    Path a = archive("skopeo.tar", List.of(new Image(List.of("docker.io/foo/bar:1"), List.of(t.get(0))),
+        new Image(List.of("docker.io/foo/baz:1"), List.of(t.get(1)))), Map.of());
+    assertEquals("foo/bar:1", importImage(a + ":foo/bar:1").name());
+    assertArrayEquals(t.get(0), layerOf("foo/bar:1", 0));
+    assertEquals("docker.io/foo/baz:1", importImage(a + ":docker.io/foo/baz:1").name());
+    Path lib = archive("library.tar", List.of(new Image(List.of("docker.io/library/alpine:3"), List.of(t.get(2)))),
+        Map.of());
+    assertEquals("alpine:3", importImage(lib.toString()).name());
+    assertEquals("alpine:3", importImage(lib + ":alpine:3").name());
+  }
+
   @Test
   void aFullRepoTagChoosesTheImageOfADockerArchive() throws IOException {
     Path a = threeImages();

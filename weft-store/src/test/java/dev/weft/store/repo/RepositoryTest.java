@@ -40,6 +40,19 @@ class RepositoryTest {
     assertEquals(java.util.List.of(), repo.listTempFiles());
   }
 
+  /** QA round 11: --repo naming a regular file was an internal error ("objects: Not a directory", exit 1). */
+  @Test
+  void aRepositoryPathThatIsAFileIsAUsageError() throws IOException {
+    Path file = Files.writeString(dir.resolve("regfile"), "x");
+    for (boolean create : new boolean[] {true, false}) {
+      dev.weft.runtime.UsageException e = assertThrows(dev.weft.runtime.UsageException.class,
+          () -> Repository.open(file, create));
+      assertEquals(file + ": not a directory; --repo names a repository directory (or a new one to create)",
+          e.getMessage());
+    }
+    assertEquals("x", Files.readString(file));
+  }
+
   /**
    * The barrier's descriptor is opened by the first change after a barrier (so it sees that change's
    * writeback errors) and closed by the barrier: many import-sized cycles leave no descriptor open.
