@@ -177,6 +177,24 @@ public final class ImageImporter {
     }
   }
 
+  /**
+   * The layout's {@code oci-layout} file, when there is one, must be a JSON object whose {@code
+   * imageLayoutVersion} is 1.x (the image-layout spec's only version): anything else is a layout this weft
+   * cannot trust to read right. A layout without the file is read as 1.0, as tools that forget it mean.
+   */
+  private static void checkLayoutVersion(OciSource src) throws IOException {
+    if (!src.exists("oci-layout")) {
+      return;
+    }
+    JsonNode layout = parseJson(src.read("oci-layout"), src.location + ": oci-layout");
+    String version = layout.path("imageLayoutVersion").asText("");
+    if (!layout.isObject() || !layout.path("imageLayoutVersion").isTextual() || !version.matches("1(\\..*)?")) {
+      throw new BadDataException(src.location + ": oci-layout has "
+          + (version.isEmpty() ? "no imageLayoutVersion" : "imageLayoutVersion '" + version + "'")
+          + "; this weft reads version 1.x");
+    }
+  }
+
   /** The blob a descriptor names, checked against the descriptor's digest and size. */
   private static byte[] readVerified(OciSource src, JsonNode desc, String digest, String what) throws IOException {
     Digests.check(digest, what);
@@ -210,6 +228,7 @@ public final class ImageImporter {
   }
 
   private Resolved resolveLayout(OciSource src, String tag) throws IOException {
+    checkLayoutVersion(src);
     JsonNode index = parseJson(src.read("index.json"), src.location + ": index.json");
     Picked picked = pickManifest(src, index, tag, "index.json");
     JsonNode desc = picked.manifest();
@@ -243,6 +262,7 @@ public final class ImageImporter {
       throw new BadDataException(src.location + ": " + what + " has no \"manifests\" array");
     }
     List<JsonNode> images = new ArrayList<>();
+    String skippedTagged = null; // the media type of an entry with the wanted tag that is no image
     for (JsonNode d : manifests) {
       String mt = d.path("mediaType").asText("");
       boolean image = mt.equals("application/vnd.oci.image.manifest.v1+json")
@@ -251,8 +271,14 @@ public final class ImageImporter {
           || mt.equals("application/vnd.docker.distribution.manifest.list.v2+json");
       if (image || nested) {
         images.add(d); // attestations, signatures, unknown artifacts: the spec says to ignore them
+      } else if (tag != null && skippedTagged == null
+          && tag.equals(d.path("annotations").path(REF_NAME).asText(null))) {
+        skippedTagged = mt.isEmpty() ? "(none)" : mt;
       }
     }
+    // When no image has the tag but another entry does, that entry is what the user meant: say what it is.
+    String notAnImage = skippedTagged == null ? null : src.location + ": " + what + " entry tagged '" + tag
+        + "' has media type " + skippedTagged + ", not an image manifest or index";
     List<JsonNode> candidates = images;
     if (tag != null) {
       // A full name (the ref.name itself, or the containerd name docker's OCI archives carry, with or
@@ -269,6 +295,9 @@ public final class ImageImporter {
         }
       }
       candidates = !full.isEmpty() ? full : shortMatches;
+      if (candidates.isEmpty() && notAnImage != null) {
+        throw new BadDataException(notAnImage);
+      }
       if (candidates.isEmpty() && !images.isEmpty()) {
         throw new BadDataException(src.location + ": " + what + " has no image tagged '" + tag + "'; it has "
             + layoutTags(images));

@@ -202,6 +202,36 @@ class ImageSelectionTest {
     assertThrows(UsageException.class, () -> SourceSpec.parse(a + ":"));
   }
 
+  /** QA round 11: a malformed oci-layout file was never read. */
+  @Test
+  void theLayoutVersionFileIsCheckedWhenPresent() throws IOException {
+    Path layout = TestImages.writeLayout(dir.resolve("versioned"), "t", List.of(TestImages.layers().get(0)), "gzip");
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("{nope", "oci-layout: malformed JSON");
+    bad.put("{\"imageLayoutVersion\":\"2.0.0\"}", "oci-layout has imageLayoutVersion '2.0.0'; this weft reads version 1.x");
+    bad.put("{}", "oci-layout has no imageLayoutVersion; this weft reads version 1.x");
+    for (var e : bad.entrySet()) {
+      Files.writeString(layout.resolve("oci-layout"), e.getKey());
+      BadDataException x = assertThrows(BadDataException.class, () -> importImage(layout + ":t"));
+      assertTrue(x.getMessage().contains(e.getValue()), x.getMessage());
+      assertEquals(List.of(), repo.refs(""), "nothing imported");
+    }
+    Files.delete(layout.resolve("oci-layout"));
+    assertEquals("t", importImage(layout + ":t").name(), "a layout without the file is read as 1.0");
+  }
+
+  /** QA round 11: an entry with the tag but an unknown media type was reported as "no image ... tagged". */
+  @Test
+  void aTaggedEntryThatIsNoImageIsNamedWithItsMediaType() throws IOException {
+    Path layout = TestImages.writeLayout(dir.resolve("artifact"), "t", List.of(TestImages.layers().get(0)), "gzip");
+    ObjectNode index = (ObjectNode) JSON.readTree(layout.resolve("index.json").toFile());
+    ((ObjectNode) index.path("manifests").get(0)).put("mediaType", "application/vnd.example.manifest");
+    Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(index));
+    BadDataException e = assertThrows(BadDataException.class, () -> importImage(layout + ":t"));
+    assertTrue(e.getMessage().endsWith("index.json entry tagged 't' has media type application/vnd.example.manifest,"
+        + " not an image manifest or index"), e.getMessage());
+  }
+
   @Test
   void layoutsTakeTheFullContainerdNameAndRefuseAnAmbiguousShortTag() throws IOException {
     // Newer docker save writes an OCI layout: ref.name is the short tag, the containerd name the full one.
