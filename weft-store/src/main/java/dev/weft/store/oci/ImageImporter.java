@@ -139,7 +139,11 @@ public final class ImageImporter {
       }
       java.util.Set<String> verified = toVerify.isEmpty() ? java.util.Set.of() : verifiedPairs();
       for (Layer l : toVerify) {
-        verifyPresentLayer(src, l, verified, inflater);
+        try {
+          verifyPresentLayer(src, l, verified, inflater);
+        } catch (BadDataException e) {
+          throw namingSource(src, e);
+        }
       }
       Map<String, SplitResult> done = new ConcurrentHashMap<>();
       try {
@@ -602,6 +606,9 @@ public final class ImageImporter {
       }
       if (f != null) {
         overall.fail(f);
+        if (f instanceof BadDataException bad) {
+          throw namingSource(src, bad);
+        }
         if (f instanceof RuntimeException re) {
           throw re;
         }
@@ -641,6 +648,15 @@ public final class ImageImporter {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * {@code e} with its message starting with the source (as every other import error does), for the errors
+   * of a layer's data, which the splitter and decompressors name by the layer only.
+   */
+  private static BadDataException namingSource(OciSource src, BadDataException e) {
+    String prefix = src.location + ": ";
+    return e.getMessage().startsWith(prefix) ? e : new BadDataException(prefix + e.getMessage(), e);
   }
 
   /** Runs on the layer's driver, which holds a permit of {@code helpers} for itself. */

@@ -139,7 +139,9 @@ class BlobChecksTest {
       replaceFirstLayerBlob(layout, junk); // digest and diff_id both match: only the junk is wrong
       BadDataException e = assertThrows(BadDataException.class, () -> importInto(dir.resolve("r-" + how), layout));
       assertTrue(e.getMessage().contains("corrupt or truncated " + how + " layer data"), how + ": " + e.getMessage());
-      assertTrue(e.getMessage().startsWith("layer sha256:" + TestImages.sha256(junk).substring(7)), e.getMessage());
+      // QA round 11: the source first, as in every other import error, then the layer.
+      assertTrue(e.getMessage().startsWith(layout + ": layer sha256:" + TestImages.sha256(junk).substring(7)),
+          e.getMessage());
     }
   }
 
