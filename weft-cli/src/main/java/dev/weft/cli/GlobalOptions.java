@@ -19,8 +19,8 @@ public final class GlobalOptions {
   int threads = 0;
 
   @Option(names = "--repo", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "Repository directory of the store and dataset commands (default: $WEFT_REPO, else ./weft-repo); "
-          + "'oci import' and 'put' create it, the others need an existing one.")
+      description = "Repository directory of the store and dataset commands (default: $WEFT_REPO, else weft-repo "
+          + "in the working directory); 'oci import' and 'put' create it, the others need an existing one.")
   Path repo;
 
   @Option(names = "--json", scope = ScopeType.INHERIT,
@@ -36,7 +36,7 @@ public final class GlobalOptions {
   boolean debug;
 
   @Option(names = "--limit", paramLabel = "NAME=VALUE", scope = ScopeType.INHERIT,
-      description = "Override a named concurrency limit or byte budget, e.g. --limit ec.jobs=4 (repeatable); "
+      description = "Override a named concurrency limit or byte budget, for example --limit ec.jobs=4 (repeatable); "
           + "an unknown NAME is refused with the list of known ones.")
   List<String> limitArgs = new ArrayList<>();
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * option gets its own description; it stays bound to the same {@link GlobalOptions} field.
  */
 final class RepoOptionHelp {
-  private static final String DIR = "Repository directory (default: $WEFT_REPO, else ./weft-repo)";
+  private static final String DIR = "Repository directory (default: $WEFT_REPO, else weft-repo in the working directory)";
   private static final String CREATES = DIR + "; created on first use.";
   private static final String MUST_EXIST = DIR + "; must exist: this command never creates one "
       + "(exit 2 if DIR does not exist, 3 if it is not a repository).";
