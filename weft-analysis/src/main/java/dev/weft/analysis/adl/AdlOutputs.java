@@ -1,6 +1,7 @@
 package dev.weft.analysis.adl;
 
 import dev.weft.analysis.hist.Histogram;
+import dev.weft.runtime.io.OutputPaths;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -29,6 +30,7 @@ public final class AdlOutputs {
   }
 
   public static void writeCsv(Histogram h, Path file) throws IOException {
+    OutputPaths.requireReplaceable(file);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       w.write(csv(h));

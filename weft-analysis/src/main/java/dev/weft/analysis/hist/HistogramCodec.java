@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.runtime.BadDataException;
+import dev.weft.runtime.io.OutputPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,7 @@ public final class HistogramCodec {
 
   /** Writes {@code h} to {@code file} via a temporary name and a rename. */
   public static void write(Histogram h, Path file) throws IOException {
+    OutputPaths.requireReplaceable(file);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(h)));
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

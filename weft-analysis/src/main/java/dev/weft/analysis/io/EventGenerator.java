@@ -2,6 +2,7 @@ package dev.weft.analysis.io;
 
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.FileErrors;
+import dev.weft.runtime.io.OutputPaths;
 import dev.weft.runtime.progress.ProgressTask;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,6 +77,7 @@ public final class EventGenerator {
       throw new IllegalArgumentException("events must be at least 1");
     }
     Path dir = out.toAbsolutePath().getParent();
+    OutputPaths.requireReplaceable(out);
     Path tmp = dir.resolve("." + out.getFileName() + ".tmp");
     try {
       Files.createDirectories(dir);

@@ -2,6 +2,7 @@ package dev.weft.analysis.plot;
 
 import dev.weft.analysis.hist.Axis;
 import dev.weft.analysis.hist.Histogram;
+import dev.weft.runtime.io.OutputPaths;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ public final class HistogramPlot {
 
   /** Writes a PNG or SVG, chosen by the file name's extension. */
   public static void write(Histogram h, Path file) throws IOException {
+    OutputPaths.requireReplaceable(file);
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     org.knowm.xchart.internal.chartpart.Chart<?, ?> chart = h.y() == null ? chart(h) : heatMap(h);
     Path parent = file.toAbsolutePath().getParent();

@@ -2,6 +2,7 @@ package dev.weft.ec.files;
 
 import dev.weft.runtime.UsageException;
 import dev.weft.runtime.io.Fsync;
+import dev.weft.runtime.io.OutputPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,18 +41,6 @@ public final class OutputFiles {
     }
   }
 
-  /**
-   * Refuses (exit 2) an output path naming a device, fifo or socket. The output is written to a temporary
-   * file that is then renamed over the path, which would replace {@code /dev/null} (or a named pipe) with a
-   * regular file; and a pipe cannot take the positional writes of a parallel decode either.
-   */
-  public static void checkNotSpecial(Path output) {
-    if (Files.exists(output) && !Files.isRegularFile(output) && !Files.isDirectory(output)) {
-      throw new UsageException(output + ": is a device, fifo or socket; OUTPUT must be a regular file path"
-          + " (it is written to a temporary file renamed into place)");
-    }
-  }
-
   /** Refuses (exit 2) an input that is a directory or does not exist. */
   public static void checkInputFile(Path input) {
     if (Files.isDirectory(input)) {
@@ -87,7 +76,7 @@ public final class OutputFiles {
    * final rename: the user asked for this file and expects it readable like any other they create.
    */
   public static PendingOutput createTemp(Path output) throws IOException {
-    checkNotSpecial(output);
+    OutputPaths.requireReplaceable(output);
     Path parent = output.toAbsolutePath().getParent();
     List<Path> created = missingDirs(parent);
     try {
