@@ -12,6 +12,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,13 +72,23 @@ public final class CatCommand implements Callable<Integer> {
     } catch (java.nio.file.FileSystemException e) {
       throw dev.weft.runtime.FileErrors.cannotCreate(output, e); // name FILE, not our temporary
     }
+    long bytes;
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         ss.cat(repo, out);
       }
+      bytes = Files.size(tmp);
       Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+    // Only with -o: without it stdout carries the stream's bytes, and a JSON line would corrupt them.
+    if (ctx.json()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("stream", stream);
+      m.put("bytes", bytes);
+      m.put("file", output.toString());
+      ctx.printJson(m);
     }
     return 0;
   }

@@ -30,7 +30,7 @@ public final class FsckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CliContext ctx = CliContext.of(spec);
     Repository repo = ctx.repository(false);
-    Fsck.Report r = new Fsck(repo, ctx.pool()).run(repair);
+    Fsck.Report r = new Fsck(repo, ctx.pool(), ctx.progress()).run(repair);
     if (ctx.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("ok", r.ok());

@@ -217,7 +217,7 @@ public final class OciCommand implements Runnable {
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       Repository repo = ctx.repository(false);
-      String digest = new ImageExporter(repo, ctx.pool()).export(name, dir, compress);
+      String digest = new ImageExporter(repo, ctx.pool(), ctx.progress()).export(name, dir, compress);
       if (ctx.json()) {
         ctx.printJson(Map.of("name", name, "dir", dir.toString(), "manifest", digest, "compression", compress));
       } else {

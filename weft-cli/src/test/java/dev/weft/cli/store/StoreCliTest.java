@@ -128,4 +128,21 @@ class StoreCliTest {
     }
     return out;
   }
+
+  @Test
+  void jsonCatToAFileSaysWhatItWrote() throws IOException {
+    Path layout = TestImagesForCli.layout(dir.resolve("layout"), "v1");
+    assertEquals(0, weft("oci", "import", layout + ":v1", "--name", "img").code());
+    String ref = "refs/oci/img";
+    Path file = dir.resolve("manifest.json");
+    Run cat = weft("--json", "cat", ref, "-o", file.toString());
+    assertEquals(0, cat.code(), cat.err());
+    assertFalse(cat.out().isBlank(), "--json prints a document");
+    JsonNode j = new ObjectMapper().readTree(cat.out()); // the whole of stdout is one JSON document
+    assertEquals(ref, j.get("stream").asText());
+    assertEquals(Files.size(file), j.get("bytes").asLong());
+    assertTrue(Files.size(file) > 0);
+    assertEquals(file.toString(), j.get("file").asText());
+    assertEquals("", cat.err());
+  }
 }

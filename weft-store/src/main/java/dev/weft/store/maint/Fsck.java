@@ -4,6 +4,8 @@ import dev.weft.runtime.WeftException;
 import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.runtime.progress.ProgressTask;
 import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
 import dev.weft.store.splitstream.SplitStream;
@@ -12,7 +14,6 @@ import dev.weft.store.verity.ObjectId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -33,10 +34,19 @@ import java.util.TreeMap;
 public final class Fsck {
   private final Repository repo;
   private final TaskPool pool;
+  private final ProgressListener progress;
 
   public Fsck(Repository repo, TaskPool pool) {
+    this(repo, pool, ProgressListener.NONE);
+  }
+
+  /**
+   * @param progress told about the two long passes: objects re-hashed, then bytes of OCI streams rebuilt
+   */
+  public Fsck(Repository repo, TaskPool pool, ProgressListener progress) {
     this.repo = repo;
     this.pool = pool;
+    this.progress = progress;
   }
 
   /**
@@ -60,10 +70,15 @@ public final class Fsck {
       List<String> removed = new ArrayList<>();
       List<ObjectId> objects = repo.listObjects();
       Set<ObjectId> bad = new HashSet<>();
-      try (Scope scope = pool.openScope()) {
+      try (ProgressTask bar = ProgressTask.start(progress, "fsck: re-hash objects", objects.size(), "objects");
+           Scope scope = pool.openScope()) {
         List<Task<Boolean>> checks = new ArrayList<>();
         for (ObjectId id : objects) {
-          checks.add(scope.fork(() -> digestOf(repo, id).equals(id)));
+          checks.add(scope.fork(() -> {
+            boolean good = digestOf(repo, id).equals(id);
+            bar.advance(1);
+            return good;
+          }));
         }
         scope.join();
         for (int i = 0; i < objects.size(); i++) {
@@ -109,14 +124,17 @@ public final class Fsck {
         }
       }
       // OCI digests: rebuild every good OCI stream and compare with the digest in its name (in parallel).
-      try (Scope scope = pool.openScope()) {
-        Map<String, Task<String>> digests = new TreeMap<>();
-        for (var e : parsed.entrySet()) {
-          String expected = ociDigest(e.getKey());
-          if (expected != null && !badStreams.containsKey(e.getKey())) {
-            digests.put(e.getKey(), scope.fork(() -> sha256(e.getValue())));
-          }
+      Map<String, SplitStream> oci = new TreeMap<>();
+      parsed.forEach((name, ss) -> {
+        if (ociDigest(name) != null && !badStreams.containsKey(name)) {
+          oci.put(name, ss);
         }
+      });
+      long ociBytes = oci.values().stream().mapToLong(SplitStream::streamSize).sum();
+      try (ProgressTask bar = ProgressTask.start(progress, "fsck: rebuild OCI streams", ociBytes, "bytes");
+           Scope scope = pool.openScope()) {
+        Map<String, Task<String>> digests = new TreeMap<>();
+        oci.forEach((name, ss) -> digests.put(name, scope.fork(() -> sha256(ss, bar))));
         scope.join();
         digests.forEach((name, t) -> {
           if (!t.join().equals(ociDigest(name))) {
@@ -189,16 +207,27 @@ public final class Fsck {
     return null;
   }
 
-  private String sha256(SplitStream ss) throws IOException {
+  private String sha256(SplitStream ss, ProgressTask bar) throws IOException {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
-      ss.cat(repo, out);
-    }
+    OutputStream counted = new OutputStream() {
+      @Override
+      public void write(byte[] b, int off, int len) {
+        md.update(b, off, len);
+        bar.advance(len);
+      }
+
+      @Override
+      public void write(int b) {
+        md.update((byte) b);
+        bar.advance(1);
+      }
+    };
+    ss.cat(repo, counted);
     return "sha256:" + HexFormat.of().formatHex(md.digest());
   }
 

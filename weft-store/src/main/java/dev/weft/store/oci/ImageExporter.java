@@ -9,19 +9,26 @@ import dev.weft.runtime.UsageException;
 import dev.weft.runtime.pool.Scope;
 import dev.weft.runtime.pool.Task;
 import dev.weft.runtime.pool.TaskPool;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.runtime.progress.ProgressTask;
 import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
 import dev.weft.store.splitstream.SplitStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -29,14 +36,26 @@ import java.util.zip.GZIPOutputStream;
  * hash to the config's diff_ids (checked while writing); they are compressed as asked, one pool task per
  * layer. The config blob is the original; the manifest is the original when the compression matches the
  * source's, else a new one naming the new layer blobs.
+ *
+ * <p>{@code index.json}, renamed into place last, publishes the image. Until then a failure or cancel
+ * removes everything this export created (the directory itself if it was new, blobs/, blob files that
+ * were not there before, temporary files), so an existing layout is left as it was and a new directory
+ * does not stay behind to make the re-run refuse it as "not empty".
  */
 public final class ImageExporter {
   private final Repository repo;
   private final TaskPool pool;
+  private final ProgressListener progress;
 
   public ImageExporter(Repository repo, TaskPool pool) {
+    this(repo, pool, ProgressListener.NONE);
+  }
+
+  /** @param progress told about the tar bytes written: overall, and per layer */
+  public ImageExporter(Repository repo, TaskPool pool, ProgressListener progress) {
     this.repo = repo;
     this.pool = pool;
+    this.progress = progress;
   }
 
   /** Blob written for one layer. */
@@ -53,67 +72,137 @@ public final class ImageExporter {
     ArrayNode earlier = existingManifests(dir);
     try (RepoLock lock = repo.lockForReading()) {
       StoredImage img = StoredImage.load(repo, name);
+      List<SplitStream> streams = new ArrayList<>();
+      for (StoredImage.StoredLayer l : img.layers()) {
+        streams.add(SplitStream.load(repo, l.streamId(), l.streamName()));
+      }
+      // What this export created: directories outermost first; files as they are renamed into place (from
+      // pool threads, hence a concurrent set).
+      List<Path> createdDirs = new ArrayList<>();
+      Set<Path> createdFiles = ConcurrentHashMap.newKeySet();
       Path blobs = dir.resolve("blobs").resolve("sha256");
-      Files.createDirectories(blobs);
-      List<Blob> written = new ArrayList<>();
-      try (Scope scope = pool.openScope()) {
-        List<Task<Blob>> tasks = new ArrayList<>();
-        for (StoredImage.StoredLayer l : img.layers()) {
-          tasks.add(scope.fork(() -> writeLayer(l, blobs, compression)));
+      List<Path> wanted = new ArrayList<>(List.of(dir.resolve("blobs"), blobs));
+      for (Path d = dir.toAbsolutePath(); d != null && !Files.isDirectory(d); d = d.getParent()) {
+        wanted.addFirst(d); // DIR and any missing parent
+      }
+      try {
+        for (Path d : wanted) {
+          if (!Files.isDirectory(d)) {
+            Files.createDirectory(d);
+            createdDirs.add(d);
+          }
         }
-        scope.join();
-        tasks.forEach(t -> written.add(t.join()));
-      }
-      boolean sameAsSource = true;
-      for (int i = 0; i < written.size(); i++) {
-        sameAsSource &= written.get(i).digest().equals(img.layers().get(i).blobDigest());
-      }
-      writeBlob(blobs, img.config());
-      byte[] manifest = img.manifest();
-      if (!sameAsSource) {
-        ObjectNode m = (ObjectNode) StoredImage.parse(img.manifest(), img.manifestDigest());
-        m.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-        ArrayNode layers = m.putArray("layers");
-        for (Blob b : written) {
-          layers.addObject().put("mediaType", b.mediaType()).put("digest", b.digest()).put("size", b.size());
+        return exportInto(img, streams, name, dir, blobs, compression, earlier, createdFiles);
+      } catch (IOException | RuntimeException | Error e) {
+        // The pool's tasks have ended here (a scope waits for its children), so nothing writes any more.
+        try {
+          for (Path f : createdFiles) {
+            Files.deleteIfExists(f);
+          }
+          for (Path d : createdDirs.reversed()) {
+            deleteIfEmpty(d);
+          }
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
         }
-        manifest = ImageImporter.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+        throw e;
       }
-      String manifestDigest = writeBlob(blobs, manifest);
-      ObjectNode index = ImageImporter.JSON.createObjectNode();
-      index.put("schemaVersion", 2);
-      index.put("mediaType", "application/vnd.oci.image.index.v1+json");
-      ArrayNode manifests = index.putArray("manifests");
-      // Images already in the layout stay, except one under the same name, which this export replaces.
-      for (JsonNode m : earlier) {
-        if (!name.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText(null))) {
-          manifests.add(m);
-        }
-      }
-      ObjectNode desc = manifests.addObject();
-      desc.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-      desc.put("digest", manifestDigest);
-      desc.put("size", manifest.length);
-      desc.putObject("annotations").put("org.opencontainers.image.ref.name", name);
-      writeReplacing(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      writeReplacing(dir.resolve("index.json"), ImageImporter.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
-      return manifestDigest;
     }
+  }
+
+  private String exportInto(StoredImage img, List<SplitStream> streams, String name, Path dir, Path blobs,
+      String compression, ArrayNode earlier, Set<Path> created) throws IOException {
+    long total = streams.stream().mapToLong(SplitStream::streamSize).sum();
+    List<Blob> written = new ArrayList<>();
+    try (ProgressTask overall = ProgressTask.start(progress, "export " + name, total, "bytes");
+         Scope scope = pool.openScope()) {
+      List<Task<Blob>> tasks = new ArrayList<>();
+      for (int i = 0; i < streams.size(); i++) {
+        StoredImage.StoredLayer l = img.layers().get(i);
+        SplitStream ss = streams.get(i);
+        tasks.add(scope.fork(() -> writeLayer(l, ss, blobs, compression, overall, created)));
+      }
+      scope.join();
+      tasks.forEach(t -> written.add(t.join()));
+    }
+    boolean sameAsSource = true;
+    for (int i = 0; i < written.size(); i++) {
+      sameAsSource &= written.get(i).digest().equals(img.layers().get(i).blobDigest());
+    }
+    writeBlob(blobs, img.config(), created);
+    byte[] manifest = img.manifest();
+    if (!sameAsSource) {
+      ObjectNode m = (ObjectNode) StoredImage.parse(img.manifest(), img.manifestDigest());
+      m.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+      ArrayNode layers = m.putArray("layers");
+      for (Blob b : written) {
+        layers.addObject().put("mediaType", b.mediaType()).put("digest", b.digest()).put("size", b.size());
+      }
+      manifest = ImageImporter.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+    }
+    String manifestDigest = writeBlob(blobs, manifest, created);
+    ObjectNode index = ImageImporter.JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", "application/vnd.oci.image.index.v1+json");
+    ArrayNode manifests = index.putArray("manifests");
+    // Images already in the layout stay, except one under the same name, which this export replaces.
+    for (JsonNode m : earlier) {
+      if (!name.equals(m.path("annotations").path("org.opencontainers.image.ref.name").asText(null))) {
+        manifests.add(m);
+      }
+    }
+    ObjectNode desc = manifests.addObject();
+    desc.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+    desc.put("digest", manifestDigest);
+    desc.put("size", manifest.length);
+    desc.putObject("annotations").put("org.opencontainers.image.ref.name", name);
+    Path layout = dir.resolve("oci-layout");
+    if (!Files.exists(layout, LinkOption.NOFOLLOW_LINKS)) {
+      created.add(layout);
+    }
+    writeReplacing(layout, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    writeReplacing(dir.resolve("index.json"), ImageImporter.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+    return manifestDigest;
+  }
+
+  /**
+   * Whether {@code dir} (a missing one counts as empty) holds nothing, or nothing but the real directory
+   * {@code child} (null: nothing at all).
+   */
+  private static boolean holdsAtMost(Path dir, String child) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return true;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
+        if (child == null || !p.getFileName().toString().equals(child) || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static void deleteIfEmpty(Path dir) throws IOException {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      if (s.iterator().hasNext()) {
+        return; // someone else's files: not ours to remove
+      }
+    }
+    Files.deleteIfExists(dir);
   }
 
   /**
    * The manifests of the OCI layout already at {@code dir}, which an export adds to; none for a missing or
    * empty directory. Any other non-empty directory is refused: its files are not ours to mix a layout into.
+   * A directory holding only an empty blobs/ tree counts as empty: a cancelled export of older versions
+   * left that behind, and refusing it would make the user clean up after us.
    */
   private static ArrayNode existingManifests(Path dir) throws IOException {
     ArrayNode none = ImageImporter.JSON.createArrayNode();
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir) || holdsAtMost(dir, "blobs") && holdsAtMost(dir.resolve("blobs"), "sha256")
+        && holdsAtMost(dir.resolve("blobs").resolve("sha256"), null)) {
       return none;
-    }
-    try (var entries = Files.list(dir)) {
-      if (entries.findAny().isEmpty()) {
-        return none;
-      }
     }
     Path index = dir.resolve("index.json");
     if (!Files.isRegularFile(dir.resolve("oci-layout")) || !Files.isRegularFile(index)) {
@@ -130,21 +219,48 @@ public final class ImageExporter {
   /** Writes a layout file through a temporary name, so a reader never sees it half-written. */
   private static void writeReplacing(Path file, byte[] data) throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.write(tmp, data);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.write(tmp, data);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
-  private static String writeBlob(Path blobs, byte[] data) throws IOException {
+  private static String writeBlob(Path blobs, byte[] data, Set<Path> created) throws IOException {
     String digest = Digests.of(data);
-    Files.write(blobs.resolve(digest.substring(7)), data);
+    Path tmp = Files.createFile(tempName(blobs, "blob"));
+    try {
+      Files.write(tmp, data);
+      publish(tmp, blobs.resolve(digest.substring(7)), created);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
     return digest;
   }
 
-  private Blob writeLayer(StoredImage.StoredLayer l, Path blobs, String compression) throws IOException {
-    SplitStream ss = SplitStream.load(repo, l.streamId(), l.streamName());
+  /** A unique temporary name in blobs/ (not a digest, so never taken for a blob). */
+  private static Path tempName(Path blobs, String what) {
+    return blobs.resolve("." + what + "-" + Thread.currentThread().threadId() + "-" + System.nanoTime() + ".tmp");
+  }
+
+  /**
+   * Renames a finished blob into place, so no blob name ever holds partial data. A blob already there has
+   * the same content (its name is its digest) and belonged to the layout before: it is not counted as
+   * ours, so a failed export leaves it.
+   */
+  private static void publish(Path tmp, Path blob, Set<Path> created) throws IOException {
+    if (!Files.exists(blob, LinkOption.NOFOLLOW_LINKS)) {
+      created.add(blob);
+    }
+    Files.move(tmp, blob, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private Blob writeLayer(StoredImage.StoredLayer l, SplitStream ss, Path blobs, String compression,
+      ProgressTask overall, Set<Path> created) throws IOException {
     // Created like any new file (mode from the umask, unlike createTempFile's 0600), under a unique name.
-    Path tmp = Files.createFile(blobs.resolve(".layer-" + Thread.currentThread().threadId() + "-" + System.nanoTime() + ".tmp"));
-    try {
+    Path tmp = Files.createFile(tempName(blobs, "layer"));
+    try (ProgressTask bar = overall.child("layer " + ImageImporter.shortDigest(l.diffId()), ss.streamSize(), "bytes")) {
       MessageDigest blobMd = Digests.sha256();
       MessageDigest tarMd = Digests.sha256();
       long size;
@@ -155,7 +271,22 @@ public final class ImageExporter {
           case "zstd" -> new ZstdOutputStream(blobOut, 3);
           default -> blobOut;
         };
-        try (DigestOutputStream tarOut = new DigestOutputStream(compressed, tarMd)) {
+        OutputStream counted = new FilterOutputStream(compressed) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len); // not FilterOutputStream's byte-at-a-time default
+            bar.advance(len);
+            overall.advance(len);
+          }
+
+          @Override
+          public void write(int b) throws IOException {
+            out.write(b);
+            bar.advance(1);
+            overall.advance(1);
+          }
+        };
+        try (DigestOutputStream tarOut = new DigestOutputStream(counted, tarMd)) {
           ss.cat(repo, tarOut);
         }
       }
@@ -165,7 +296,7 @@ public final class ImageExporter {
         throw new BadDataException(l.streamName() + ": rebuilt tar has digest " + tarDigest + ", not its diff_id");
       }
       String digest = Digests.of(blobMd);
-      Files.move(tmp, blobs.resolve(digest.substring(7)), StandardCopyOption.REPLACE_EXISTING);
+      publish(tmp, blobs.resolve(digest.substring(7)), created);
       String mediaType = switch (compression) {
         case "gzip" -> "application/vnd.oci.image.layer.v1.tar+gzip";
         case "zstd" -> "application/vnd.oci.image.layer.v1.tar+zstd";

@@ -252,6 +252,7 @@ public final class SplitStream {
    * is checked as it is read: a damaged object is a {@link BadDataException} naming it.
    */
   public void cat(Repository repo, OutputStream out) throws IOException {
+    byte[] buf = new byte[1 << 16];
     try (ChunkReader r = chunks()) {
       for (Chunk c; (c = r.next()) != null; ) {
         stopIfInterrupted();
@@ -259,7 +260,12 @@ public final class SplitStream {
           case Chunk.Inline in -> out.write(in.data());
           case Chunk.External ex -> {
             try (InputStream obj = VerifiedObjectStream.open(repo, ex.id())) {
-              obj.transferTo(out);
+              // Not transferTo: one object can be hundreds of MB (a JDK's lib/modules), seconds of work
+              // behind a compressor, so the interrupt is checked per buffer, not per object.
+              for (int n; (n = obj.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+                stopIfInterrupted();
+              }
             }
           }
         }
