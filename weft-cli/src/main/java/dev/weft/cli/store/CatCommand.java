@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,6 +62,17 @@ public final class CatCommand implements Callable<Integer> {
       }
       return 0;
     }
+    long bytes;
+    if (Files.exists(output) && !Files.isRegularFile(output) && !Files.isDirectory(output)) {
+      // A device or fifo (/dev/null, a named pipe): written in place, as a shell redirection would. A rename
+      // over it would replace it with a regular file (QA round 11: as root, /dev/null for the whole machine).
+      try (CountingStream out = new CountingStream(Files.newOutputStream(output, StandardOpenOption.WRITE))) {
+        ss.cat(repo, out);
+        bytes = out.count;
+      }
+      printResult(ctx, bytes);
+      return 0;
+    }
     // Rebuild next to FILE and rename: a corrupt object found half way must not leave (or clobber FILE
     // with) bytes that look like the stream.
     Path abs = output.toAbsolutePath();
@@ -72,7 +84,6 @@ public final class CatCommand implements Callable<Integer> {
     } catch (java.nio.file.FileSystemException e) {
       throw dev.weft.runtime.FileErrors.cannotCreate(output, e); // name FILE, not our temporary
     }
-    long bytes;
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         ss.cat(repo, out);
@@ -82,7 +93,12 @@ public final class CatCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    // Only with -o: without it stdout carries the stream's bytes, and a JSON line would corrupt them.
+    printResult(ctx, bytes);
+    return 0;
+  }
+
+  /** Only with -o: without it stdout carries the stream's bytes, and a JSON line would corrupt them. */
+  private void printResult(CliContext ctx, long bytes) {
     if (ctx.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("stream", stream);
@@ -90,6 +106,26 @@ public final class CatCommand implements Callable<Integer> {
       m.put("file", output.toString());
       ctx.printJson(m);
     }
-    return 0;
+  }
+
+  /** Counts what passes through (a device or pipe has no size to ask afterwards). */
+  private static final class CountingStream extends java.io.FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(new java.io.BufferedOutputStream(out, 1 << 20));
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      out.write(b);
+      count++;
+    }
   }
 }

@@ -145,4 +145,37 @@ class StoreCliTest {
     assertEquals(file.toString(), j.get("file").asText());
     assertEquals("", cat.err());
   }
+
+  /**
+   * QA round 11: {@code cat -o /dev/null} renamed its temporary file over the device. A device or fifo is
+   * written in place; here a link to {@code /dev/null} (the link must survive, and the device with it) and a
+   * named pipe read by another thread (it must get every byte).
+   */
+  @Test
+  void catToADeviceOrFifoWritesInPlace() throws Exception {
+    Path layout = TestImagesForCli.layout(dir.resolve("layout"), "v1");
+    assertEquals(0, weft("oci", "import", layout + ":v1", "--name", "img").code());
+    Path copy = dir.resolve("manifest.json");
+    assertEquals(0, weft("cat", "refs/oci/img", "-o", copy.toString()).code());
+    Path toNull = Files.createSymbolicLink(dir.resolve("null"), Path.of("/dev/null"));
+    Run cat = weft("--json", "cat", "refs/oci/img", "-o", toNull.toString());
+    assertEquals(0, cat.code(), cat.err());
+    assertEquals(Files.size(copy), new ObjectMapper().readTree(cat.out()).get("bytes").asLong());
+    assertTrue(Files.isSymbolicLink(toNull), "the link is still a link");
+    assertFalse(Files.isRegularFile(Path.of("/dev/null")), "/dev/null is still a device");
+    Path fifo = dir.resolve("pipe");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor() == 0, "no mkfifo");
+    java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readAllBytes(fifo);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertEquals(0, weft("cat", "refs/oci/img", "-o", fifo.toString()).code());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(copy),
+        read.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertFalse(Files.isRegularFile(fifo), "the fifo is still a fifo");
+  }
 }
