@@ -246,7 +246,7 @@ public final class OciCommand implements Runnable {
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       Repository repo = ctx.repository(false);
-      Unpacker.Report r = new Unpacker(repo).unpack(name, dir);
+      Unpacker.Report r = new Unpacker(repo, ctx.progress()).unpack(name, dir);
       if (ctx.json()) {
         ctx.printJson(Map.of("name", name, "dir", dir.toString(), "entries", r.entries(), "skipped", r.skipped()));
       } else {

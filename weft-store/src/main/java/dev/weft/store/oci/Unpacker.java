@@ -2,6 +2,8 @@ package dev.weft.store.oci;
 
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.UsageException;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.runtime.progress.ProgressTask;
 import dev.weft.store.fs.NativeFs;
 import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
@@ -45,11 +47,18 @@ public final class Unpacker {
   static final int MAX_SYMLINKS = 255;
 
   private final Repository repo;
+  private final ProgressListener progress;
   /** Root may chown and mknod devices; decided once, like umoci's --rootless default. */
   private final boolean asRoot;
 
   public Unpacker(Repository repo) {
+    this(repo, ProgressListener.NONE);
+  }
+
+  /** Reports one task for the image and one per layer, in bytes of layer tar read. */
+  public Unpacker(Repository repo, ProgressListener progress) {
     this.repo = repo;
+    this.progress = progress;
     this.asRoot = NativeFs.available() && NativeFs.isRoot();
   }
 
@@ -70,7 +79,7 @@ public final class Unpacker {
       Files.createDirectories(dir);
       Path root = dir.toRealPath();
       try {
-        return unpackInto(img, root);
+        return unpackInto(img, name, root);
       } catch (IOException | RuntimeException | Error e) {
         // No partial root filesystem: it would look like a successful unpack to the next tool.
         try {
@@ -87,31 +96,48 @@ public final class Unpacker {
     }
   }
 
-  private Report unpackInto(StoredImage img, Path root) throws IOException {
+  private Report unpackInto(StoredImage img, String name, Path root) throws IOException {
     Map<Path, TarArchiveEntry> dirs = new LinkedHashMap<>();
     List<String> skipped = new ArrayList<>();
     long entries = 0;
+    List<SplitStream> streams = new ArrayList<>();
+    long total = 0;
     for (StoredImage.StoredLayer l : img.layers()) {
-      SplitStream ss = SplitStream.load(repo, l.streamId(), l.streamName());
-      Set<Path> created = new HashSet<>();
-      String where = "layer " + l.diffId();
-      try (InputStream in = ss.open(repo); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-          entries++;
+      streams.add(SplitStream.load(repo, l.streamId(), l.streamName()));
+      total += streams.getLast().streamSize();
+    }
+    try (ProgressTask overall = ProgressTask.start(progress, "unpack " + name, total, "bytes")) {
+      for (int i = 0; i < streams.size(); i++) {
+        StoredImage.StoredLayer l = img.layers().get(i);
+        SplitStream ss = streams.get(i);
+        Set<Path> created = new HashSet<>();
+        String where = "layer " + l.diffId();
+        try (ProgressTask bar = overall.child("layer " + ImageImporter.shortDigest(l.diffId()), ss.streamSize(), "bytes");
+             InputStream in = counted(ss.open(repo), bar, overall);
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
           try {
-            apply(root, e, tar, created, dirs, skipped, where);
-          } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException
-              | java.nio.file.NotDirectoryException | java.nio.file.DirectoryNotEmptyException fs) {
-            // DIR was new and empty: an entry that cannot be placed there (a file where the layer later puts a
-            // directory's entries) is the image's fault. Other file-system failures (disk full, read-only,
-            // permissions) stay the machine's.
-            throw new BadDataException(where + ": entry '" + e.getName() + "' cannot be unpacked: " + fs.getMessage());
-          } catch (java.nio.file.InvalidPathException nul) {
-            throw new BadDataException(where + ": entry '" + e.getName() + "' has an invalid name or link target");
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+              entries++;
+              try {
+                apply(root, e, tar, created, dirs, skipped, where);
+              } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException
+                  | java.nio.file.NotDirectoryException | java.nio.file.DirectoryNotEmptyException fs) {
+                // DIR was new and empty: an entry that cannot be placed there (a file where the layer later
+                // puts a directory's entries) is the image's fault. Other file-system failures (disk full,
+                // read-only, permissions) stay the machine's.
+                throw new BadDataException(where + ": entry '" + e.getName() + "' cannot be unpacked: " + fs.getMessage());
+              } catch (java.nio.file.InvalidPathException nul) {
+                throw new BadDataException(where + ": entry '" + e.getName() + "' has an invalid name or link target");
+              }
+            }
+            // Read what the tar reader left (end-of-archive padding) so every object's digest is checked.
+            in.transferTo(OutputStream.nullOutputStream());
+          } catch (IOException | RuntimeException | Error t) {
+            bar.fail(t);
+            overall.fail(t);
+            throw t;
           }
         }
-        // Read what the tar reader left (end-of-archive padding) so every object's digest is checked.
-        in.transferTo(OutputStream.nullOutputStream());
       }
     }
     // Directory modes and times last: a read-only directory must not stop later writes into it. A directory
@@ -349,6 +375,41 @@ public final class Unpacker {
       }
     }
     return true;
+  }
+
+  /** Counts the layer's tar bytes as they are read, for its bar and the image's. */
+  private static InputStream counted(InputStream in, ProgressTask bar, ProgressTask overall) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          add(1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          add(n);
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long k = super.skip(n);
+        add(k);
+        return k;
+      }
+
+      private void add(long n) {
+        bar.advance(n);
+        overall.advance(n);
+      }
+    };
   }
 
   private static void setModeAndTime(Path p, TarArchiveEntry e) throws IOException {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.pool.TaskPool;
 import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.runtime.progress.ProgressTask;
 import dev.weft.store.repo.Repository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -32,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Symlinks in entries' parent paths resolve inside DIR, as umoci's SecureJoin does: absolute targets from
  * DIR, {@code ..} clamped at DIR, loops bad data. Nothing is ever written outside DIR. Also: symlink
- * targets stored verbatim.
+ * targets stored verbatim, and progress.
  */
 class UnpackSymlinkTest {
   @TempDir
@@ -237,6 +239,41 @@ class UnpackSymlinkTest {
     assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(outside)),
         "the lower layer's d/sub mode is not applied through the upper layer's symlink");
     assertTrue(Files.isSymbolicLink(out.resolve("d")));
+  }
+
+  @Test
+  void progressCountsEveryLayersTarBytes() throws IOException {
+    Repository repo = importLayers(t -> TestImages.file(t, "a", TestImages.data(100_000, 1), 0644),
+        t -> TestImages.file(t, "b", TestImages.data(50_000, 2), 0644));
+    Map<ProgressTask, Boolean> tasks = new ConcurrentHashMap<>();
+    ProgressListener rec = new ProgressListener() {
+      @Override
+      public void started(ProgressTask task) {
+        tasks.put(task, false);
+      }
+
+      @Override
+      public void finished(ProgressTask task) {
+        tasks.put(task, true);
+      }
+    };
+    new Unpacker(repo, rec).unpack("img", dir.resolve("root"));
+    List<ProgressTask> top = tasks.keySet().stream().filter(t -> t.parent() == null).toList();
+    assertEquals(1, top.size(), tasks.keySet().toString());
+    ProgressTask overall = top.get(0);
+    assertEquals("unpack img", overall.name());
+    assertEquals("bytes", overall.unit());
+    List<ProgressTask> layers = tasks.keySet().stream().filter(t -> t.parent() == overall).toList();
+    assertEquals(2, layers.size());
+    long sum = 0;
+    for (ProgressTask l : layers) {
+      assertTrue(l.total() > 0 && l.done() == l.total(), l.name() + " " + l.done() + "/" + l.total());
+      sum += l.total();
+    }
+    assertTrue(sum > 150_000, "tar bytes: " + sum);
+    assertEquals(sum, overall.total());
+    assertEquals(sum, overall.done());
+    assertTrue(tasks.values().stream().allMatch(b -> b), "every task finished");
   }
 
   private static Set<String> names(Path d) throws IOException {
