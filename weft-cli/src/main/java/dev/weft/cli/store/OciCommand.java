@@ -229,9 +229,11 @@ public final class OciCommand implements Runnable {
 
   @Command(name = "unpack", mixinStandardHelpOptions = true,
       description = {"Write an image's merged root filesystem to DIR.",
-          "Layers in order, whiteouts and opaque directories applied, modes, times, symlinks and hard links",
-          "kept; hostile entries refused. Fifos and user.* xattrs are made; as root also ownership, device",
-          "nodes and xattrs in other namespaces (otherwise those are listed as skipped)."})
+          "Layers in order, whiteouts and opaque directories applied; modes, times, symlinks and hard links kept.",
+          "A symlink in an entry's parent path is followed inside DIR (an absolute one from DIR, '..' stopping at "
+              + "DIR), as umoci does; nothing outside DIR is written. Hostile entries are refused.",
+          "Fifos and user.* xattrs are made; as root also ownership, device nodes and xattrs in other namespaces "
+              + "(otherwise those are listed as skipped)."})
   static final class Unpack implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Image name.")
     String name;
