@@ -369,7 +369,7 @@ public final class Unpacker {
 
   /** A directory recorded earlier is still reached from DIR without a symlink (no later entry replaced a parent). */
   private static boolean noSymlinkBetween(Path root, Path p) {
-    for (Path q = p.getParent(); q != null && !q.equals(root); q = q.getParent()) {
+    for (Path q = p.getParent(); q != null && q.startsWith(root) && !q.equals(root); q = q.getParent()) {
       if (Files.isSymbolicLink(q)) {
         return false;
       }
