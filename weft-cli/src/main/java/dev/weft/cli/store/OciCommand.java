@@ -229,9 +229,11 @@ public final class OciCommand implements Runnable {
 
   @Command(name = "unpack", mixinStandardHelpOptions = true,
       description = {"Write an image's merged root filesystem to DIR.",
-          "Layers in order, whiteouts and opaque directories applied, modes, times, symlinks and hard links",
-          "kept; hostile entries refused. Fifos and user.* xattrs are made; as root also ownership, device",
-          "nodes and xattrs in other namespaces (otherwise those are listed as skipped)."})
+          "Layers in order, whiteouts and opaque directories applied; modes, times, symlinks and hard links kept.",
+          "A symlink in an entry's parent path is followed inside DIR (an absolute one from DIR, '..' stopping at "
+              + "DIR), as umoci does; nothing outside DIR is written. Hostile entries are refused.",
+          "Fifos and user.* xattrs are made; as root also ownership, device nodes and xattrs in other namespaces "
+              + "(otherwise those are listed as skipped)."})
   static final class Unpack implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Image name.")
     String name;
@@ -246,7 +248,7 @@ public final class OciCommand implements Runnable {
     public Integer call() throws Exception {
       CliContext ctx = CliContext.of(spec);
       Repository repo = ctx.repository(false);
-      Unpacker.Report r = new Unpacker(repo).unpack(name, dir);
+      Unpacker.Report r = new Unpacker(repo, ctx.progress()).unpack(name, dir);
       if (ctx.json()) {
         ctx.printJson(Map.of("name", name, "dir", dir.toString(), "entries", r.entries(), "skipped", r.skipped()));
       } else {

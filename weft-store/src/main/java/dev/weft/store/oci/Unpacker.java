@@ -2,6 +2,8 @@ package dev.weft.store.oci;
 
 import dev.weft.runtime.BadDataException;
 import dev.weft.runtime.UsageException;
+import dev.weft.runtime.progress.ProgressListener;
+import dev.weft.runtime.progress.ProgressTask;
 import dev.weft.store.fs.NativeFs;
 import dev.weft.store.repo.RepoLock;
 import dev.weft.store.repo.Repository;
@@ -28,21 +30,35 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * Writes an image's merged root filesystem: layers bottom first, {@code .wh.NAME} whiteouts delete NAME,
  * {@code .wh..wh..opq} empties its directory of lower layers' entries; permissions (including setuid,
- * setgid, sticky) and modification times are kept, symlinks and hard links made. Refused as bad data:
- * absolute paths, {@code ..} components, entries or hard links that would pass through a symlink or leave
- * DIR, and relative symlinks pointing outside DIR. Fifos are made, and extended attributes from PAX
- * headers ({@code SCHILY.xattr.*}, {@code LIBARCHIVE.xattr.*}) set, in the {@code user.} namespace always
- * and in the others when running as root. When running as root, ownership (uid/gid, symlinks included) is
+ * setgid, sticky) and modification times are kept, symlinks and hard links made. Symlinks in an entry's
+ * parent path (and in a hard link's target's) are followed inside DIR, as umoci's SecureJoin does: an
+ * absolute target counts from DIR, {@code ..} stops at DIR; the entry's own name is never followed, and
+ * every file-system call acts on a path so resolved, so nothing outside DIR is touched. Symlink targets
+ * are stored verbatim (they are only text until resolved, again inside DIR). Refused as bad data: absolute
+ * entry paths, {@code ..} in entry names, hard links whose target leaves DIR lexically or is no regular
+ * file, more than {@value #MAX_SYMLINKS} symlinks in one path (a loop), empty symlink targets. Fifos are
+ * made, and extended attributes from PAX headers ({@code SCHILY.xattr.*}, {@code LIBARCHIVE.xattr.*}) set,
+ * in the {@code user.} namespace always and in the others when running as root. When running as root, ownership (uid/gid, symlinks included) is
  * applied and device nodes are made, as umoci does; otherwise device nodes are skipped and reported and
  * ownership is the caller's.
  */
 public final class Unpacker {
+  /** Symlinks followed in one path before it counts as a loop (filepath-securejoin's limit, used by umoci). */
+  static final int MAX_SYMLINKS = 255;
+
   private final Repository repo;
+  private final ProgressListener progress;
   /** Root may chown and mknod devices; decided once, like umoci's --rootless default. */
   private final boolean asRoot;
 
   public Unpacker(Repository repo) {
+    this(repo, ProgressListener.NONE);
+  }
+
+  /** Reports one task for the image and one per layer, in bytes of layer tar read. */
+  public Unpacker(Repository repo, ProgressListener progress) {
     this.repo = repo;
+    this.progress = progress;
     this.asRoot = NativeFs.available() && NativeFs.isRoot();
   }
 
@@ -63,7 +79,7 @@ public final class Unpacker {
       Files.createDirectories(dir);
       Path root = dir.toRealPath();
       try {
-        return unpackInto(img, root);
+        return unpackInto(img, name, root);
       } catch (IOException | RuntimeException | Error e) {
         // No partial root filesystem: it would look like a successful unpack to the next tool.
         try {
@@ -80,42 +96,63 @@ public final class Unpacker {
     }
   }
 
-  private Report unpackInto(StoredImage img, Path root) throws IOException {
+  private Report unpackInto(StoredImage img, String name, Path root) throws IOException {
     Map<Path, TarArchiveEntry> dirs = new LinkedHashMap<>();
     List<String> skipped = new ArrayList<>();
     long entries = 0;
+    List<SplitStream> streams = new ArrayList<>();
+    long total = 0;
     for (StoredImage.StoredLayer l : img.layers()) {
-      SplitStream ss = SplitStream.load(repo, l.streamId(), l.streamName());
-      Set<Path> created = new HashSet<>();
-      try (InputStream in = ss.open(repo); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-          entries++;
-          String where = "layer " + l.diffId();
+      streams.add(SplitStream.load(repo, l.streamId(), l.streamName()));
+      total += streams.getLast().streamSize();
+    }
+    try (ProgressTask overall = ProgressTask.start(progress, "unpack " + name, total, "bytes")) {
+      for (int i = 0; i < streams.size(); i++) {
+        StoredImage.StoredLayer l = img.layers().get(i);
+        SplitStream ss = streams.get(i);
+        Set<Path> created = new HashSet<>();
+        String where = "layer " + l.diffId();
+        try (ProgressTask bar = overall.child("layer " + ImageImporter.shortDigest(l.diffId()), ss.streamSize(), "bytes");
+             InputStream in = counted(ss.open(repo), bar, overall);
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
           try {
-            apply(root, e, tar, created, dirs, skipped, where);
-          } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException
-              | java.nio.file.NotDirectoryException | java.nio.file.DirectoryNotEmptyException fs) {
-            // DIR was new and empty: an entry that cannot be placed there (an empty link target, a file where
-            // the layer later puts a directory's entries) is the image's fault. Other file-system failures
-            // (disk full, read-only, permissions) stay the machine's.
-            throw new BadDataException(where + ": entry '" + e.getName() + "' cannot be unpacked: " + fs.getMessage());
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+              entries++;
+              try {
+                apply(root, e, tar, created, dirs, skipped, where);
+              } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException
+                  | java.nio.file.NotDirectoryException | java.nio.file.DirectoryNotEmptyException fs) {
+                // DIR was new and empty: an entry that cannot be placed there (a file where the layer later
+                // puts a directory's entries) is the image's fault. Other file-system failures (disk full,
+                // read-only, permissions) stay the machine's.
+                throw new BadDataException(where + ": entry '" + e.getName() + "' cannot be unpacked: " + fs.getMessage());
+              } catch (java.nio.file.InvalidPathException nul) {
+                throw new BadDataException(where + ": entry '" + e.getName() + "' has an invalid name or link target");
+              }
+            }
+            // Read what the tar reader left (end-of-archive padding) so every object's digest is checked.
+            in.transferTo(OutputStream.nullOutputStream());
+          } catch (IOException | RuntimeException | Error t) {
+            bar.fail(t);
+            overall.fail(t);
+            throw t;
           }
         }
-        // Read what the tar reader left (end-of-archive padding) so every object's digest is checked.
-        in.transferTo(OutputStream.nullOutputStream());
       }
     }
-    // Directory modes and times last: a read-only directory must not stop later writes into it.
+    // Directory modes and times last: a read-only directory must not stop later writes into it. A directory
+    // that a later entry replaced by a symlink (in it or in a parent) is skipped: p would now lead elsewhere,
+    // perhaps outside DIR.
     List<Map.Entry<Path, TarArchiveEntry>> ds = new ArrayList<>(dirs.entrySet());
     for (int i = ds.size() - 1; i >= 0; i--) {
       Path p = ds.get(i).getKey();
-      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && noSymlinkBetween(root, p)) {
         setModeAndTime(p, ds.get(i).getValue());
       }
     }
     if (!dirs.containsKey(root)) {
-      // No layer describes "./": like umoci, DIR gets the epoch rather than the time of the unpack, so two
-      // unpacks of one image agree.
+      // No layer describes "./": DIR gets the epoch rather than the time of the unpack, so two unpacks of one
+      // image agree (umoci 0.4.7 leaves the time of the unpack).
       Files.getFileAttributeView(root, BasicFileAttributeView.class).setTimes(FileTime.fromMillis(0), null, null);
     }
     return new Report(entries, skipped);
@@ -134,25 +171,21 @@ public final class Unpacker {
     if (raw.startsWith("/")) {
       throw new BadDataException(where + ": entry '" + raw + "' has an absolute path");
     }
-    for (String c : name.split("/")) {
-      if (c.equals("..")) {
-        throw new BadDataException(where + ": entry '" + raw + "' contains '..'");
-      }
+    List<String> parts = components(name);
+    if (parts.contains("..")) {
+      throw new BadDataException(where + ": entry '" + raw + "' contains '..'");
     }
-    if (name.isEmpty() || name.equals(".")) {
+    if (parts.isEmpty()) {
       if (e.isDirectory()) {
         dirs.put(root, e);
       }
       return;
     }
-    Path target = root.resolve(name).normalize();
-    if (!target.startsWith(root)) {
-      throw new BadDataException(where + ": entry '" + raw + "' leaves the target directory");
-    }
-    checkNoSymlinkParents(root, target.getParent(), raw, where);
-    String base = target.getFileName().toString();
+    // The parent path resolves inside DIR; the entry's own name is not followed: it replaces what is there.
+    String base = parts.getLast();
+    Path parent = resolve(root, parts.subList(0, parts.size() - 1), where + ": entry '" + raw + "'");
+    Path target = parent.resolve(base);
     if (base.equals(".wh..wh..opq")) {
-      Path parent = target.getParent();
       if (Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(parent)) {
           for (Path child : s) {
@@ -164,19 +197,17 @@ public final class Unpacker {
     }
     if (base.startsWith(".wh.")) {
       String hidden = base.substring(4);
-      Path victim = target.resolveSibling(hidden).normalize();
       // ".wh.." and ".wh..." would name the directory itself or its parent: outside what a whiteout may hide.
-      if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || !victim.startsWith(root)
-          || victim.equals(root)) {
+      if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
         throw new BadDataException(where + ": entry '" + raw + "' is not a valid whiteout");
       }
-      deleteLower(victim, created);
+      deleteLower(parent.resolve(hidden), created);
       return;
     }
     created.add(target);
     // Tars often omit entries for parent directories (hand-made layers, explicit file lists); like
     // umoci and docker, create them with default permissions.
-    Files.createDirectories(target.getParent());
+    Files.createDirectories(parent);
     if (e.isDirectory()) {
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         Files.delete(target);
@@ -193,25 +224,29 @@ public final class Unpacker {
       Files.deleteIfExists(target);
     }
     if (e.isSymbolicLink()) {
+      // Stored as it is, even "../../../bin/sh" from one level down or "/etc": whoever follows it later
+      // resolves it (the kernel, in a container, inside its root; this class, inside DIR).
       String link = e.getLinkName();
-      if (!link.startsWith("/") && !target.getParent().resolve(link).normalize().startsWith(root)) {
-        throw new BadDataException(where + ": symlink '" + raw + "' -> '" + link + "' points outside the target directory");
+      if (link.isEmpty()) {
+        throw new BadDataException(where + ": symlink '" + raw + "' has an empty target");
       }
       Files.createSymbolicLink(target, Path.of(link));
       chown(target, e);
       setTime(target, e);
     } else if (e.isLink()) {
+      // The target names a path in the image: an absolute one counts from DIR, as with umoci. One that
+      // climbs out lexically ("../../etc/passwd") is hostile, not clamped; its parent path resolves like an
+      // entry's, its own name is not followed (a symlink there is refused, like a directory).
       String link = e.getLinkName();
-      while (link.startsWith("./")) {
-        link = link.substring(2);
+      String what = where + ": hard link '" + raw + "' -> '" + link + "'";
+      if (!root.resolve(link.replaceFirst("^/+", "")).normalize().startsWith(root)) {
+        throw new BadDataException(what + " leaves the target directory");
       }
-      Path source = root.resolve(link).normalize();
-      if (link.startsWith("/") || !source.startsWith(root)) {
-        throw new BadDataException(where + ": hard link '" + raw + "' -> '" + e.getLinkName() + "' leaves the target directory");
-      }
-      checkNoSymlinkParents(root, source.getParent(), raw, where);
-      if (Files.isSymbolicLink(source) || !Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
-        throw new BadDataException(where + ": hard link '" + raw + "' -> '" + e.getLinkName() + "' names no regular file");
+      List<String> lp = components(link);
+      Path source = lp.isEmpty() || lp.getLast().equals("..") ? root
+          : resolve(root, lp.subList(0, lp.size() - 1), what).resolve(lp.getLast());
+      if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+        throw new BadDataException(what + " names no regular file");
       }
       Files.createLink(target, source);
     } else if (e.isFIFO() || e.isCharacterDevice() || e.isBlockDevice()) {
@@ -286,12 +321,95 @@ public final class Unpacker {
     }
   }
 
-  private static void checkNoSymlinkParents(Path root, Path dir, String raw, String where) {
-    for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-      if (Files.isSymbolicLink(p)) {
-        throw new BadDataException(where + ": entry '" + raw + "' goes through symlink " + root.relativize(p));
+  /** The path's components without empty ones and {@code .}. */
+  private static List<String> components(String path) {
+    List<String> out = new ArrayList<>();
+    for (String c : path.split("/")) {
+      if (!c.isEmpty() && !c.equals(".")) {
+        out.add(c);
       }
     }
+    return out;
+  }
+
+  /**
+   * Where {@code parts} lead from DIR, every symlink on the way resolved inside DIR (filepath-securejoin's
+   * SecureJoin, which umoci and docker use): a symlink's target continues the walk, from DIR when absolute,
+   * else from the symlink's directory; {@code ..} stops at DIR; a missing component is taken as a directory
+   * still to be made. The result is DIR or a path below it with no symlink in it.
+   */
+  static Path resolve(Path root, List<String> parts, String what) throws IOException {
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(parts);
+    Path at = root;
+    int followed = 0;
+    while (!todo.isEmpty()) {
+      String c = todo.pollFirst();
+      if (c.equals("..")) {
+        at = at.equals(root) ? root : at.getParent();
+        continue;
+      }
+      Path next = at.resolve(c);
+      if (!Files.isSymbolicLink(next)) {
+        at = next;
+        continue;
+      }
+      if (++followed > MAX_SYMLINKS) {
+        throw new BadDataException(what + " passes through more than " + MAX_SYMLINKS + " symlinks (a symlink loop?)");
+      }
+      String link = Files.readSymbolicLink(next).toString();
+      for (String t : components(link).reversed()) {
+        todo.addFirst(t);
+      }
+      if (link.startsWith("/")) {
+        at = root;
+      }
+    }
+    return at;
+  }
+
+  /** A directory recorded earlier is still reached from DIR without a symlink (no later entry replaced a parent). */
+  private static boolean noSymlinkBetween(Path root, Path p) {
+    for (Path q = p.getParent(); q != null && q.startsWith(root) && !q.equals(root); q = q.getParent()) {
+      if (Files.isSymbolicLink(q)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Counts the layer's tar bytes as they are read, for its bar and the image's. */
+  private static InputStream counted(InputStream in, ProgressTask bar, ProgressTask overall) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          add(1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          add(n);
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long k = super.skip(n);
+        add(k);
+        return k;
+      }
+
+      private void add(long n) {
+        bar.advance(n);
+        overall.advance(n);
+      }
+    };
   }
 
   private static void setModeAndTime(Path p, TarArchiveEntry e) throws IOException {
