@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "fsck", mixinStandardHelpOptions = true,
     description = {"Re-hash every object in parallel and check every stream, ref and OCI digest.",
         "Exit 3 naming each bad object or stream; exit 0 when all is well.",
-        "With --repair the exit is 0 once every problem found was removed: what was found and removed is",
-        "printed (and listed under \"problems\" and \"removed\" with --json), so a script tells \"was clean\"",
-        "from \"was repaired\" by an empty \"removed\"."})
+        "With --repair the exit is 0 once every problem found was removed: what was found and removed is "
+            + "printed (and listed under \"problems\" and \"removed\" with --json), so a script tells \"was clean\" "
+            + "from \"was repaired\" by an empty \"removed\"."})
 public final class FsckCommand implements Callable<Integer> {
   @Option(names = "--repair", description = "Remove bad objects, the streams that need them and dangling refs, so the next import refetches them.")
   boolean repair;
