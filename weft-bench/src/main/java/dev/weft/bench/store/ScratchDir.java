@@ -1,8 +1,16 @@
 package dev.weft.bench.store;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A temporary directory for a benchmark's generated images and repositories (hundreds of MB), removed on
@@ -10,75 +18,82 @@ import java.nio.file.Path;
  * try-with-resources), and a shutdown hook for SIGTERM or a JVM exit while the run is still going.
  *
  * <p>A SIGKILL (or an out-of-memory kill) runs none of these, and the import bench keeps tens of GB there.
- * So each directory names its owner (pid and start time, {@value #OWNER}), and {@link #create} removes the
- * directories of the same prefix whose owner is no longer running before it makes its own.
+ * So a run holds a lock on its directory's {@value #OWNER} file for as long as it lives (the kernel drops
+ * it with the process, however it ends), and {@link #create} removes the directories of the same prefix,
+ * owned by this user, whose lock nobody holds. A lock rather than a pid and start time: those compare
+ * wrong across pid namespaces and when the boot time the JDK derives them from moves.
  */
 final class ScratchDir implements AutoCloseable {
+  /** The lock file of a scratch directory; it also names the owner's pid, for people. */
+  static final String OWNER = ".owner";
+
+  /** The scratch directories of this JVM's live runs. */
+  private static final java.util.Set<Path> OWN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final Path path;
+  private final FileChannel ownerChannel;
   private final Thread hook;
 
-  private ScratchDir(Path path) {
+  private ScratchDir(Path path, FileChannel ownerChannel) {
     this.path = path;
+    this.ownerChannel = ownerChannel;
     this.hook = new Thread(this::deleteQuietly, "weft-bench-scratch-cleanup");
   }
 
-  /** The file naming the process that owns a scratch directory: "PID START", start in epoch milliseconds. */
-  static final String OWNER = ".owner";
-
   /**
    * A new scratch directory in {@code java.io.tmpdir}, after removing the ones of the same prefix left by a
-   * killed run (each removal is reported to {@code log}).
+   * killed run (each removal, or failure to remove, is reported to {@code log}).
    */
-  static ScratchDir create(String prefix, java.io.PrintWriter log) throws IOException {
+  static ScratchDir create(String prefix, PrintWriter log) throws IOException {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     for (Path orphan : orphans(tmp, prefix)) {
-      ImportBench.deleteTree(orphan);
-      log.printf("bench: removed %s, left by a run that was killed%n", orphan);
+      try {
+        ImportBench.deleteTree(orphan);
+        log.printf("bench: removed %s, left by a run that was killed%n", orphan);
+      } catch (IOException e) {
+        log.printf("bench: could not remove %s, left by a run that was killed: %s%n", orphan, e);
+      }
       log.flush();
     }
-    ScratchDir d = new ScratchDir(Files.createTempDirectory(tmp, prefix));
+    Path dir = Files.createTempDirectory(tmp, prefix);
+    FileChannel owner = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    owner.lock(); // held until this JVM ends; close() releases it with the channel
+    owner.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()));
+    ScratchDir d = new ScratchDir(dir, owner);
+    OWN.add(dir.toAbsolutePath());
     Runtime.getRuntime().addShutdownHook(d.hook);
-    ProcessHandle self = ProcessHandle.current();
-    Files.writeString(d.path.resolve(OWNER), self.pid() + " " + startMillis(self));
     return d;
   }
 
   /**
-   * The directories {@code prefix*} in {@code dir} whose owner is not running: no such process, or one that
-   * started at another time (the pid was reused). Directories without an owner file are left alone.
+   * The directories {@code prefix*} in {@code dir} that belong to this user and whose {@value #OWNER} lock
+   * nobody holds (its run has ended without cleaning up). Directories without the file (a run killed before
+   * it wrote it, or older versions) and other users' are left alone.
    */
-  static java.util.List<Path> orphans(Path dir, String prefix) throws IOException {
-    java.util.List<Path> found = new java.util.ArrayList<>();
+  static List<Path> orphans(Path dir, String prefix) throws IOException {
+    List<Path> found = new ArrayList<>();
+    long uid = new com.sun.security.auth.module.UnixSystem().getUid();
     try (var entries = Files.newDirectoryStream(dir, prefix + "*")) {
       for (Path p : entries) {
-        String[] owner;
-        try {
-          owner = Files.readString(p.resolve(OWNER)).trim().split(" ");
-        } catch (IOException noOwnerFile) {
+        // This JVM's own: never opened here, since closing any descriptor of a file drops the process's
+        // POSIX lock on it (the JDK's file locks are fcntl locks).
+        if (OWN.contains(p.toAbsolutePath())
+            || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+            || ((Number) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue() != uid
+            || !Files.isRegularFile(p.resolve(OWNER), LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
-        if (owner.length != 2 || !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        long pid;
-        long start;
-        try {
-          pid = Long.parseLong(owner[0]);
-          start = Long.parseLong(owner[1]);
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        boolean running = ProcessHandle.of(pid).map(h -> startMillis(h) == start).orElse(false);
-        if (!running) {
-          found.add(p);
+        try (FileChannel ch = FileChannel.open(p.resolve(OWNER), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+          FileLock l = ch.tryLock();
+          if (l != null) {
+            found.add(p); // nobody holds it: the run that made p is gone
+          }
+        } catch (OverlappingFileLockException | IOException notOurs) {
+          // held through another channel of this JVM, or unreadable: not ours to judge
         }
       }
     }
     return found;
-  }
-
-  private static long startMillis(ProcessHandle h) {
-    return h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
   }
 
   Path path() {
@@ -100,6 +115,11 @@ final class ScratchDir implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       return; // the hook is running and removes the directory
     }
-    ImportBench.deleteTree(path);
+    try {
+      ImportBench.deleteTree(path);
+    } finally {
+      ownerChannel.close();
+      OWN.remove(path.toAbsolutePath());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.bench.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,31 +27,64 @@ class ScratchDirTest {
     assertFalse(Files.exists(seen[0]));
   }
 
-  /** What a SIGKILLed run leaves is removed by the next run; a live owner's and an unmarked one are kept. */
+  /**
+   * What a SIGKILLed run leaves is removed by the next run: a directory whose lock nobody holds. One whose
+   * lock another process holds (a live run), one without the lock file, and this JVM's own stay; and
+   * scanning this JVM's own does not drop its lock (closing any descriptor of a file would, with the
+   * POSIX locks the JDK uses).
+   */
   @Test
-  void theNextRunRemovesOnlyDirectoriesWhoseOwnerIsGone() throws Exception {
+  void theNextRunRemovesOnlyDirectoriesWhoseRunIsGone() throws Exception {
     String prefix = "weft-scratch-orphan-test-" + ProcessHandle.current().pid() + "-";
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    Process dead = new ProcessBuilder("true").start();
-    ProcessHandle deadHandle = dead.toHandle();
-    long deadStart = deadHandle.info().startInstant().orElseThrow().toEpochMilli();
-    dead.waitFor();
     Path killed = Files.createTempDirectory(tmp, prefix);
-    Files.writeString(killed.resolve(ScratchDir.OWNER), deadHandle.pid() + " " + deadStart);
+    Files.writeString(killed.resolve(ScratchDir.OWNER), "12345\n");
     Files.writeString(killed.resolve("layer.tar"), "data");
     Path unmarked = Files.createTempDirectory(tmp, prefix);
-    Path reused = Files.createTempDirectory(tmp, prefix); // a live pid, but another process's start time
-    Files.writeString(reused.resolve(ScratchDir.OWNER), ProcessHandle.current().pid() + " 12345");
-    java.io.StringWriter log = new java.io.StringWriter();
-    try (ScratchDir live = ScratchDir.create(prefix, new java.io.PrintWriter(log))) {
-      assertFalse(Files.exists(killed), "a dead owner's directory is removed");
-      assertFalse(Files.exists(reused), "a reused pid does not keep a directory");
-      assertTrue(Files.isDirectory(unmarked), "a directory without an owner file is not ours to remove");
-      assertTrue(log.toString().contains(killed.toString()), log.toString());
-      assertTrue(ScratchDir.orphans(tmp, prefix).isEmpty(), "the running owner's directory is no orphan");
-      assertTrue(Files.isDirectory(live.path()));
+    Path live = Files.createTempDirectory(tmp, prefix);
+    Files.writeString(live.resolve(ScratchDir.OWNER), "");
+    Process holder = child("hold", live.resolve(ScratchDir.OWNER));
+    try {
+      assertTrue(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine()
+          .equals("locked"));
+      java.io.StringWriter log = new java.io.StringWriter();
+      try (ScratchDir mine = ScratchDir.create(prefix, new java.io.PrintWriter(log))) {
+        assertFalse(Files.exists(killed), "a directory nobody holds is removed");
+        assertTrue(log.toString().contains(killed.toString()), log.toString());
+        assertTrue(Files.isDirectory(live), "another process's live run is kept");
+        assertTrue(Files.isDirectory(unmarked), "a directory without the lock file is not ours to remove");
+        assertTrue(ScratchDir.orphans(tmp, prefix).isEmpty());
+        assertTrue(Files.isDirectory(mine.path()));
+        Process probe = child("probe", mine.path().resolve(ScratchDir.OWNER));
+        assertEquals("busy", new String(probe.getInputStream().readAllBytes()).trim(),
+            "this JVM still holds its own lock after the scans");
+      }
     } finally {
+      holder.destroyForcibly().waitFor();
+      ImportBench.deleteTree(live);
       Files.deleteIfExists(unmarked);
+    }
+  }
+
+  private static Process child(String mode, Path file) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LockProbe.class.getName(), mode,
+        file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** A second process: "hold FILE" locks it and waits; "probe FILE" says whether its lock is free or busy. */
+  public static final class LockProbe {
+    public static void main(String[] a) throws Exception {
+      try (var ch = java.nio.channels.FileChannel.open(Path.of(a[1]), java.nio.file.StandardOpenOption.WRITE)) {
+        if (a[0].equals("hold")) {
+          ch.lock();
+          System.out.println("locked");
+          System.out.flush();
+          Thread.sleep(120_000);
+        } else {
+          System.out.println(ch.tryLock() == null ? "busy" : "free");
+        }
+      }
     }
   }
 }

@@ -63,7 +63,7 @@ public final class CatCommand implements Callable<Integer> {
       return 0;
     }
     long bytes;
-    if (Files.exists(output) && !Files.isRegularFile(output) && !Files.isDirectory(output)) {
+    if (dev.weft.runtime.io.OutputPaths.isSpecial(output)) {
       // A device or fifo (/dev/null, a named pipe): written in place, as a shell redirection would. A rename
       // over it would replace it with a regular file (QA round 11: as root, /dev/null for the whole machine).
       try (CountingStream out = new CountingStream(Files.newOutputStream(output, StandardOpenOption.WRITE))) {

@@ -166,11 +166,14 @@ class StoreCliTest {
     Path fifo = dir.resolve("pipe");
     org.junit.jupiter.api.Assumptions.assumeTrue(
         new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor() == 0, "no mkfifo");
-    java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    // A thread of its own, already waiting in open() for a writer: weft's open() of the fifo then returns
+    // whatever else runs (on the common pool the reader might not start, and weft would wait forever).
+    java.util.concurrent.CompletableFuture<byte[]> read = new java.util.concurrent.CompletableFuture<>();
+    Thread.ofPlatform().daemon().start(() -> {
       try {
-        return Files.readAllBytes(fifo);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        read.complete(Files.readAllBytes(fifo));
+      } catch (Throwable t) {
+        read.completeExceptionally(t);
       }
     });
     assertEquals(0, weft("cat", "refs/oci/img", "-o", fifo.toString()).code());

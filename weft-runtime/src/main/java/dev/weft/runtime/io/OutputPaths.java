@@ -8,6 +8,11 @@ import java.nio.file.Path;
 public final class OutputPaths {
   private OutputPaths() {}
 
+  /** True if {@code output} names (or links to) something that exists and is neither a file nor a directory. */
+  public static boolean isSpecial(Path output) {
+    return Files.exists(output) && !Files.isRegularFile(output) && !Files.isDirectory(output);
+  }
+
   /**
    * Refuses (exit 2) an output path naming a device, fifo or socket, or a link to one. weft writes results
    * to a temporary file renamed over the path, so that a failure never leaves half a result; renaming over
@@ -15,7 +20,7 @@ public final class OutputPaths {
    * every process on the machine).
    */
   public static void requireReplaceable(Path output) {
-    if (Files.exists(output) && !Files.isRegularFile(output) && !Files.isDirectory(output)) {
+    if (isSpecial(output)) {
       throw new UsageException(output + ": is a device, fifo or socket; give a regular file path"
           + " (the result is written to a temporary file renamed into place)");
     }

@@ -42,7 +42,7 @@ public final class FsBarrier implements AutoCloseable {
    * where {@code syncfs} is unavailable. An existing directory that cannot be opened is an {@link IOException}.
    */
   public static FsBarrier open(Path dir) throws IOException {
-    if (!Posix.available()) {
+    if (!Posix.available() || Posix.SYNCFS == null) {
       return UNAVAILABLE;
     }
     try (Arena arena = Arena.ofConfined()) {
@@ -60,8 +60,11 @@ public final class FsBarrier implements AutoCloseable {
     }
   }
 
-  /** Tests: a barrier over descriptor {@code fd}, which this handle then owns. */
-  static FsBarrier ofDescriptor(Path dir, int fd) {
+  /**
+   * A barrier over descriptor {@code fd} of directory {@code dir}, which the handle then owns (closes).
+   * Tests use it to see how callers take a failing {@code syncfs}.
+   */
+  public static FsBarrier ofDescriptor(Path dir, int fd) {
     return new FsBarrier(dir, fd);
   }
 
@@ -82,8 +85,11 @@ public final class FsBarrier implements AutoCloseable {
       if ((int) Posix.SYNCFS.invokeExact(state, fd) == 0) {
         return true;
       }
-      if (Posix.errno(state) == Posix.ENOSYS) {
-        return false; // a kernel (or seccomp filter) without the call: the caller fsyncs file by file
+      int err = Posix.errno(state);
+      if (err == Posix.ENOSYS || err == Posix.EPERM) {
+        // A kernel without the call, or a seccomp filter denying it (container profiles answer EPERM;
+        // syncfs itself never does): the caller fsyncs file by file.
+        return false;
       }
       throw Posix.failure("syncfs of the file system holding " + dir + " failed", state);
     } catch (IOException e) {

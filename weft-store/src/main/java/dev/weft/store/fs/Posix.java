@@ -60,6 +60,7 @@ final class Posix {
   static final MethodHandle UTIMENSAT = bind("utimensat", FunctionDescriptor.of(I, I, A, A, I), ERRNO_STATE);
   static final MethodHandle LSETXATTR = bind("lsetxattr", FunctionDescriptor.of(I, A, A, A, L, I), ERRNO_STATE);
   static final MethodHandle LGETXATTR = bind("lgetxattr", FunctionDescriptor.of(L, A, A, A, L), ERRNO_STATE);
+  /** Not part of {@link #available()}: {@link FsBarrier} checks it itself (a libc without it loses only that). */
   static final MethodHandle SYNCFS = bind("syncfs", FunctionDescriptor.of(I, I), ERRNO_STATE);
   static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(A, I));
   static final StructLayout CAPTURE = LINKER == null ? null : Linker.Option.captureStateLayout();
@@ -67,7 +68,7 @@ final class Posix {
       CAPTURE == null ? null : CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
   /** All or nothing: callers check this once and then use any handle. */
   private static final boolean AVAILABLE = java.util.stream.Stream.of(OPEN, WRITE, PWRITE, CLOSE, LINKAT, FCNTL,
-      MKNOD, CHMOD, UTIMENSAT, LSETXATTR, LGETXATTR, SYNCFS, STRERROR).allMatch(java.util.Objects::nonNull);
+      MKNOD, CHMOD, UTIMENSAT, LSETXATTR, LGETXATTR, STRERROR).allMatch(java.util.Objects::nonNull);
 
   /** The native linker, or null off a supported platform. */
   private static Linker linkerOrNull() {

@@ -40,7 +40,9 @@ import java.util.zip.GZIPOutputStream;
  * <p>{@code index.json}, renamed into place last, publishes the image. Until then a failure or cancel
  * removes everything this export created (the directory itself if it was new, blobs/, blob files that
  * were not there before, temporary files), so an existing layout is left as it was and a new directory
- * does not stay behind to make the re-run refuse it as "not empty".
+ * does not stay behind to make the re-run refuse it as "not empty". One export at a time per layout:
+ * nothing locks DIR, so two exports into one layout at once can lose one's index.json entry, or have one's
+ * cleanup remove a blob the other found present.
  */
 public final class ImageExporter {
   private final Repository repo;
@@ -95,15 +97,20 @@ public final class ImageExporter {
         return exportInto(img, streams, name, dir, blobs, compression, earlier, createdFiles);
       } catch (IOException | RuntimeException | Error e) {
         // The pool's tasks have ended here (a scope waits for its children), so nothing writes any more.
-        try {
-          for (Path f : createdFiles) {
+        // Each removal on its own: one that fails must not leave the rest behind.
+        for (Path f : createdFiles) {
+          try {
             Files.deleteIfExists(f);
+          } catch (IOException cleanup) {
+            e.addSuppressed(cleanup);
           }
-          for (Path d : createdDirs.reversed()) {
+        }
+        for (Path d : createdDirs.reversed()) {
+          try {
             deleteIfEmpty(d);
+          } catch (IOException cleanup) {
+            e.addSuppressed(cleanup);
           }
-        } catch (IOException cleanup) {
-          e.addSuppressed(cleanup);
         }
         throw e;
       }

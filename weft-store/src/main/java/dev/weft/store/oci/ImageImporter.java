@@ -193,9 +193,11 @@ public final class ImageImporter {
     JsonNode layout = parseJson(src.read("oci-layout"), src.location + ": oci-layout");
     String version = layout.path("imageLayoutVersion").asText("");
     if (!layout.isObject() || !layout.path("imageLayoutVersion").isTextual() || !version.matches("1(\\..*)?")) {
+      JsonNode v = layout.path("imageLayoutVersion");
       throw new BadDataException(src.location + ": oci-layout has "
-          + (version.isEmpty() ? "no imageLayoutVersion" : "imageLayoutVersion '" + version + "'")
-          + "; this weft reads version 1.x");
+          + (v.isMissingNode() ? "no imageLayoutVersion"
+              : !v.isTextual() ? "imageLayoutVersion " + v + ", which must be a string such as \"1.0.0\""
+              : "imageLayoutVersion '" + version + "'; this weft reads version 1.x"));
     }
   }
 
@@ -470,24 +472,32 @@ public final class ImageImporter {
       }
       return list.get(0);
     }
-    List<JsonNode> full = new ArrayList<>();
+    // Three tiers, the first with a match wins: the RepoTag as written, the same name in docker's familiar
+    // form, the short tag.
+    List<JsonNode> exact = new ArrayList<>();
+    List<JsonNode> familiar = new ArrayList<>();
     List<JsonNode> shortMatches = new ArrayList<>();
     for (JsonNode e : list) {
-      boolean fullMatch = false;
+      boolean exactMatch = false;
+      boolean familiarMatch = false;
       boolean shortMatch = false;
       for (JsonNode t : e.path("RepoTags")) {
         String repoTag = t.asText("");
-        fullMatch |= namesImage(repoTag, tag);
+        exactMatch |= repoTag.equals(tag);
+        familiarMatch |= familiar(repoTag).equals(familiar(tag));
         shortMatch |= repoTag.substring(repoTag.lastIndexOf(':') + 1).equals(tag);
       }
-      if (fullMatch) {
-        full.add(e);
+      if (exactMatch) {
+        exact.add(e);
+      }
+      if (familiarMatch) {
+        familiar.add(e);
       }
       if (shortMatch) {
         shortMatches.add(e);
       }
     }
-    List<JsonNode> matches = !full.isEmpty() ? full : shortMatches;
+    List<JsonNode> matches = !exact.isEmpty() ? exact : !familiar.isEmpty() ? familiar : shortMatches;
     if (matches.isEmpty()) {
       throw new BadDataException(src.location + ": no image tagged '" + tag + "'; the archive has "
           + archiveTags(list));
@@ -504,26 +514,37 @@ public final class ImageImporter {
   }
 
   /**
-   * True if RepoTags entry {@code repoTag} is the full name {@code tag}, with or without a registry prefix:
-   * {@code docker save} writes {@code foo/bar:1}, skopeo {@code docker.io/foo/bar:1} (as layouts' containerd
-   * names are matched).
+   * A docker image name in docker's familiar form: without its default registry ({@code docker.io/}) and,
+   * for official images, without {@code library/}. {@code docker save} writes RepoTags so
+   * ({@code foo/bar:1}, {@code alpine:3}), skopeo writes them in full ({@code docker.io/foo/bar:1}); the
+   * two name one image. Other registries stay: {@code ghcr.io/foo/bar:1} is another image.
    */
-  private static boolean namesImage(String repoTag, String tag) {
-    return repoTag.equals(tag) || repoTag.endsWith("/" + tag);
+  static String familiar(String name) {
+    for (String registry : new String[] {"docker.io/", "index.docker.io/"}) {
+      if (name.startsWith(registry)) {
+        name = name.substring(registry.length());
+        return name.startsWith("library/") ? name.substring("library/".length()) : name;
+      }
+    }
+    return name.startsWith("library/") ? name.substring("library/".length()) : name;
   }
 
   /**
-   * The name of the chosen image: {@code tag} when it named the image in full, else the RepoTags entry its
-   * short tag matched, else the first entry (without {@code docker.io/library/}, as a layout's default
-   * name), else null.
+   * The name of the chosen image: the RepoTags entry {@code tag} names as written, else {@code tag} when it
+   * names one in familiar form, else the entry its short tag matched, else the first entry (without
+   * {@code docker.io/library/}, as a layout's default name), else null.
    */
   private static String archiveTag(JsonNode image, String tag) {
     String first = null;
+    String familiarMatch = null;
     String shortMatch = null;
     for (JsonNode t : image.path("RepoTags")) {
       String repoTag = t.asText("");
-      if (tag != null && namesImage(repoTag, tag)) {
-        return tag;
+      if (repoTag.equals(tag)) {
+        return repoTag;
+      }
+      if (tag != null && familiarMatch == null && familiar(repoTag).equals(familiar(tag))) {
+        familiarMatch = tag;
       }
       if (tag != null && shortMatch == null && repoTag.substring(repoTag.lastIndexOf(':') + 1).equals(tag)) {
         shortMatch = repoTag;
@@ -531,6 +552,9 @@ public final class ImageImporter {
       if (first == null) {
         first = repoTag;
       }
+    }
+    if (familiarMatch != null) {
+      return familiarMatch;
     }
     if (shortMatch != null) {
       return shortMatch;

@@ -74,6 +74,13 @@ public final class Unpacker {
             throw new UsageException(dir + ": not empty; unpack needs an empty or new directory");
           }
         }
+        // Symlinks are resolved on paths below DIR: its owner could swap a directory for a link meanwhile
+        // and redirect the writes (as root, anywhere). Only a DIR of the caller's own is taken.
+        long owner = ((Number) Files.getAttribute(dir.toRealPath(), "unix:uid")).longValue();
+        if (owner != new com.sun.security.auth.module.UnixSystem().getUid()) {
+          throw new UsageException(dir + ": owned by another user (uid " + owner + "); unpack into a directory "
+              + "of your own, or a new one");
+        }
       }
       boolean existed = Files.exists(dir);
       Files.createDirectories(dir);

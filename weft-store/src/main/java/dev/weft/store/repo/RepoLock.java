@@ -98,34 +98,51 @@ public final class RepoLock implements AutoCloseable {
     }
 
     synchronized void enter(boolean exclusive, boolean readOnly, Consumer<String> onWait) {
+      // The first holder takes the file lock for the JVM. So does a writer joining readers that hold none
+      // (they could not even open .lock): it must not write unlocked, and fails here as in a JVM of its own.
+      if (holders > 0 && (channel != null || readOnly)) {
+        holders++;
+        return;
+      }
+      FileChannel ch = null;
       try {
-        if (holders == 0) {
-          channel = open(readOnly && !exclusive);
-          if (channel == null) {
-            holders++; // a reader of a repository nobody could write: see the class comment
-            return;
-          }
-          fileLock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);
-          // Polled for a moment (another command may be just finishing), then one notice and a blocking wait.
-          long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTICE_AFTER_MS);
-          while (fileLock == null && System.nanoTime() < deadline) {
-            Thread.sleep(POLL_MS);
-            fileLock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);
-          }
-          if (fileLock == null) {
-            onWait.accept(waitingMessage(file, LockHolders.describe(file)));
-            fileLock = channel.lock(0, Long.MAX_VALUE, !exclusive);
-          }
+        ch = open(readOnly && !exclusive);
+        if (ch == null) {
+          holders++; // a reader of a repository nobody could write: see the class comment
+          return;
         }
+        FileLock l = ch.tryLock(0, Long.MAX_VALUE, !exclusive);
+        // Polled for a moment (another command may be just finishing), then one notice and a blocking wait.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTICE_AFTER_MS);
+        while (l == null && System.nanoTime() < deadline) {
+          Thread.sleep(POLL_MS);
+          l = ch.tryLock(0, Long.MAX_VALUE, !exclusive);
+        }
+        if (l == null) {
+          onWait.accept(waitingMessage(file, LockHolders.describe(file)));
+          l = ch.lock(0, Long.MAX_VALUE, !exclusive);
+        }
+        channel = ch;
+        fileLock = l;
         holders++;
       } catch (InterruptedException | java.nio.channels.FileLockInterruptionException
           | java.nio.channels.ClosedByInterruptException e) {
-        closeQuietly();
+        closeQuietly(ch);
         Thread.currentThread().interrupt();
         throw new CancellationException("cancelled while waiting for the repository lock " + file);
       } catch (IOException e) {
-        closeQuietly();
+        closeQuietly(ch);
         throw new UncheckedIOException("cannot lock " + file, e);
+      }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+      if (ch != null) {
+        try {
+          ch.close(); // releases any lock taken through it
+        } catch (IOException ignored) {
+          // nothing to retry
+        }
       }
     }
 

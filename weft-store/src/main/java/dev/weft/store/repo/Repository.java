@@ -63,8 +63,9 @@ public final class Repository {
   /** Files and directories written since the last barrier; fsynced only when syncfs is unavailable. */
   private final Queue<Path> unsynced = new ConcurrentLinkedQueue<>();
   /**
-   * The next barrier's handle, opened before the first change since the last barrier so that it sees every
-   * writeback error of those changes ({@link FsBarrier} says why); null while nothing has changed.
+   * The next barrier's handle, opened before any change it is to cover so that it sees every writeback
+   * error of those changes ({@link FsBarrier} says why): by the first change, and then by each barrier for
+   * the next one, before it syncs (a write still in flight during a barrier is covered by the next).
    */
   private final AtomicReference<FsBarrier> nextBarrier = new AtomicReference<>();
   private final AtomicLong objectsWritten = new AtomicLong();
@@ -457,6 +458,14 @@ public final class Repository {
     return !unsynced.isEmpty();
   }
 
+  /** Tests: the handle the next barrier syncs (the one open now is closed). */
+  void nextBarrierForTests(FsBarrier handle) {
+    FsBarrier old = nextBarrier.getAndSet(handle);
+    if (old != null) {
+      old.close();
+    }
+  }
+
   /** Opens the next barrier's handle unless it is open: call before any change the barrier covers. */
   private void beforeChange() throws IOException {
     if (nextBarrier.get() == null) {
@@ -477,11 +486,21 @@ public final class Repository {
     for (Path p; (p = unsynced.poll()) != null; ) {
       pending.add(p);
     }
-    FsBarrier opened = nextBarrier.getAndSet(null);
-    try (FsBarrier b = opened != null ? opened : FsBarrier.open(root)) {
+    FsBarrier current = nextBarrier.getAndSet(FsBarrier.open(root));
+    try (FsBarrier b = current != null ? current : FsBarrier.open(root)) {
       if (b.sync()) {
         return;
       }
+    } catch (IOException e) {
+      // The objects written since the last barrier keep their names but maybe not their data, and the
+      // kernel reports a writeback error once: a rerun would find them by size, sync cleanly and publish
+      // them. Removed, the rerun writes them again.
+      for (Path p : pending) {
+        if (p.startsWith(objects) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          deleteQuietly(p);
+        }
+      }
+      throw e;
     }
     // Without syncfs: each file, then every directory a file was renamed into (a rename is durable only
     // once its directory is), then objects/ for the prefix directories created.

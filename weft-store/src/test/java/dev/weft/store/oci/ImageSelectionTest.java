@@ -147,6 +147,18 @@ class ImageSelectionTest {
         Map.of());
     assertEquals("alpine:3", importImage(lib.toString()).name());
     assertEquals("alpine:3", importImage(lib + ":alpine:3").name());
+    // Review r11: a name as written wins, and only docker's default registry is dropped: app:1 is not
+    // alice/app:1, and ghcr.io/bob/app:1 is not bob/app:1.
+    Path two = archive("two.tar", List.of(new Image(List.of("app:1"), List.of(t.get(0))),
+        new Image(List.of("alice/app:1"), List.of(t.get(1))), new Image(List.of("ghcr.io/bob/app:1"),
+        List.of(t.get(2)))), Map.of());
+    assertEquals("app:1", importImage(two + ":app:1").name());
+    assertArrayEquals(t.get(0), layerOf("app:1", 0));
+    assertEquals("docker.io/library/app:1", importImage(two + ":docker.io/library/app:1").name());
+    assertArrayEquals(t.get(0), layerOf("docker.io/library/app:1", 0));
+    assertEquals("alice/app:1", importImage(two + ":alice/app:1").name());
+    assertArrayEquals(t.get(1), layerOf("alice/app:1", 0));
+    assertThrows(BadDataException.class, () -> importImage(two + ":bob/app:1"));
   }
 
   @Test
@@ -209,7 +221,8 @@ class ImageSelectionTest {
     Map<String, String> bad = new LinkedHashMap<>();
     bad.put("{nope", "oci-layout: malformed JSON");
     bad.put("{\"imageLayoutVersion\":\"2.0.0\"}", "oci-layout has imageLayoutVersion '2.0.0'; this weft reads version 1.x");
-    bad.put("{}", "oci-layout has no imageLayoutVersion; this weft reads version 1.x");
+    bad.put("{}", "oci-layout has no imageLayoutVersion");
+    bad.put("{\"imageLayoutVersion\":1}", "oci-layout has imageLayoutVersion 1, which must be a string");
     for (var e : bad.entrySet()) {
       Files.writeString(layout.resolve("oci-layout"), e.getKey());
       BadDataException x = assertThrows(BadDataException.class, () -> importImage(layout + ":t"));

@@ -84,6 +84,26 @@ class UnpackReadTest {
     assertFalse(Files.exists(out), "no partial unpack left behind");
   }
 
+  /** Review r11: another user's empty DIR could be changed under the unpack (paths are resolved, not fds). */
+  @Test
+  void anEmptyDirectoryOfAnotherUserIsRefused() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+        "only root can make a directory another user's");
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(a)) {
+      TestImages.file(t, "etc/x", "x\n".getBytes(), 0644);
+    }
+    Repository repo = importLayout(List.of(a.toByteArray()));
+    Path theirs = Files.createDirectory(dir.resolve("theirs"));
+    Files.setAttribute(theirs, "unix:uid", 65534);
+    dev.weft.runtime.UsageException e = assertThrows(dev.weft.runtime.UsageException.class,
+        () -> new Unpacker(repo).unpack("img", theirs));
+    assertTrue(e.getMessage().contains("owned by another user (uid 65534)"), e.getMessage());
+    try (var left = Files.list(theirs)) {
+      assertEquals(0, left.count(), "nothing written");
+    }
+  }
+
   @Test
   void unpackCreatesMissingParentDirectories() throws IOException {
     ByteArrayOutputStream a = new ByteArrayOutputStream();
