@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code mknod(2)}, {@code chmod(2)}, {@code utimensat(2)}, {@code lsetxattr(2)} and {@code lgetxattr(2)}
+ * {@code mknod(2)}, {@code symlink(2)}, {@code chmod(2)}, {@code utimensat(2)}, {@code lsetxattr(2)} and {@code lgetxattr(2)}
  * (bound in {@link Posix}), with errno turned into an {@link IOException} naming the path. Unavailable off
  * Linux/glibc or without native access.
  */
@@ -52,6 +52,34 @@ public final class NativeFs {
       throw e;
     } catch (Throwable t) {
       throw new IOException(p + ": mknod failed: " + t, t);
+    }
+  }
+
+  /**
+   * Creates symlink {@code link} whose target is exactly {@code target}'s bytes (UTF-8). The JDK's
+   * {@code Files.createSymbolicLink} takes the target as a {@code Path}, which drops a trailing and doubled
+   * {@code /} ({@code usr/lib/} becomes {@code usr/lib}); a root filesystem should hold what the tar says.
+   * An existing {@code link} is a {@link java.nio.file.FileAlreadyExistsException}, a missing parent a
+   * {@link java.nio.file.NoSuchFileException}, as with the JDK.
+   */
+  public static void symlink(String target, Path link) throws IOException {
+    check();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Posix.CAPTURE);
+      int rc = (int) Posix.SYMLINK.invokeExact(state, arena.allocateFrom(target), arena.allocateFrom(link.toString()));
+      if (rc != 0) {
+        int errno = Posix.errno(state);
+        throw switch (errno) {
+          case Posix.EEXIST -> new java.nio.file.FileAlreadyExistsException(link.toString());
+          case Posix.ENOENT -> new java.nio.file.NoSuchFileException(link.toString());
+          case Posix.ENOTDIR -> new java.nio.file.NotDirectoryException(link.toString());
+          default -> failure("symlink", link, state);
+        };
+      }
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException(link + ": symlink failed: " + t, t);
     }
   }
 

@@ -33,6 +33,7 @@ final class Posix {
   static final int EINTR = 4;
   static final int E2BIG = 7;
   static final int EEXIST = 17;
+  static final int ENOTDIR = 20;
   static final int EINVAL = 22;
   static final int ERANGE = 34;
   static final int ENODATA = 61;
@@ -56,6 +57,7 @@ final class Posix {
   static final MethodHandle FCNTL = bind("fcntl", FunctionDescriptor.of(I, I, I, I), ERRNO_STATE,
       Linker.Option.firstVariadicArg(2));
   static final MethodHandle MKNOD = bind("mknod", FunctionDescriptor.of(I, A, I, L), ERRNO_STATE);
+  static final MethodHandle SYMLINK = bind("symlink", FunctionDescriptor.of(I, A, A), ERRNO_STATE);
   static final MethodHandle CHMOD = bind("chmod", FunctionDescriptor.of(I, A, I), ERRNO_STATE);
   static final MethodHandle UTIMENSAT = bind("utimensat", FunctionDescriptor.of(I, I, A, A, I), ERRNO_STATE);
   static final MethodHandle LSETXATTR = bind("lsetxattr", FunctionDescriptor.of(I, A, A, A, L, I), ERRNO_STATE);
@@ -68,7 +70,7 @@ final class Posix {
       CAPTURE == null ? null : CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
   /** All or nothing: callers check this once and then use any handle. */
   private static final boolean AVAILABLE = java.util.stream.Stream.of(OPEN, WRITE, PWRITE, CLOSE, LINKAT, FCNTL,
-      MKNOD, CHMOD, UTIMENSAT, LSETXATTR, LGETXATTR, STRERROR).allMatch(java.util.Objects::nonNull);
+      MKNOD, SYMLINK, CHMOD, UTIMENSAT, LSETXATTR, LGETXATTR, STRERROR).allMatch(java.util.Objects::nonNull);
 
   /** The native linker, or null off a supported platform. */
   private static Linker linkerOrNull() {

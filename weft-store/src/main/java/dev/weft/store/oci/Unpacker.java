@@ -237,7 +237,14 @@ public final class Unpacker {
       if (link.isEmpty()) {
         throw new BadDataException(where + ": symlink '" + raw + "' has an empty target");
       }
-      Files.createSymbolicLink(target, Path.of(link));
+      if (link.indexOf('\0') >= 0) {
+        throw new BadDataException(where + ": entry '" + raw + "' has an invalid name or link target");
+      }
+      if (NativeFs.available()) {
+        NativeFs.symlink(link, target); // the target's bytes as the tar has them ("usr/lib/" keeps its '/')
+      } else {
+        Files.createSymbolicLink(target, Path.of(link));
+      }
       chown(target, e);
       setTime(target, e);
     } else if (e.isLink()) {
