@@ -38,9 +38,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * entry paths, {@code ..} in entry names, hard links whose target leaves DIR lexically or is no regular
  * file, more than {@value #MAX_SYMLINKS} symlinks in one path (a loop), empty symlink targets. Fifos are
  * made, and extended attributes from PAX headers ({@code SCHILY.xattr.*}, {@code LIBARCHIVE.xattr.*}) set,
- * in the {@code user.} namespace always and in the others when running as root. When running as root, ownership (uid/gid, symlinks included) is
- * applied and device nodes are made, as umoci does; otherwise device nodes are skipped and reported and
- * ownership is the caller's.
+ * in the {@code user.} namespace always and in the others when running as root. When running as root,
+ * ownership (uid/gid, symlinks included) is applied and device nodes are made, as umoci does; otherwise
+ * device nodes are skipped and reported and ownership is the caller's.
  */
 public final class Unpacker {
   /** Symlinks followed in one path before it counts as a loop (filepath-securejoin's limit, used by umoci). */
@@ -352,7 +352,7 @@ public final class Unpacker {
    * else from the symlink's directory; {@code ..} stops at DIR; a missing component is taken as a directory
    * still to be made. The result is DIR or a path below it with no symlink in it.
    */
-  static Path resolve(Path root, List<String> parts, String what) throws IOException {
+  private static Path resolve(Path root, List<String> parts, String what) throws IOException {
     java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(parts);
     Path at = root;
     int followed = 0;
