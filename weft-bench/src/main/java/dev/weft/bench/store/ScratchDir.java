@@ -72,7 +72,7 @@ final class ScratchDir implements AutoCloseable {
    */
   static List<Path> orphans(Path dir, String prefix) throws IOException {
     List<Path> found = new ArrayList<>();
-    long uid = new com.sun.security.auth.module.UnixSystem().getUid();
+    long uid = dev.weft.store.fs.NativeFs.uid();
     try (var entries = Files.newDirectoryStream(dir, prefix + "*")) {
       for (Path p : entries) {
         // This JVM's own: never opened here, since closing any descriptor of a file drops the process's

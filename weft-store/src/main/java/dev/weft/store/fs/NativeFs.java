@@ -27,10 +27,15 @@ public final class NativeFs {
 
   /** True when this process runs as root (then ownership and device nodes can be applied). */
   public static boolean isRoot() {
+    return uid() == 0;
+  }
+
+  /** This process's user id (the owner of {@code /proc/self}), or −1 where that cannot be read. */
+  public static long uid() {
     try {
-      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return false;
+      return -1;
     }
   }
 

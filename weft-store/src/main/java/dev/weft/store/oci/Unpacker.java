@@ -77,7 +77,7 @@ public final class Unpacker {
         // Symlinks are resolved on paths below DIR: its owner could swap a directory for a link meanwhile
         // and redirect the writes (as root, anywhere). Only a DIR of the caller's own is taken.
         long owner = ((Number) Files.getAttribute(dir.toRealPath(), "unix:uid")).longValue();
-        if (owner != new com.sun.security.auth.module.UnixSystem().getUid()) {
+        if (owner != NativeFs.uid()) {
           throw new UsageException(dir + ": owned by another user (uid " + owner + "); unpack into a directory "
               + "of your own, or a new one");
         }
