@@ -63,6 +63,10 @@ public final class CatCommand implements Callable<Integer> {
       return 0;
     }
     long bytes;
+    if (isSocket(output)) {
+      // open(2) of a socket fails with ENXIO, which read as an I/O error (exit 1): the path is the mistake.
+      throw new dev.weft.runtime.UsageException(output + ": is a socket; give a file, a device or a fifo");
+    }
     if (dev.weft.runtime.io.OutputPaths.isSpecial(output)) {
       // A device or fifo (/dev/null, a named pipe): written in place, as a shell redirection would. A rename
       // over it would replace it with a regular file (QA round 11: as root, /dev/null for the whole machine).
@@ -95,6 +99,15 @@ public final class CatCommand implements Callable<Integer> {
     }
     printResult(ctx, bytes);
     return 0;
+  }
+
+  /** True if {@code p} is (or links to) a Unix domain socket; false where the file system has no unix:mode. */
+  private static boolean isSocket(Path p) {
+    try {
+      return ((Integer) Files.getAttribute(p, "unix:mode") & 0170000) == 0140000; // S_IFMT, S_IFSOCK
+    } catch (java.io.IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false; // missing (a new file), or no such attribute here: the open below reports what is wrong
+    }
   }
 
   /** Only with -o: without it stdout carries the stream's bytes, and a JSON line would corrupt them. */

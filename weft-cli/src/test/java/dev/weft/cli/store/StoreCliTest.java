@@ -181,4 +181,20 @@ class StoreCliTest {
         read.get(30, java.util.concurrent.TimeUnit.SECONDS));
     assertFalse(Files.isRegularFile(fifo), "the fifo is still a fifo");
   }
+
+  /** Round 12: {@code cat -o} naming a socket was an I/O error (exit 1, ENXIO); it is a usage error. */
+  @Test
+  void catToASocketIsAUsageError() throws Exception {
+    Path layout = TestImagesForCli.layout(dir.resolve("layout"), "v1");
+    assertEquals(0, weft("oci", "import", layout + ":v1", "--name", "img").code());
+    Path socket = dir.resolve("sock");
+    try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(socket));
+      Run cat = weft("cat", "refs/oci/img", "-o", socket.toString());
+      assertEquals(2, cat.code(), cat.err());
+      assertTrue(cat.err().contains(socket + ": is a socket"), cat.err());
+      assertTrue(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket is left alone");
+      assertFalse(Files.isRegularFile(socket), "and is still a socket");
+    }
+  }
 }
